@@ -1,0 +1,37 @@
+/*
+ * deliver.h: one function per mailbox kind (DELIVERY.md §4).  Each takes
+ * the resolved target, makes the delivery complete and durable or undoes
+ * it, and on failure calls run_fail() with maildrop's line and the path,
+ * errno text and fix, returning -1.  *written is the byte count for the
+ * log record.
+ */
+#ifndef DELIVER_H
+#define DELIVER_H
+
+#include <stddef.h>
+
+#include "../grammar/ast.h"
+#include "run.h"
+
+enum mailbox_kind {
+	MB_PIPE,		/* "|command" */
+	MB_FORWARD,		/* "!addr ..." */
+	MB_MAILDIR,		/* directory with tmp/ new/ cur/ */
+	MB_MBOX			/* anything else, created if missing */
+};
+
+/* Decide the kind of target (shared by the real run and the dry run). */
+enum mailbox_kind mailbox_kind(const char *target);
+
+int	deliver_maildir(struct run *, const struct pos *why, const char *dir,
+	    size_t *written);
+int	deliver_mbox(struct run *, const struct pos *why, const char *path,
+	    size_t *written);
+/* Pipe and forward: *status is the command's exit status, -1 if killed
+   or the write failed. */
+int	deliver_pipe(struct run *, const struct pos *why, const char *cmd,
+	    int *status, size_t *written);
+int	deliver_forward(struct run *, const struct pos *why,
+	    const char *addrs, int *status, size_t *written);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * options.h: what the command line asked for.  maildrop's options
+ * (DELIVERY.md §1) plus runnel's own long options.
+ */
+#ifndef OPTIONS_H
+#define OPTIONS_H
+
+#include <stddef.h>
+
+enum command {
+	CMD_RUN,		/* deliver (or a dry run) */
+	CMD_CHECK,		/* --check FILE... */
+	CMD_DUMP_AST,		/* --dump-ast FILE */
+	CMD_VERSION		/* -v, --version */
+};
+
+struct options {
+	enum command	 cmd;
+	const char	*argv0;
+	int		 delivery;	/* -d given, or no filter file */
+	const char	*user;		/* -d user, NULL for the invoker */
+	const char	*from;		/* -f */
+	const char	**headers;	/* -A, in order */
+	size_t		 nheaders;
+	const char	*verbose;	/* -V */
+	int		 embedded;	/* -m */
+	const char	*embedded_name;	/* -M */
+	int		 auth_required;	/* -a */
+	const char	*quota_warn;	/* -w percent */
+	const char	*warn_file;	/* -W */
+	int		 dry_run;	/* --dry-run */
+	int		 allow_exec;	/* --dry-run --exec: run xfilter etc. */
+	const char	*filter;	/* manual mode filter file */
+	char		**args;		/* $1.. (and --check's files) */
+	int		 nargs;
+};
+
+/* runner.c: the startup sequence of DELIVERY.md §2; returns exit status. */
+int	runner_main(const struct options *);
+/* check.c: --check and --dump-ast; returns exit status. */
+int	check_main(const struct options *);
+int	dump_ast_main(const struct options *);
+
+#endif

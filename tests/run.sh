@@ -1,0 +1,253 @@
+#!/bin/bash
+# run.sh: the one test runner.  Every suite is a directory of readable
+# cases (see tests/README.md); the last line is "N passed, M failed" and
+# the exit status is non-zero when anything failed.
+#
+#   bash tests/run.sh [suite ...]    suites: unit parse errors golden diff sh
+#   RUNNEL=path/to/runnel BUILD=build  (set by the GNUmakefile)
+#   UPDATE=1 bash tests/run.sh parse   rewrite expected files (review the diff)
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+RUNNEL=${RUNNEL:-$top/runnel}
+BUILD=${BUILD:-$top/build}
+UPDATE=${UPDATE:-}
+export RUNNEL BUILD
+suites=${*:-unit parse errors golden diff sh}
+pass=0 fail=0 skip=0
+failed_names=()
+work=$(mktemp -d "${TMPDIR:-/tmp}/runnel-tests.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+ok() { pass=$((pass + 1)); }
+bad() {
+	fail=$((fail + 1))
+	failed_names+=("$1")
+	echo "FAIL: $1"
+	[ -n "${2:-}" ] && printf '%s\n' "$2" | head -40 | sed 's/^/    /'
+	return 0
+}
+
+# Compare an expected file with actual text; with UPDATE=1 rewrite it.
+expect_file() {	# name expected-file actual-file
+	if [ -n "$UPDATE" ]; then
+		cp "$3" "$2"
+		return 0
+	fi
+	if [ ! -f "$2" ]; then
+		bad "$1" "missing expected file $2 (UPDATE=1 creates it)"
+		return 1
+	fi
+	if ! cmp -s "$2" "$3"; then
+		bad "$1" "$(diff -u "$2" "$3" | head -60)"
+		return 1
+	fi
+	return 0
+}
+
+# The environment every run of a filter gets: nothing of the caller's.
+clean_env() {	# sandbox-dir
+	echo env -i HOME="$1" LOGNAME=runnel-test USER=runnel-test \
+	    PATH=/usr/local/bin:/usr/bin:/bin TZ=UTC LANG=C.UTF-8 \
+	    SHELL=/bin/sh
+}
+
+# Files a run left in its sandbox: path, mode, size, sha256, with maildir
+# unique names replaced so that two runs compare equal.
+tree_of() {	# dir
+	(cd "$1" && find . -type f ! -name f ! -name message ! -name setup \
+	    ! -path './.runnel-*' | LC_ALL=C sort | while read -r p; do
+		n=$(printf '%s' "$p" | sed -E \
+		    -e 's#/(new|cur|tmp)/[^/:]+#/\1/MSG#' \
+		    -e 's#/courierimapkeywords/[^/:]+#/courierimapkeywords/MSG#')
+		printf '%s %s %s %s\n' "$n" "$(stat -c %a "$p")" \
+		    "$(stat -c %s "$p")" "$(sha256sum < "$p" | cut -c1-16)"
+	done | LC_ALL=C sort)
+}
+
+run_unit() {
+	local t out
+	for t in "$BUILD"/tests/unit/*; do
+		[ -x "$t" ] || continue
+		out=$("$t" 2>&1)
+		local rc=$? n=0
+		while IFS= read -r line; do
+			case "$line" in
+			PASS*) ok; n=$((n + 1));;
+			FAIL*) bad "unit/$(basename "$t"): ${line#FAIL }"; n=$((n + 1));;
+			esac
+		done <<<"$out"
+		if [ $rc -ne 0 ] && ! grep -q '^FAIL' <<<"$out"; then
+			bad "unit/$(basename "$t")" "exit $rc: $out"
+		elif [ $n -eq 0 ]; then
+			bad "unit/$(basename "$t")" "printed no PASS/FAIL line"
+		fi
+	done
+}
+
+# tests/parse/NAME.mf -> NAME.ast (--dump-ast)
+run_parse() {
+	local f out
+	for f in "$top"/tests/parse/*.mf; do
+		[ -f "$f" ] || continue
+		out="$work/parse.out"
+		(cd "$top/tests/parse" && "$RUNNEL" --dump-ast "$(basename "$f")") >"$out" 2>&1
+		echo "exit: $?" >>"$out"
+		expect_file "parse/$(basename "$f")" "${f%.mf}.ast" "$out" && ok
+	done
+}
+
+# tests/errors/NAME.mf -> NAME.err (--check: exact text, then exit status)
+run_errors() {
+	local f out
+	for f in "$top"/tests/errors/*.mf; do
+		[ -f "$f" ] || continue
+		out="$work/errors.out"
+		(cd "$top/tests/errors" && "$RUNNEL" --check "$(basename "$f")") >"$out" 2>&1
+		echo "exit: $?" >>"$out"
+		expect_file "errors/$(basename "$f")" "${f%.mf}.err" "$out" && ok
+	done
+}
+
+# Set up a sandbox for one case: the filter as ./f (mode 0600), the
+# message, and the case's setup script run inside it.
+sandbox() {	# case-dir sandbox-dir
+	rm -rf "$2"
+	mkdir -p "$2"
+	cp "$1/filter" "$2/f"
+	chmod 600 "$2/f"
+	if [ -f "$1/setup" ]; then
+		(cd "$2" && HOME="$2" CASE="$1" sh "$1/setup") || return 1
+	fi
+	return 0
+}
+
+# Run a filter the way a user does: cd to the sandbox, ./f as the filter.
+run_filter() {	# program case-dir sandbox-dir outprefix
+	local args=()
+	[ -f "$2/args" ] && read -r -a args <"$2/args"
+	local msg=/dev/null
+	[ -f "$2/message" ] && msg="$2/message"
+	(cd "$3" && $(clean_env "$3") "$1" "${args[@]}" ./f <"$msg" \
+	    >"$4.stdout" 2>"$4.stderr"; echo $? >"$4.exit")
+	tree_of "$3" >"$4.tree"
+}
+
+# tests/golden/NAME/: filter, message, [args], [setup] -> expect/{stdout,
+# stderr,exit,tree}; a missing expect file is not compared.
+run_golden() {
+	local d name sb e
+	for d in "$top"/tests/golden/*/; do
+		[ -f "$d/filter" ] || continue
+		d=${d%/}
+		name=golden/$(basename "$d")
+		sb="$work/sb"
+		sandbox "$d" "$sb" || { bad "$name" "setup failed"; continue; }
+		run_filter "$RUNNEL" "$d" "$sb" "$work/out"
+		sed -i "s#$sb#\$HOME#g" "$work/out.stdout" "$work/out.stderr" \
+		    "$work/out.tree"
+		local okay=1
+		if [ -n "$UPDATE" ]; then
+			mkdir -p "$d/expect"
+			for e in stdout stderr exit tree; do
+				cp "$work/out.$e" "$d/expect/$e"
+			done
+		fi
+		for e in exit stdout stderr tree; do
+			[ -f "$d/expect/$e" ] || continue
+			expect_file "$name ($e)" "$d/expect/$e" "$work/out.$e" || { okay=0; break; }
+		done
+		[ $okay = 1 ] && ok
+	done
+}
+
+# tests/diff/NAME/: the same case through /usr/bin/maildrop and runnel.
+# Stdout, the exit status and the files written must agree; every line
+# maildrop prints on stderr must appear, in order, in runnel's.  A file
+# "differs" documents a deliberate difference (spec/DIFFERENCES.md): then
+# runnel's results are compared with expect/ instead.
+run_diff() {
+	local d name sb
+	if ! command -v maildrop >/dev/null 2>&1; then
+		echo "SKIP: diff (maildrop not installed)"
+		skip=$((skip + 1))
+		return
+	fi
+	sb="$work/dsb"
+	for d in "$top"/tests/diff/*/; do
+		[ -f "$d/filter" ] || continue
+		d=${d%/}
+		name=diff/$(basename "$d")
+		sandbox "$d" "$sb" || { bad "$name" "setup failed"; continue; }
+		run_filter /usr/bin/maildrop "$d" "$sb" "$work/md"
+		sandbox "$d" "$sb" || { bad "$name" "setup failed"; continue; }
+		run_filter "$RUNNEL" "$d" "$sb" "$work/rn"
+		if [ -f "$d/differs" ]; then
+			local okay=1 e
+			for e in exit stdout tree; do
+				[ -f "$d/expect/$e" ] || continue
+				sed -i "s#$sb#\$HOME#g" "$work/rn.$e"
+				expect_file "$name ($e)" "$d/expect/$e" "$work/rn.$e" || { okay=0; break; }
+			done
+			[ $okay = 1 ] && ok
+			continue
+		fi
+		local why=
+		cmp -s "$work/md.exit" "$work/rn.exit" ||
+		    why="exit: maildrop $(cat "$work/md.exit"), runnel $(cat "$work/rn.exit")"
+		[ -z "$why" ] && ! cmp -s "$work/md.stdout" "$work/rn.stdout" &&
+		    why="stdout differs:
+$(diff -u "$work/md.stdout" "$work/rn.stdout" | head -30)"
+		[ -z "$why" ] && ! cmp -s "$work/md.tree" "$work/rn.tree" &&
+		    why="files differ:
+$(diff -u "$work/md.tree" "$work/rn.tree" | head -30)"
+		if [ -z "$why" ]; then
+			# maildrop's stderr lines, in order, within runnel's
+			local missing
+			missing=$(awk 'NR==FNR { want[++n] = $0; next }
+			    i < n && $0 == want[i + 1] { i++ }
+			    END { if (i < n) print want[i + 1] }' \
+			    "$work/md.stderr" "$work/rn.stderr")
+			[ -n "$missing" ] && why="stderr lacks maildrop's line: $missing
+runnel said:
+$(head -20 "$work/rn.stderr")"
+		fi
+		if [ -n "$why" ]; then bad "$name" "$why"; else ok; fi
+	done
+}
+
+# tests/sh/*.sh: scripted suites (delivery, faults, spamd, ...).  Each
+# prints PASS/FAIL/SKIP lines; a non-zero exit with no FAIL line fails.
+run_sh() {
+	local t out rc n
+	for t in "$top"/tests/sh/*.sh; do
+		[ -f "$t" ] || continue
+		out=$(cd "$top" && WORK="$work" bash "$t" 2>&1)
+		rc=$? n=0
+		while IFS= read -r line; do
+			case "$line" in
+			PASS*) ok; n=$((n + 1));;
+			FAIL*) bad "sh/$(basename "$t"): ${line#FAIL }"; n=$((n + 1));;
+			SKIP*) skip=$((skip + 1)); n=$((n + 1)); echo "$line";;
+			"  "*) [ $fail -gt 0 ] && echo "$line";;
+			esac
+		done <<<"$out"
+		if [ $rc -ne 0 ] && ! grep -q '^FAIL' <<<"$out"; then
+			bad "sh/$(basename "$t")" "exit $rc: $(tail -20 <<<"$out")"
+		elif [ $n -eq 0 ]; then
+			bad "sh/$(basename "$t")" "printed no PASS/FAIL line"
+		fi
+	done
+}
+
+for s in $suites; do
+	case "$s" in
+	unit|parse|errors|golden|diff|sh) "run_$s";;
+	*) echo "run.sh: unknown suite '$s'" >&2; exit 2;;
+	esac
+done
+if [ $skip -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
+[ $fail -eq 0 ]
