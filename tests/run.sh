@@ -46,7 +46,7 @@ expect_file() {	# name expected-file actual-file
 
 # The environment every run of a filter gets: nothing of the caller's.
 clean_env() {	# sandbox-dir
-	echo env -i HOME="$1" LOGNAME=runnel-test USER=runnel-test \
+	echo env -i HOME="$1" SANDBOX="$1" LOGNAME=runnel-test USER=runnel-test \
 	    PATH=/usr/local/bin:/usr/bin:/bin TZ=UTC LANG=C.UTF-8 \
 	    SHELL=/bin/sh
 }
