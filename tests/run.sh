@@ -125,9 +125,11 @@ sandbox() {	# case-dir sandbox-dir
 run_filter() {	# program case-dir sandbox-dir outprefix
 	local args=()
 	[ -f "$2/args" ] && read -r -a args <"$2/args"
-	local msg=/dev/null
+	local msg=/dev/null extra=()
 	[ -f "$2/message" ] && msg="$2/message"
-	(cd "$3" && $(clean_env "$3") "$1" "${args[@]}" ./f <"$msg" \
+	# env: extra VAR=value lines; $SANDBOX in them is the sandbox path
+	[ -f "$2/env" ] && mapfile -t extra < <(sed "s#\$SANDBOX#$3#g" "$2/env")
+	(cd "$3" && $(clean_env "$3") "${extra[@]}" "$1" "${args[@]}" ./f <"$msg" \
 	    >"$4.stdout" 2>"$4.stderr"; echo $? >"$4.exit")
 	tree_of "$3" >"$4.tree"
 }
