@@ -1,0 +1,73 @@
+/*
+ * cleanup.c: the registry behind cleanup_run().  A signal may arrive at
+ * any instruction, so the list is only ever extended at its head with a
+ * node that is complete before it is published, and nodes are never
+ * freed: a removed entry just goes dead and is reused later.  The walk
+ * in cleanup_run() then needs neither locks nor malloc.  A run holds a
+ * handful of such files at once, so a list is fast enough.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+struct cleanup_node {
+	struct cleanup_node	*next;
+	volatile sig_atomic_t	 live;	/* path is set and must go */
+	size_t			 cap;
+	char			*path;
+};
+
+static struct cleanup_node *volatile head;
+
+int
+cleanup_register(const char *path)
+{
+	struct cleanup_node *n;
+	size_t len = strlen(path);
+
+	for (n = head; n != NULL; n = n->next)
+		if (!n->live && n->cap > len)
+			break;
+	if (n == NULL) {
+		if ((n = malloc(sizeof(*n))) == NULL)
+			return -1;
+		if ((n->path = malloc(len + 1)) == NULL) {
+			free(n);
+			return -1;
+		}
+		n->cap = len + 1;
+		n->live = 0;
+		n->next = head;
+		head = n;
+	}
+	memcpy(n->path, path, len + 1);
+	n->live = 1;
+	return 0;
+}
+
+void
+cleanup_unregister(const char *path)
+{
+	struct cleanup_node *n;
+
+	for (n = head; n != NULL; n = n->next)
+		if (n->live && strcmp(n->path, path) == 0) {
+			n->live = 0;
+			return;
+		}
+}
+
+void
+cleanup_run(void)
+{
+	struct cleanup_node *n;
+
+	for (n = head; n != NULL; n = n->next)
+		if (n->live) {
+			n->live = 0;
+			(void)unlink(n->path);
+		}
+}

@@ -1,0 +1,20 @@
+/*
+ * cleanup.h: files that must not outlive a failed run (a maildir tmp/
+ * file, a dot-lock and its temp name).  They are registered while they
+ * exist; a fatal exit (signal, out of memory, error path in main) calls
+ * cleanup_run() to remove whatever is still registered.
+ */
+#ifndef CLEANUP_H
+#define CLEANUP_H
+
+/* Remember path for removal; 0, or -1 if out of memory (nothing kept). */
+int	cleanup_register(const char *path);
+/* Forget path (after it was renamed away or removed normally). */
+void	cleanup_unregister(const char *path);
+/*
+ * unlink() every registered path and forget it.  Uses only unlink(2) and
+ * plain stores, so a signal handler or the xalloc hook may call it.
+ */
+void	cleanup_run(void);
+
+#endif
