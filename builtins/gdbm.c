@@ -1,0 +1,237 @@
+/*
+ * gdbm.c: gdbmopen, gdbmfetch, gdbmstore, gdbmclose.  maildrop keeps one
+ * open database per recipe file, so an included file has its own and
+ * does not close the includer's; the state here is a short list keyed by
+ * the file name in the call's position.  Every open file is closed by
+ * builtins_cleanup, which is what makes stores durable.
+ */
+#include <errno.h>
+#include <gdbm.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bi.h"
+
+struct gdbm_open {
+	const char		*file;	/* the recipe file, from pos.file */
+	GDBM_FILE		 dbf;
+	struct gdbm_open	*next;
+};
+
+static struct gdbm_open *
+state(struct run *r, const struct expr *call, int create)
+{
+	struct gdbm_open *g;
+	const char *file = call->pos.file ? call->pos.file : "";
+
+	for (g = r->gdbm; g != NULL; g = g->next)
+		if (strcmp(g->file, file) == 0)
+			return g;
+	if (!create)
+		return NULL;
+	g = xcalloc(1, sizeof(*g));
+	g->file = xstrdup(file);
+	g->next = r->gdbm;
+	r->gdbm = g;
+	return g;
+}
+
+static void
+close_db(struct gdbm_open *g)
+{
+	if (g != NULL && g->dbf != NULL) {
+		gdbm_close(g->dbf);
+		g->dbf = NULL;
+	}
+}
+
+/*
+ * gdbmopen(file[, mode]): R reads (the default), W writes, C creates, N
+ * starts a new, empty file; the last of them wins.  "0" when open, "-1"
+ * when not.  Embedded mode (-m, -M) may only read (LANGUAGE.md §8).
+ */
+enum flow
+bi_gdbmopen(struct run *r, const struct expr *call, struct buf *out)
+{
+	struct buf file = BUF_INIT, mode = BUF_INIT;
+	struct gdbm_open *g;
+	int flags = GDBM_READER;
+	size_t i;
+	enum flow f = FLOW_FAIL;
+
+	if (bi_arg(r, call, 0, &file) == FLOW_FAIL ||
+	    bi_arg(r, call, 1, &mode) == FLOW_FAIL)
+		goto done;
+	if (r->embedded && mode.len > 0 && mode.p[0] != 'r' &&
+	    mode.p[0] != 'R') {
+		run_fail(r, &call->pos,
+		    "Open gdbm file for write in embedded mode not allowed.",
+		    "open it with mode \"R\", or write from a filter that "
+		    "is not run with -m or -M",
+		    "gdbmopen(\"%s\", \"%s\")", buf_cstr(&file),
+		    buf_cstr(&mode));
+		goto done;
+	}
+	for (i = 0; i < mode.len; i++)
+		switch (mode.p[i]) {
+		case 'c': case 'C':
+			flags = GDBM_WRCREAT;
+			break;
+		case 'w': case 'W':
+			flags = GDBM_WRITER;
+			break;
+		case 'n': case 'N':
+			flags = GDBM_NEWDB;
+			break;
+		}
+	g = state(r, call, 1);
+	close_db(g);
+	g->dbf = gdbm_open(buf_cstr(&file), 0, flags | GDBM_CLOEXEC, 0664,
+	    NULL);
+	buf_set(out, g->dbf != NULL ? "0" : "-1", g->dbf != NULL ? 1 : 2);
+	f = FLOW_NEXT;
+done:
+	buf_free(&file);
+	buf_free(&mode);
+	return f;
+}
+
+enum flow
+bi_gdbmclose(struct run *r, const struct expr *call, struct buf *out)
+{
+	close_db(state(r, call, 0));
+	buf_reset(out);
+	return FLOW_NEXT;
+}
+
+/* One gdbm_fetch; 1 and the value in out when the key is there. */
+static int
+fetch(GDBM_FILE dbf, const char *key, size_t len, struct buf *out)
+{
+	datum k, v;
+
+	if (dbf == NULL)
+		return 0;
+	k.dptr = (char *)key;
+	k.dsize = (int)len;
+	v = gdbm_fetch(dbf, k);
+	if (v.dptr == NULL)
+		return 0;
+	buf_set(out, v.dptr, (size_t)v.dsize);
+	free(v.dptr);
+	return 1;
+}
+
+/*
+ * The fallbacks of gdbmfetch's options, as maildrop's gdbmobj has them.
+ * D: "user@sub.example.com", then "user@", then "sub.example.com",
+ * "example.com", "com".  I: "192.168.1.2", "192.168.1", "192.168", "192".
+ */
+static int
+fetch_with(GDBM_FILE dbf, const char *key, size_t len, int opt,
+    struct buf *out)
+{
+	size_t i;
+
+	for (;;) {
+		if (fetch(dbf, key, len, out))
+			return 1;
+		if (opt == 'I') {
+			while (len > 0 && key[--len] != '.')
+				;
+			if (len == 0)
+				return 0;
+			continue;
+		}
+		if (opt != 'D')
+			return 0;
+		for (i = 0; i < len; i++)
+			if (key[i] == '@') {
+				i++;
+				break;
+			}
+		if (i < len) {
+			if (fetch(dbf, key, i, out))
+				return 1;
+			key += i;
+			len -= i;
+			continue;
+		}
+		for (i = 0; i < len; i++)
+			if (key[i] == '.') {
+				i++;
+				break;
+			}
+		if (i >= len)
+			return 0;
+		key += i;
+		len -= i;
+	}
+}
+
+/* gdbmfetch(key[, opts[, default]]): default is evaluated only on a miss. */
+enum flow
+bi_gdbmfetch(struct run *r, const struct expr *call, struct buf *out)
+{
+	struct buf key = BUF_INIT, opts = BUF_INIT;
+	struct gdbm_open *g;
+	enum flow f = FLOW_FAIL;
+
+	if (bi_arg(r, call, 0, &key) == FLOW_FAIL ||
+	    bi_arg(r, call, 1, &opts) == FLOW_FAIL)
+		goto done;
+	g = state(r, call, 0);
+	buf_reset(out);
+	f = FLOW_NEXT;
+	if (!fetch_with(g ? g->dbf : NULL, buf_cstr(&key), key.len,
+	    opts.len ? opts.p[0] : 0, out) && call->nargs > 2)
+		f = bi_arg(r, call, 2, out);
+done:
+	buf_free(&key);
+	buf_free(&opts);
+	return f;
+}
+
+/* gdbmstore(key, value): "0" stored, "-1" not (no file open for write). */
+enum flow
+bi_gdbmstore(struct run *r, const struct expr *call, struct buf *out)
+{
+	struct buf key = BUF_INIT, val = BUF_INIT;
+	struct gdbm_open *g;
+	datum k, v;
+	int rc = -1;
+	enum flow f = FLOW_FAIL;
+
+	if (bi_arg(r, call, 0, &key) == FLOW_FAIL ||
+	    bi_arg(r, call, 1, &val) == FLOW_FAIL)
+		goto done;
+	g = state(r, call, 0);
+	if (g != NULL && g->dbf != NULL) {
+		k.dptr = (char *)buf_cstr(&key);
+		k.dsize = (int)key.len;
+		v.dptr = (char *)buf_cstr(&val);
+		v.dsize = (int)val.len;
+		rc = gdbm_store(g->dbf, k, v, GDBM_REPLACE);
+	}
+	buf_reset(out);
+	buf_printf(out, "%d", rc);
+	f = FLOW_NEXT;
+done:
+	buf_free(&key);
+	buf_free(&val);
+	return f;
+}
+
+void
+bi_gdbm_cleanup(struct run *r)
+{
+	struct gdbm_open *g, *next;
+
+	for (g = r->gdbm; g != NULL; g = next) {
+		next = g->next;
+		close_db(g);
+		free((char *)g->file);
+		free(g);
+	}
+	r->gdbm = NULL;
+}

@@ -1,0 +1,133 @@
+/*
+ * regex.c: PCRE2 behind three calls.  Every match runs under one match
+ * context with a match limit, a depth limit and a bounded JIT stack, so
+ * no pattern can hang a delivery (LANGUAGE.md §5); a JIT stack overflow
+ * is retried by the interpreter, which has the same limits.  Subjects may
+ * be any bytes: PCRE2_MATCH_INVALID_UTF lets invalid UTF-8 simply fail to
+ * match instead of being an error.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../grammar/arena.h"
+#include "regex.h"
+
+static pcre2_match_context	*mctx;
+static pcre2_jit_stack		*jstack;
+static int			 last_error;
+
+static pcre2_match_context *
+context(void)
+{
+	if (mctx != NULL)
+		return mctx;
+	if ((mctx = pcre2_match_context_create(NULL)) == NULL)
+		xalloc_fail();
+	pcre2_set_match_limit(mctx, REGEX_MATCH_LIMIT);
+	pcre2_set_depth_limit(mctx, REGEX_DEPTH_LIMIT);
+	/* 32 KiB to 1 MiB; when that overflows the interpreter takes over. */
+	jstack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+	if (jstack != NULL)
+		pcre2_jit_stack_assign(mctx, NULL, jstack);
+	return mctx;
+}
+
+struct regex *
+regex_compile(const char *re, size_t len, int case_sensitive, int jit,
+    struct buf *err)
+{
+	struct regex *x;
+	pcre2_code *code;
+	int errcode;
+	PCRE2_SIZE erroff;
+	PCRE2_UCHAR msg[256];
+	uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+
+	if (!case_sensitive)
+		opts |= PCRE2_CASELESS;
+	code = pcre2_compile((PCRE2_SPTR)re, len, opts, &errcode, &erroff,
+	    NULL);
+	if (code == NULL) {
+		if (pcre2_get_error_message(errcode, msg, sizeof(msg)) < 0)
+			snprintf((char *)msg, sizeof(msg), "error %d", errcode);
+		buf_reset(err);
+		buf_printf(err, "Invalid regular expression, offset %zu of: ",
+		    (size_t)erroff);
+		buf_add(err, re, len);
+		buf_printf(err, ": %s", (const char *)msg);
+		return NULL;
+	}
+	x = xcalloc(1, sizeof(*x));
+	x->code = code;
+	x->md = pcre2_match_data_create_from_pattern(code, NULL);
+	if (x->md == NULL)
+		xalloc_fail();
+	x->ncap = pcre2_get_ovector_count(x->md);
+	/* JIT is an optimisation only: any failure leaves the interpreter. */
+	if (jit && pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0)
+		x->jit = 1;
+	return x;
+}
+
+void
+regex_free(struct regex *x)
+{
+	if (x == NULL)
+		return;
+	pcre2_match_data_free(x->md);
+	pcre2_code_free(x->code);
+	free(x);
+}
+
+int
+regex_exec(struct regex *x, const char *s, size_t len, size_t start)
+{
+	int rc;
+
+	if (s == NULL)
+		s = "";
+	rc = pcre2_match(x->code, (PCRE2_SPTR)s, len, start, 0, x->md,
+	    context());
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		rc = pcre2_match(x->code, (PCRE2_SPTR)s, len, start,
+		    PCRE2_NO_JIT, x->md, context());
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL)
+		return 0;
+	last_error = rc;
+	return -1;
+}
+
+int
+regex_span(const struct regex *x, unsigned i, size_t *so, size_t *eo)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
+
+	if (i >= x->ncap || ov[2 * i] == PCRE2_UNSET ||
+	    ov[2 * i + 1] < ov[2 * i]) {
+		*so = *eo = 0;
+		return 0;
+	}
+	*so = ov[2 * i];
+	*eo = ov[2 * i + 1];
+	return 1;
+}
+
+const char *
+regex_why(void)
+{
+	switch (last_error) {
+	case PCRE2_ERROR_MATCHLIMIT:
+		return "the match limit was reached";
+	case PCRE2_ERROR_DEPTHLIMIT:
+		return "the backtracking depth limit was reached";
+	case PCRE2_ERROR_HEAPLIMIT:
+		return "the heap limit was reached";
+	case PCRE2_ERROR_NOMEMORY:
+		return "out of memory";
+	default:
+		return "the regular expression library failed";
+	}
+}

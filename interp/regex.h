@@ -1,0 +1,50 @@
+/*
+ * regex.h: PCRE2 compiled once, matched under limits.  Shared by the
+ * pattern matcher (match.c) and lookup(); callers never see pcre2_match
+ * error codes beyond "matched", "no match" and "gave up".
+ */
+#ifndef REGEX_H
+#define REGEX_H
+
+#include <stddef.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "../grammar/buf.h"
+
+struct regex {
+	pcre2_code	 *code;
+	pcre2_match_data *md;
+	unsigned	  ncap;		/* groups + 1: MATCH, MATCH1.. */
+	int		  jit;		/* JIT code is present */
+	struct regex	 *next;		/* the list of kept regexes */
+};
+
+/*
+ * Compile re (UTF-8, caseless unless case_sensitive).  On error returns
+ * NULL and puts maildrop's line, "Invalid regular expression, offset N
+ * of: RE: REASON", in err.  jit asks for JIT code when it is available.
+ */
+struct regex	*regex_compile(const char *re, size_t len, int case_sensitive,
+		    int jit, struct buf *err);
+void		 regex_free(struct regex *);
+
+/*
+ * Search s[start..len).  1 on a match (regex_span gives the groups), 0
+ * when there is none, -1 when the match gave up: the match or depth limit
+ * was reached or memory ran out (regex_why says which).
+ */
+int		 regex_exec(struct regex *, const char *s, size_t len,
+		    size_t start);
+/* Group i of the last match; 0 when the group did not take part. */
+int		 regex_span(const struct regex *, unsigned i, size_t *so,
+		    size_t *eo);
+/* What the last -1 from regex_exec was about, in words. */
+const char	*regex_why(void);
+
+/* Limits (exported for tests and the hint text). */
+#define REGEX_MATCH_LIMIT	5000000
+#define REGEX_DEPTH_LIMIT	250000
+
+#endif
