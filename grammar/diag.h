@@ -21,6 +21,11 @@ struct diag {
 	const char	*hint;		/* what to do, or NULL */
 	const char	*compat;	/* maildrop's text: "Syntax error after )",
 					   NULL for warnings maildrop lacks */
+	unsigned	 compat_line;	/* the line maildrop names, which may be
+					   the next one (DIFFERENCES.md B13);
+					   0: pos.line */
+	const char	*compat_pre;	/* a "maildrop: ..." line maildrop
+					   prints before it, or NULL */
 };
 
 struct diags {
