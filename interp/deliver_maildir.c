@@ -1,0 +1,367 @@
+/*
+ * deliver_maildir.c: a message counts as delivered only once its bytes
+ * are on disk and its name is in new/ (or cur/): write to tmp/, fsync,
+ * close, link into place, fsync the directory, each step checked
+ * (DELIVERY.md §4.1, STYLE.md §9).  Any failure removes what was made,
+ * so the MTA's retry cannot produce a duplicate or a torn message.
+ * The temp file is registered with cleanup.h for the length of the
+ * attempt, so a signal or an out-of-memory exit does not leave it behind.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "../grammar/buf.h"
+#include "cleanup.h"
+#include "deliver.h"
+#include "message.h"
+#include "quota.h"
+#include "store.h"
+#include "vars.h"
+
+/* maildrop prints both lines when a maildir write fails. */
+#define WRITE_FAILED	"error writing to mailbox.\nmaildrop: " \
+			"Unable to deliver to mailbox."
+#define OPEN_FAILED	"Unable to open mailbox."
+
+static unsigned counter;		/* the _<n> of the unique name */
+
+struct md {
+	struct run		*r;
+	const struct pos	*why;
+	struct buf		 dir;	/* without the trailing '/' */
+	struct buf		 base;	/* <sec>.M<usec>P<pid> */
+	struct buf		 tmp, final, kw, kwtmp;
+	char			 flags[8];
+	off_t			 size;
+	unsigned		 n;
+};
+
+/* B6: only D F R S, each once, written in ASCII order. */
+static int
+check_flags(struct md *m)
+{
+	const char *f = vars_str(m->r->vars, "FLAGS");
+	static const char order[] = "DFRS";
+	int seen[4] = { 0, 0, 0, 0 };
+	const char *p;
+	size_t i, k = 0;
+
+	for (p = f; *p != '\0'; p++) {
+		const char *at = *p != '\0' ? strchr(order, *p) : NULL;
+
+		if (at == NULL) {
+			run_fail(m->r, m->why, WRITE_FAILED,
+			    "FLAGS may hold only D (draft), F (flagged), "
+			    "R (replied) and S (seen)",
+			    "FLAGS=\"%s\": '%c' is not a maildir flag", f, *p);
+			return -1;
+		}
+		seen[at - order] = 1;
+	}
+	for (i = 0; i < 4; i++)
+		if (seen[i])
+			m->flags[k++] = order[i];
+	m->flags[k] = '\0';
+	return 0;
+}
+
+/* A target that is not a maildir (any more) gets a way out. */
+static int
+check_dirs(struct md *m)
+{
+	static const char *const subs[] = { "tmp", "new", "cur" };
+	struct buf p = BUF_INIT;
+	struct stat st;
+	size_t i;
+	int e;
+
+	for (i = 0; i < 3; i++) {
+		buf_reset(&p);
+		buf_printf(&p, "%s/%s", m->dir.p, subs[i]);
+		if (stat(p.p, &st) == 0 && S_ISDIR(st.st_mode))
+			continue;
+		e = errno;
+		if (stat(p.p, &st) == 0)
+			e = ENOTDIR;
+		run_fail(m->r, m->why, OPEN_FAILED, NULL,
+		    "%s: %s (as user %s)", p.p, strerror(e), store_user());
+		buf_printf(&m->r->err.detail, "  %s is not a maildir; "
+		    "create it: mkdir -p %s/{cur,new,tmp} (or maildirmake "
+		    "%s)\n", m->dir.p, m->dir.p, m->dir.p);
+		buf_free(&p);
+		return -1;
+	}
+	buf_free(&p);
+	return 0;
+}
+
+static void
+fail_errno(struct md *m, const char *compat, const char *what,
+    const char *path, int e)
+{
+	run_fail(m->r, m->why, compat,
+	    e == ENOSPC || e == EDQUOT ? "the file system is full or over "
+	    "its quota; the MTA will retry" :
+	    e == EACCES || e == EPERM ? "fix the owner or mode of the "
+	    "maildir" : NULL,
+	    "%s %s: %s (as user %s)", what, path, strerror(e), store_user());
+}
+
+/* Open tmp/<sec>.M<usec>P<pid>_<n>.<host>,S=<size>, a fresh name. */
+static int
+open_tmp(struct md *m, mode_t mode)
+{
+	struct timeval tv;
+	int fd, tries;
+
+	for (tries = 0; tries < 5; tries++) {
+		gettimeofday(&tv, NULL);
+		m->n = counter++;
+		buf_reset(&m->base);
+		buf_printf(&m->base, "%lld.M%ldP%ld", (long long)tv.tv_sec,
+		    (long)tv.tv_usec, (long)getpid());
+		buf_reset(&m->tmp);
+		buf_printf(&m->tmp, "%s/tmp/%s_%u.%s", m->dir.p, m->base.p,
+		    m->n, store_host());
+		if (m->size > 0)
+			buf_printf(&m->tmp, ",S=%lld", (long long)m->size);
+		if (cleanup_register(m->tmp.p) != 0) {
+			errno = ENOMEM;
+			return -1;
+		}
+		fd = open(m->tmp.p, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC,
+		    mode);
+		if (fd >= 0)
+			return fd;
+		cleanup_unregister(m->tmp.p);
+		if (errno != EEXIST)
+			return -1;
+		usleep(10000);
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+/*
+ * KEYWORDS="a,b": courierimapkeywords/<base> lists them one a line,
+ * sorted and without duplicates as maildrop writes them.  Written to a
+ * dot-name first and renamed, so a reader never sees half a list.
+ */
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+write_keywords(struct md *m, const char *finalbase)
+{
+	const char *kw = vars_str(m->r->vars, "KEYWORDS");
+	struct buf list = BUF_INIT, dir = BUF_INIT;
+	char **v = NULL, *s, *tok, *save;
+	size_t nv = 0, i;
+	struct stat st;
+	int fd = -1, rc = -1, e;
+
+	s = xstrdup(kw);
+	for (tok = strtok_r(s, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		v = xrealloc(v, (nv + 1) * sizeof(*v));
+		v[nv++] = tok;
+	}
+	if (nv == 0) {
+		free(s);
+		return 0;
+	}
+	qsort(v, nv, sizeof(*v), cmp_str);
+	for (i = 0; i < nv; i++)
+		if (i == 0 || strcmp(v[i], v[i - 1]) != 0)
+			buf_printf(&list, "%s\n", v[i]);
+
+	buf_printf(&dir, "%s/courierimapkeywords", m->dir.p);
+	if (mkdir(dir.p, 0700) == 0) {
+		/* B23: the directory takes the maildir's own mode. */
+		if (stat(m->dir.p, &st) == 0)
+			(void)chmod(dir.p, st.st_mode & 0777);
+	} else if (errno != EEXIST) {
+		fail_errno(m, WRITE_FAILED, "mkdir", dir.p, errno);
+		goto out;
+	}
+	buf_printf(&m->kwtmp, "%s/.tmp.%s", dir.p, finalbase);
+	buf_printf(&m->kw, "%s/%s", dir.p, finalbase);
+	if (cleanup_register(m->kwtmp.p) != 0) {
+		fail_errno(m, WRITE_FAILED, "create", m->kwtmp.p, ENOMEM);
+		goto out;
+	}
+	fd = open(m->kwtmp.p, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		fail_errno(m, WRITE_FAILED, "create", m->kwtmp.p, errno);
+		goto out;
+	}
+	if (store_write_all(fd, list.p, list.len) != 0 || fsync(fd) != 0) {
+		e = errno;
+		close(fd);
+		fail_errno(m, WRITE_FAILED, "write", m->kwtmp.p, e);
+		goto out;
+	}
+	if (close(fd) != 0) {
+		fail_errno(m, WRITE_FAILED, "write", m->kwtmp.p, errno);
+		goto out;
+	}
+	if (rename(m->kwtmp.p, m->kw.p) != 0) {
+		fail_errno(m, WRITE_FAILED, "rename to", m->kw.p, errno);
+		goto out;
+	}
+	cleanup_unregister(m->kwtmp.p);
+	/* Until the message is linked, the keyword file goes if we die. */
+	if (cleanup_register(m->kw.p) != 0) {
+		unlink(m->kw.p);
+		fail_errno(m, WRITE_FAILED, "create", m->kw.p, ENOMEM);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc != 0 && m->kwtmp.len > 0) {
+		unlink(m->kwtmp.p);
+		cleanup_unregister(m->kwtmp.p);
+	}
+	if (rc != 0)
+		buf_reset(&m->kw);
+	free(v);
+	free(s);
+	buf_free(&list);
+	buf_free(&dir);
+	return rc;
+}
+
+int
+deliver_maildir(struct run *r, const struct pos *why, const char *dir,
+    size_t *written)
+{
+	struct md m;
+	struct quota q;
+	struct stat st;
+	struct buf fdir = BUF_INIT;
+	const char *sub;
+	size_t len;
+	int fd = -1, rc = -1, linked = 0, e;
+
+	*written = 0;
+	memset(&m, 0, sizeof(m));
+	memset(&q, 0, sizeof(q));
+	m.r = r;
+	m.why = why;
+	m.size = msg_size(r->msg);
+	len = strlen(dir);
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	buf_add(&m.dir, dir, len);
+
+	/* B11: nothing to store; say so rather than lose it silently. */
+	if (m.size == 0) {
+		run_warn(r, why, "empty message not delivered");
+		rc = 0;
+		goto out;
+	}
+	if (check_dirs(&m) != 0 || check_flags(&m) != 0)
+		goto out;
+	if (quota_check(r, m.dir.p, m.size, &q) == 1) {
+		run_fail(r, why, "maildir over quota.",
+		    "the mailbox owner must delete mail (or the quota "
+		    "be raised); the MTA will retry",
+		    "%s: holds %lld bytes in %lld messages; this one "
+		    "(%lld bytes) would pass the quota of %lld bytes, %lld "
+		    "messages (0: no limit)", q.root, q.bytes, q.count,
+		    (long long)m.size, q.limit_bytes, q.limit_count);
+		goto out;
+	}
+
+	if ((fd = open_tmp(&m, store_mode(r))) < 0) {
+		fail_errno(&m, OPEN_FAILED, "create", m.tmp.p, errno);
+		goto out;
+	}
+	/* The mode is UMASK's, whatever the process umask is. */
+	if (fchmod(fd, store_mode(r)) != 0 || msg_write_fd(r->msg, fd) != 0 ||
+	    fsync(fd) != 0 || fstat(fd, &st) != 0) {
+		fail_errno(&m, WRITE_FAILED, "write", m.tmp.p, errno);
+		goto out;
+	}
+	e = close(fd);
+	fd = -1;
+	if (e != 0) {
+		fail_errno(&m, WRITE_FAILED, "write", m.tmp.p, errno);
+		goto out;
+	}
+
+	sub = m.flags[0] != '\0' ? "cur" : "new";
+	buf_printf(&fdir, "%s/%s", m.dir.p, sub);
+	buf_printf(&m.final, "%sV%016llXI%016llX_%u.%s", m.base.p,
+	    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+	    m.n, store_host());
+	buf_printf(&m.final, ",S=%lld", (long long)m.size);
+	if (write_keywords(&m, m.final.p) != 0)
+		goto out;
+	if (m.flags[0] != '\0')
+		buf_printf(&m.final, ":2,%s", m.flags);
+	buf_reset(&fdir);
+	buf_printf(&fdir, "%s/%s/%s", m.dir.p, sub, m.final.p);
+	if (link(m.tmp.p, fdir.p) != 0) {
+		if (errno != EXDEV || rename(m.tmp.p, fdir.p) != 0) {
+			fail_errno(&m, WRITE_FAILED, "link to", fdir.p,
+			    errno);
+			goto out;
+		}
+	}
+	linked = 1;
+	/* From here the name in new/ is what must go if we fail. */
+	(void)cleanup_register(fdir.p);
+	if (unlink(m.tmp.p) == 0 || errno == ENOENT)
+		cleanup_unregister(m.tmp.p);
+	/* A second name left in tmp/ is harmless (readers clean tmp/
+	   after 36 hours); if it stays registered, a fatal exit removes
+	   it, which is fine since new/ holds the message. */
+	buf_reset(&fdir);
+	buf_printf(&fdir, "%s/%s", m.dir.p, sub);
+	if (store_sync_dir(fdir.p) != 0) {
+		fail_errno(&m, WRITE_FAILED, "fsync", fdir.p, errno);
+		goto out;
+	}
+	rc = 0;
+	*written = (size_t)m.size;
+	if (q.active)
+		(void)quota_add(&q, m.size);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (m.tmp.len > 0 && (rc != 0 || !linked)) {
+		unlink(m.tmp.p);
+		cleanup_unregister(m.tmp.p);
+	}
+	if (linked) {
+		buf_reset(&fdir);
+		buf_printf(&fdir, "%s/%s/%s", m.dir.p, sub, m.final.p);
+		if (rc != 0)
+			unlink(fdir.p);
+		cleanup_unregister(fdir.p);
+	}
+	if (m.kw.len > 0) {
+		if (rc != 0)
+			unlink(m.kw.p);
+		cleanup_unregister(m.kw.p);
+	}
+	quota_free(&q);
+	buf_free(&fdir);
+	buf_free(&m.dir);
+	buf_free(&m.base);
+	buf_free(&m.tmp);
+	buf_free(&m.final);
+	buf_free(&m.kw);
+	buf_free(&m.kwtmp);
+	return rc;
+}

@@ -1,0 +1,40 @@
+/*
+ * quota.h: maildir++ quotas (courier-libs maildir/README.maildirquota).
+ * The check runs before anything is written, the count is added only
+ * after the message is in new/ or cur/, so a failed delivery never eats
+ * quota (maildrop adds it up front).
+ */
+#ifndef QUOTA_H
+#define QUOTA_H
+
+#include <sys/types.h>
+
+struct run;
+
+struct quota {
+	int	 active;	/* a quota applies; quota_add() will record */
+	char	*root;		/* the maildir++ root holding maildirsize */
+	long long limit_bytes;	/* 0: no byte limit */
+	long long limit_count;	/* 0: no count limit */
+	long long bytes, count;	/* current use, before this message */
+};
+
+/*
+ * Decide whether a message of `size` bytes fits into maildir (the folder
+ * delivered to; its maildir++ root is found by "maildirfolder").  Quota
+ * comes from MAILDIRQUOTA, else from the first line of maildirsize.
+ * Returns 0 (fits, or no quota), 1 (over quota).  maildirsize problems
+ * are never fatal: it is only a cache and is recalculated.
+ */
+int	quota_check(struct run *, const char *maildir, off_t size,
+	    struct quota *);
+
+/* Append "<size> 1" to maildirsize after a delivery; 0 or -1/errno. */
+int	quota_add(struct quota *, off_t size);
+
+void	quota_free(struct quota *);
+
+/* Parse "NNNS,MMMC"; 0, or -1 when nothing valid is in it. */
+int	quota_parse(const char *def, long long *bytes, long long *count);
+
+#endif
