@@ -1,0 +1,113 @@
+/*
+ * msg_internal.h: what the files of the message module share and nobody
+ * else needs: the shape of struct message, random access to its raw
+ * bytes, and the decoders msg_scan() strings together.  Split this way so
+ * that message.c (storage) knows nothing of MIME and the decoders know
+ * nothing of temp files.
+ */
+#ifndef MSG_INTERNAL_H
+#define MSG_INTERNAL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "../grammar/buf.h"
+#include "message.h"
+
+/*
+ * Messages up to MSG_MEM_MAX bytes stay in the heap; larger ones go to an
+ * unlinked temp file and are read back in MSG_CHUNK pieces.
+ */
+#define MSG_MEM_MAX	(64 * 1024)
+#define MSG_CHUNK	(64 * 1024)
+
+/*
+ * The top-level header is kept in memory for the index, up to
+ * MSG_HEAD_MAX bytes; what follows an oversized header is treated as body.
+ */
+#define MSG_HEAD_MAX	(1024 * 1024)
+
+/*
+ * A line handed to a pattern is at most MSG_LINE_MAX bytes: longer lines
+ * are cut into pieces of that size (on a UTF-8 character boundary) and
+ * each piece is searched as a line of its own.  Unfolded header fields
+ * are cut the same way.
+ */
+#define MSG_LINE_MAX	(64 * 1024)
+
+struct message {
+	char		*mem;		/* the raw bytes when small, else NULL */
+	int		 fd;		/* unlinked temp file when large, or -1 */
+	off_t		 size;		/* SIZE */
+	size_t		 lines;		/* LINES */
+	struct buf	 head;		/* the top-level header bytes */
+	off_t		 body_off;	/* where the body starts */
+	struct msg_header *hdr;		/* index into head */
+	size_t		 nhdr;
+	char		*tmpdir;	/* for msg_replace */
+};
+
+/* Read n bytes at off into p; returns the count (short at the end), -1. */
+ssize_t	msg_pread(const struct message *, off_t off, char *p, size_t n);
+
+/*
+ * Reads a byte range of the message line by line (LF-terminated, the LF
+ * excluded, a last line without LF included) in bounded memory.
+ */
+struct msg_lines {
+	const struct message *m;
+	off_t		 off, end;
+	char		*buf;		/* MSG_CHUNK bytes of look-ahead */
+	size_t		 pos, fill;
+	off_t		 lineoff;	/* start of the line last returned */
+	off_t		 bufoff;	/* message offset of buf[0] */
+};
+
+void	msg_lines_open(struct msg_lines *, const struct message *,
+	    off_t from, off_t to);
+/*
+ * Returns 1 with the next line in p, n (at most MSG_LINE_MAX bytes), 0 at
+ * the end, -1 with errno on a read error.  *cut is set when the line was
+ * longer and this is only its first piece.  lineoff is where it started.
+ */
+int	msg_lines_next(struct msg_lines *, const char **p, size_t *n,
+	    int *cut);
+void	msg_lines_close(struct msg_lines *);
+
+/*
+ * Split header bytes (without the blank line) into fields, shared by the
+ * top level and MIME parts.  A line without a colon (a leading "From "
+ * line, DIFFERENCES.md B10) is a field whose name is the whole line and
+ * whose value is empty, as maildrop has it.  Returns the count; *out is
+ * malloc'ed and points into p.
+ */
+size_t	hdr_split(const char *p, size_t n, struct msg_header **out);
+
+/*
+ * The line a pattern sees for one header field: "Name: value", the value
+ * trimmed, folding newlines turned into spaces, encoded words decoded,
+ * address fields re-rendered, all in valid UTF-8 (LANGUAGE.md §5.2).
+ */
+void	hdr_display(const char *name, size_t namelen, const char *value,
+	    size_t valuelen, struct buf *out);
+
+/* Encoded words (RFC 2047) in unstructured text, appended as UTF-8. */
+void	rfc2047_decode(const char *s, size_t n, struct buf *out);
+
+/*
+ * Conversion to UTF-8.  Bytes that the charset cannot explain (or an
+ * unknown charset's bytes that are not UTF-8) are dropped, as maildrop
+ * drops them, so the result is always valid UTF-8.
+ */
+struct cs_conv;
+struct cs_conv *cs_open(const char *charset, size_t n);	/* never NULL */
+/* Convert a complete piece of text (stateless between calls). */
+void	cs_convert(struct cs_conv *, const char *s, size_t n,
+	    struct buf *out);
+void	cs_close(struct cs_conv *);
+/* Append s to out without its invalid UTF-8 bytes. */
+void	utf8_repair(const char *s, size_t n, struct buf *out);
+/* Length of the longest prefix of s (<= n) ending on a char boundary. */
+size_t	utf8_cut(const char *s, size_t n);
+
+#endif

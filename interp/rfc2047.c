@@ -1,0 +1,158 @@
+/*
+ * rfc2047.c: encoded words in header text, decoded the way maildrop
+ * 2.9.3 (courier's rfc2047_decoder) decodes them, since patterns written
+ * for maildrop depend on it: a word is found wherever "=?" starts one,
+ * not only between blanks; its text runs to the next "?="; blanks
+ * between two encoded words vanish; a malformed word stays as written.
+ * Deliberate difference: a word in an unknown charset is passed through
+ * as UTF-8 where it is valid, where 2.9.3 shows "[unknown character set:
+ * NAME -> utf-8]" instead of the text.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "msg_internal.h"
+
+static int
+hexnyb(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return 0;		/* as courier: a bad digit counts as 0 */
+}
+
+static int
+b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+static void
+decode_b(const char *s, size_t n, struct buf *out)
+{
+	unsigned acc = 0;
+	int bits = 0, v;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '=')
+			break;
+		if ((v = b64val((unsigned char)s[i])) < 0)
+			continue;
+		acc = (acc << 6 | (unsigned)v) & 0xffffff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			buf_addc(out, (int)(acc >> bits & 0xff));
+		}
+	}
+}
+
+static void
+decode_q(const char *s, size_t n, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '=' && n - i >= 3) {
+			buf_addc(out, hexnyb((unsigned char)s[i + 1]) << 4 |
+			    hexnyb((unsigned char)s[i + 2]));
+			i += 2;
+		} else if (s[i] == '_') {
+			buf_addc(out, ' ');
+		} else {
+			buf_addc(out, s[i]);
+		}
+	}
+}
+
+/*
+ * If an encoded word =?charset?X?text?= starts at s, return its length
+ * and, when out is not NULL, append its text as UTF-8; else return 0.
+ */
+static size_t
+word(const char *s, size_t n, struct buf *out)
+{
+	size_t cs, enc, text, end;
+	struct buf raw = BUF_INIT;
+	struct cs_conv *conv;
+
+	if (n < 2 || s[0] != '=' || s[1] != '?')
+		return 0;
+	for (cs = 2; cs < n && s[cs] != '?'; cs++)
+		;
+	if (cs >= n)
+		return 0;
+	enc = cs + 1;
+	for (text = enc; text < n && s[text] != '?'; text++)
+		;
+	if (text >= n)
+		return 0;
+	text++;
+	for (end = text; end + 1 < n; end++)
+		if (s[end] == '?' && s[end + 1] == '=')
+			break;
+	if (end + 1 >= n)
+		return 0;
+	if (s[enc] != 'q' && s[enc] != 'Q' && s[enc] != 'b' && s[enc] != 'B')
+		return 0;
+	if (out == NULL)
+		return end + 2;
+	if (s[enc] == 'q' || s[enc] == 'Q')
+		decode_q(s + text, end - text, &raw);
+	else
+		decode_b(s + text, end - text, &raw);
+	conv = cs_open(s + 2, cs - 2);
+	cs_convert(conv, raw.p != NULL ? raw.p : "", raw.len, out);
+	cs_close(conv);
+	buf_free(&raw);
+	return end + 2;
+}
+
+void
+rfc2047_decode(const char *s, size_t n, struct buf *out)
+{
+	size_t i, len, ws;
+
+	while (n > 0) {
+		for (i = 0; i + 1 < n; i++)
+			if (s[i] == '=' && s[i + 1] == '?')
+				break;
+		if (i + 1 >= n)
+			i = n;
+		utf8_repair(s, i, out);
+		s += i;
+		n -= i;
+		if (n == 0)
+			break;
+		if ((len = word(s, n, out)) == 0) {
+			buf_add(out, s, 2);	/* "=?" that starts nothing */
+			s += 2;
+			n -= 2;
+			continue;
+		}
+		s += len;
+		n -= len;
+		/* Blanks between two encoded words are not text. */
+		for (ws = 0; ws < n && strchr(" \t\r\n", s[ws]) != NULL; ws++)
+			;
+		if (ws < n && word(s + ws, n - ws, NULL) > 0) {
+			s += ws;
+			n -= ws;
+		}
+	}
+	buf_add(out, "", 0);
+}
