@@ -4,28 +4,12 @@
  * way everywhere; what is left here is maildrop's choice of headers and
  * its case-blind whole-address compare (DIFFERENCES.md B15).
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sysexits.h>
 
 #include "../interp/address.h"
 #include "../interp/message.h"
 #include "bi.h"
-
-/*
- * addr_parse lands with the message module; until then this weak
- * stand-in (interp/stubs.c has none for it) keeps the tree linking and,
- * like every stand-in, refuses the message with 75.
- */
-__attribute__((weak)) void
-addr_parse(const char *s, size_t n,
-    void (*fn)(void *arg, const struct address *), void *arg)
-{
-	fprintf(stderr, "runnel: addr_parse is not built yet\n");
-	exit(EX_TEMPFAIL);
-}
 
 static void
 add_line(void *arg, const struct address *a)
