@@ -58,11 +58,11 @@ static const char *
 afmt(struct parser *p, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
+	char *s, probe[1];
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(probe, sizeof(probe), fmt, ap);
 	va_end(ap);
 	s = arena_alloc(p->arena, (size_t)n + 1);
 	va_start(ap, fmt);
@@ -828,9 +828,21 @@ head_sep(struct parser *p, const char *what, const char *compat)
 static struct stmt *
 substmt(struct parser *p, const char *what)
 {
+	const char *src = p->lex.src;
+	size_t off = p->tok.pos.off;
+
 	if (p->tok.kind != TK_SEP)
 		return statement(p);
-	warn(p, p->tok.pos, afmt(p, "empty body: this blank or comment line "
+	if (off > 0 && off < p->lex.len && src[off] == '\n' &&
+	    src[off - 1] == '\r')
+		warn(p, p->tok.pos, afmt(p, "empty body: the CR before this "
+		    "new line ends the '%s'", what),
+		    "the file has CRLF (DOS) line ends and maildrop reads CR "
+		    "and LF as two line ends, so the next statement runs "
+		    "whatever the condition; convert the file to LF line ends "
+		    "(dos2unix)");
+	else
+		warn(p, p->tok.pos, afmt(p, "empty body: this blank or comment line "
 	    "ends the '%s'", what),
 	    "the statement after it runs whatever the condition; remove the "
 	    "blank or comment line (DIFFERENCES.md B3)");
