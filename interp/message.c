@@ -89,7 +89,6 @@ take_head(struct reader *r, const char *p, size_t n, off_t base)
 			 * first bytes, so offsets in head are offsets in it.
 			 */
 			m->head.len = r->line_start;
-			m->head.p[m->head.len] = '\0';
 			m->body_off = (off_t)r->line_start;
 			r->head_done = 1;
 			break;
@@ -98,7 +97,6 @@ take_head(struct reader *r, const char *p, size_t n, off_t base)
 		if (len == 0 || (len == 1 && m->head.p[r->line_start] ==
 		    '\r')) {
 			m->head.len = r->line_start;
-			m->head.p[m->head.len] = '\0';
 			m->body_off = base + (off_t)i + 1;
 			r->head_done = 1;
 			break;
@@ -181,7 +179,7 @@ msg_read(int fd, const char *const *extra, size_t nextra, const char *tmpdir)
 		m->mem = r.mem.p;	/* may be NULL: an empty message */
 		r.mem.p = NULL;
 	}
-	buf_add(&m->head, "", 0);	/* head.p non-NULL from here on */
+	buf_add(&m->head, "", 0);	/* NUL-terminated, non-NULL */
 	m->nhdr = hdr_split(m->head.p, m->head.len, &m->hdr);
 	return m;
 

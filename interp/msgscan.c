@@ -381,7 +381,7 @@ scan_leaf(struct scan *s, const struct mime_info *mi, off_t from, off_t to)
 			break;
 		}
 	}
-	if (rc == 0 && (dl.len > 0 || pending))
+	if (rc == 0 && dl.len > 0)
 		rc = flush_line(s, cs, &dl);
 	msg_lines_close(&l);
 	cs_close(cs);
