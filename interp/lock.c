@@ -22,9 +22,6 @@
 #include "lock.h"
 #include "store.h"
 
-/* The shortest bound on a wait, whatever LOCKTIMEOUT says. */
-#define LOCK_MIN_BOUND	300
-
 struct lock {
 	int		 fd;		/* flock file, else -1 */
 	char		*path;		/* dot-lock file, else NULL */
@@ -36,14 +33,22 @@ struct lock {
 static struct lock *held;		/* dot-locks, for lock_refresh() */
 static unsigned tmpcount;		/* the <n> of DIR/<pid>.<n>.<host> */
 
+/*
+ * A lock that stays unchanged for LOCKTIMEOUT is broken as stale, so a
+ * wait longer than twice that (plus one nap) means the lock is being
+ * refreshed or retaken by others all along: give up, the MTA retries.
+ */
 unsigned
 lock_wait_bound(struct run *r)
 {
 	long t = store_num(r, "LOCKTIMEOUT", 60);
+	long s = store_num(r, "LOCKSLEEP", 5);
 
-	if (t > LOCK_MIN_BOUND / 2)
-		return (unsigned)(2 * t);
-	return LOCK_MIN_BOUND;
+	if (t > 86400)
+		t = 86400;
+	if (s > 3600)
+		s = 3600;
+	return (unsigned)(2 * t + (s < 1 ? 1 : s));
 }
 
 static void
@@ -77,7 +82,7 @@ attempt(struct run *r, const struct pos *why, const char *tmp,
 	if (fd < 0) {
 		e = errno;
 		cleanup_unregister(tmp);
-		buf_printf(&compat, "Unable to create a dot-lock at %s.", tmp);
+		buf_printf(&compat, "Unable to create a dot-lock at %s.\n", tmp);
 		run_fail(r, why, compat.p,
 		    e == ENOENT ? "the directory does not exist; create it or "
 		    "fix the mailbox path" :
