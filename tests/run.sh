@@ -181,6 +181,8 @@ run_diff() {
 		name=diff/$(basename "$d")
 		sandbox "$d" "$sb" || { bad "$name" "setup failed"; continue; }
 		run_filter /usr/bin/maildrop "$d" "$sb" "$work/md"
+		# maildrop names itself by argv[0]; runnel always "maildrop:"
+		sed -i 's#^/usr/bin/maildrop: #maildrop: #' "$work/md.stderr"
 		sandbox "$d" "$sb" || { bad "$name" "setup failed"; continue; }
 		run_filter "$RUNNEL" "$d" "$sb" "$work/rn"
 		if [ -f "$d/differs" ]; then
