@@ -123,13 +123,15 @@ sandbox() {	# case-dir sandbox-dir
 
 # Run a filter the way a user does: cd to the sandbox, ./f as the filter.
 run_filter() {	# program case-dir sandbox-dir outprefix
-	local args=()
+	local args=() argv=()
 	[ -f "$2/args" ] && read -r -a args <"$2/args"
+	# argv: words after ./f ($1, $2, ... in the filter)
+	[ -f "$2/argv" ] && read -r -a argv <"$2/argv"
 	local msg=/dev/null extra=()
 	[ -f "$2/message" ] && msg="$2/message"
 	# env: extra VAR=value lines; $SANDBOX in them is the sandbox path
 	[ -f "$2/env" ] && mapfile -t extra < <(sed "s#\$SANDBOX#$3#g" "$2/env")
-	(cd "$3" && $(clean_env "$3") "${extra[@]}" "$1" "${args[@]}" ./f <"$msg" \
+	(cd "$3" && $(clean_env "$3") "${extra[@]}" "$1" "${args[@]}" ./f "${argv[@]}" <"$msg" \
 	    >"$4.stdout" 2>"$4.stderr"; echo $? >"$4.exit")
 	tree_of "$3" >"$4.tree"
 }
