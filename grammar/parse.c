@@ -81,6 +81,8 @@ describe(struct parser *p, const struct token *t)
 		return afmt(p, "'%s'", kw);
 	if (t->kind == TK_SEP && t->len == 1)
 		return "';'";
+	if (t->kind == TK_SEP && t->pos.off >= p->lex.len)
+		return "the end of the file";
 	return lex_describe(t->kind);
 }
 
@@ -194,6 +196,11 @@ hint_after_expr(struct parser *p, const struct token *t)
 	if (is_cmpop(t->kind))
 		return "comparisons do not chain; join two comparisons "
 		    "with '&&'";
+	if (t->kind == TK_SEP && off >= p->lex.len)
+		return NULL;
+	if (t->kind == TK_SEP)
+		return "an expression ends at the end of the line; end the "
+		    "line with a backslash to continue it on the next";
 	if (t->kind == TK_RBRACE)
 		return "a statement needs a ';' or a new line before the '}'";
 	if (t->kind == TK_LPAREN && p->prev == TK_TIME)
@@ -217,6 +224,8 @@ hint_after_expr(struct parser *p, const struct token *t)
 static int
 end_statement(struct parser *p, const char *what)
 {
+	if (p->panic)
+		return 0;	/* leave the SEP to synchronize() */
 	if (p->tok.kind == TK_SEP) {
 		advance(p);
 		return 1;
@@ -453,8 +462,10 @@ call_args(struct parser *p, const char *name, size_t min, size_t max,
 			error_tok(p, &p->tok, afmt(p, "expected ',' and "
 			    "argument %zu of '%s', found %s", n + 1, name,
 			    describe(p, &p->tok)),
-			    afmt(p, "'%s' takes %zu to %zu arguments", name,
-			    min, max), gdbm ? "Missing ,." : "Missing ,");
+			    min == max ? afmt(p, "'%s' takes %zu arguments",
+			    name, min) : afmt(p, "'%s' takes %zu to %zu "
+			    "arguments", name, min, max),
+			    gdbm ? "Missing ,." : "Missing ,");
 			return NULL;
 		}
 		advance(p);
@@ -805,6 +816,8 @@ expr(struct parser *p)
 static void
 head_sep(struct parser *p, const char *what, const char *compat)
 {
+	if (p->panic)
+		return;
 	if (p->tok.kind == TK_SEP) {
 		advance(p);
 		return;
@@ -831,6 +844,8 @@ substmt(struct parser *p, const char *what)
 	const char *src = p->lex.src;
 	size_t off = p->tok.pos.off;
 
+	if (p->panic)
+		return NULL;
 	if (p->tok.kind != TK_SEP)
 		return statement(p);
 	if (off > 0 && off < p->lex.len && src[off] == '\n' &&
@@ -946,6 +961,8 @@ foreach_stmt(struct parser *p)
 		    "pattern: foreach /re/ or foreach (x) =~ /re/", SYNTAX);
 		return NULL;
 	}
+	if (p->panic)
+		return NULL;
 	if (p->tok.kind != TK_SEP) {
 		error_tok(p, &p->tok, afmt(p, "expected a new line after "
 		    "'foreach /.../', found %s", describe(p, &p->tok)),
@@ -979,6 +996,8 @@ block(struct parser *p)
 		return s;
 	}
 	advance(p);
+	if (p->panic)
+		return s;
 	if (p->tok.kind == TK_SEP) {
 		advance(p);
 		return s;
