@@ -347,7 +347,9 @@ msg_replace(struct message *m, int fd)
 /*
  * DELIVERY.md §3: the first Return-Path: of the top-level header; after
  * the colon, blanks and one '<' skipped, the address runs to '>' or a
- * blank.
+ * blank.  Only the field's first line counts, as in 2.9.3 [observed: a
+ * folded "Return-Path:\n <a@b>" and "<>" both give an empty address,
+ * which maildrop then replaces with the invoking user's login name].
  */
 int
 msg_return_path(const struct message *m, struct buf *out)
@@ -362,8 +364,7 @@ msg_return_path(const struct message *m, struct buf *out)
 			continue;
 		k = 0;
 		while (k < h->valuelen && (h->value[k] == ' ' ||
-		    h->value[k] == '\t' || h->value[k] == '\n' ||
-		    h->value[k] == '\r'))
+		    h->value[k] == '\t'))
 			k++;
 		if (k < h->valuelen && h->value[k] == '<')
 			k++;
