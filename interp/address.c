@@ -45,6 +45,13 @@ struct alist {
 static const char specials[] = "<>@,;:.[]()%!\"\\?=/";
 #define RFC822_SPECIALS	"()<>[]:;@\\,.\""
 
+/* strchr(3) would find a NUL byte in any set: message bytes may be NUL. */
+static int
+is_in(const char *set, char c)
+{
+	return c != '\0' && strchr(set, c) != NULL;
+}
+
 static int
 is_atom(int kind)
 {
@@ -77,7 +84,7 @@ encoded_atom(const char *p, size_t n)
 			return j + 2;
 		if (p[j] == '?' || p[j] == '=')
 			continue;
-		if (strchr(RFC822_SPECIALS, p[j]) != NULL ||
+		if (is_in(RFC822_SPECIALS, p[j]) ||
 		    isspace((unsigned char)p[j]))
 			return 0;
 	}
@@ -157,7 +164,7 @@ tokenize(struct alist *l, const char *p, size_t n)
 		default:
 			start = i;
 			while (i < n && !isspace((unsigned char)p[i]) &&
-			    strchr(specials, p[i]) == NULL)
+			    !is_in(specials, p[i]))
 				i++;
 			add_tok(l, 0, p + start, i - start);
 		}

@@ -38,6 +38,38 @@ is_utf8ish(const char *name)
 	return 0;
 }
 
+/*
+ * iconv_open() loads and sets up a gconv module: far dearer than the
+ * conversion of a header.  A message names few charsets, so descriptors
+ * (and failures) are kept for the life of the process; callers reset the
+ * state before each use.
+ */
+static iconv_t
+cached_iconv(const char *name)
+{
+	static struct {
+		char	 name[64];
+		iconv_t	 cd;
+	} cache[16];
+	static size_t used, next;
+	size_t i;
+
+	for (i = 0; i < used; i++)
+		if (strcasecmp(cache[i].name, name) == 0)
+			return cache[i].cd;
+	if (used < nitems(cache)) {
+		i = used++;
+	} else {
+		i = next;		/* full: replace round-robin */
+		next = (next + 1) % nitems(cache);
+		if (cache[i].cd != (iconv_t)-1)
+			iconv_close(cache[i].cd);
+	}
+	strcpy(cache[i].name, name);
+	cache[i].cd = iconv_open("UTF-8", name);
+	return cache[i].cd;
+}
+
 struct cs_conv *
 cs_open(const char *charset, size_t n)
 {
@@ -64,18 +96,14 @@ cs_open(const char *charset, size_t n)
 		*strchr(name, '*') = '\0';
 	if (is_utf8ish(name))
 		return c;
-	c->cd = iconv_open("UTF-8", name);
+	c->cd = cached_iconv(name);
 	return c;
 }
 
 void
 cs_close(struct cs_conv *c)
 {
-	if (c == NULL)
-		return;
-	if (c->cd != (iconv_t)-1)
-		iconv_close(c->cd);
-	free(c);
+	free(c);		/* the iconv_t stays in the cache */
 }
 
 /* Length of the valid UTF-8 sequence at s, or 0. */

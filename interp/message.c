@@ -432,6 +432,13 @@ hdr_split(const char *p, size_t n, struct msg_header **out)
  */
 #define LINES_BUF	(2 * MSG_LINE_MAX)
 
+/*
+ * Buffers are reused: a MIME message opens a reader per part, and a fresh
+ * 128 KiB allocation each time is an mmap and munmap each time.
+ */
+static char	*pool[8];
+static size_t	 npool;
+
 void
 msg_lines_open(struct msg_lines *l, const struct message *m, off_t from,
     off_t to)
@@ -442,7 +449,7 @@ msg_lines_open(struct msg_lines *l, const struct message *m, off_t from,
 	l->end = to < m->size ? to : m->size;
 	l->bufoff = from;
 	l->lineoff = from;
-	l->buf = xmalloc(LINES_BUF);
+	l->buf = npool > 0 ? pool[--npool] : xmalloc(LINES_BUF);
 }
 
 int
@@ -504,6 +511,9 @@ msg_lines_next(struct msg_lines *l, const char **p, size_t *n, int *cut)
 void
 msg_lines_close(struct msg_lines *l)
 {
-	free(l->buf);
+	if (l->buf != NULL && npool < nitems(pool))
+		pool[npool++] = l->buf;
+	else
+		free(l->buf);
 	l->buf = NULL;
 }

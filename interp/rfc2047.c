@@ -147,7 +147,8 @@ rfc2047_decode(const char *s, size_t n, struct buf *out)
 		s += len;
 		n -= len;
 		/* Blanks between two encoded words are not text. */
-		for (ws = 0; ws < n && strchr(" \t\r\n", s[ws]) != NULL; ws++)
+		for (ws = 0; ws < n && (s[ws] == ' ' || s[ws] == '\t' ||
+		    s[ws] == '\r' || s[ws] == '\n'); ws++)
 			;
 		if (ws < n && word(s + ws, n - ws, NULL) > 0) {
 			s += ws;
