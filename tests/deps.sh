@@ -14,6 +14,7 @@ need_pkg libgdbm-dev
 need_pkg maildrop
 need_pkg spamc
 need_pkg spamd
+need_pkg time		# tests/sh/message-memory.sh measures peak RSS
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "deps: installing$missing"
