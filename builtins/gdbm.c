@@ -9,6 +9,7 @@
 #include <gdbm.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "bi.h"
 
@@ -56,6 +57,7 @@ bi_gdbmopen(struct run *r, const struct expr *call, struct buf *out)
 	struct buf file = BUF_INIT, mode = BUF_INIT;
 	struct gdbm_open *g;
 	int flags = GDBM_READER;
+	mode_t old;
 	size_t i;
 	enum flow f = FLOW_FAIL;
 
@@ -86,8 +88,15 @@ bi_gdbmopen(struct run *r, const struct expr *call, struct buf *out)
 		}
 	g = state(r, call, 1);
 	close_db(g);
+	/*
+	 * maildrop runs with umask 007 and applies UMASK to mailboxes only,
+	 * so a database it creates is 0660 [observed 2.9.3]; do the same,
+	 * so a database shared with the group keeps working.
+	 */
+	old = umask(007);
 	g->dbf = gdbm_open(buf_cstr(&file), 0, flags | GDBM_CLOEXEC, 0664,
 	    NULL);
+	umask(old);
 	buf_set(out, g->dbf != NULL ? "0" : "-1", g->dbf != NULL ? 1 : 2);
 	f = FLOW_NEXT;
 done:
