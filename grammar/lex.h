@@ -38,13 +38,13 @@ enum tok_kind {
 struct token {
 	enum tok_kind	 kind;
 	struct pos	 pos;		/* first byte of the token */
-	const char	*text;		/* strings: decoded; others: raw */
+	const char	*text;		/* strings: decoded, else raw */
 	size_t		 len;
 	unsigned	 endline;	/* maildrop's line counter after the
 					   token, for its FILE(LINE) text */
 	/* TK_ERROR, and TK_SEP for a warning-worthy case */
 	const char	*msg, *hint;
-	const char	*pre;		/* a "maildrop: ..." line it prints */
+	const char	*pre;		/* "maildrop: ..." line first */
 };
 
 struct lexer {
@@ -53,8 +53,8 @@ struct lexer {
 	const char	*src;
 	size_t		 len, off;
 	unsigned	 line;
-	size_t		 linestart;	/* offset of the current line */
-	enum tok_kind	 last;		/* previous token, for '/' (§1.7) */
+	size_t		 linestart;	/* offset where line starts */
+	enum tok_kind	 last;		/* previous token: '/' (§1.7) */
 	int		 embedded;	/* LANGUAGE.md §8 */
 	struct buf	 scratch;	/* a quoted string being decoded */
 };
