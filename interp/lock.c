@@ -25,6 +25,7 @@
 struct lock {
 	int		 fd;		/* flock file, else -1 */
 	char		*path;		/* dot-lock file, else NULL */
+	char		*tmp;		/* its temp name, in case it stayed */
 	long		 refresh;	/* LOCKREFRESH seconds, 0: never */
 	time_t		 next;		/* when to touch it next */
 	struct lock	*next_held;
@@ -122,8 +123,10 @@ attempt(struct run *r, const struct pos *why, const char *tmp,
 			    "%s: out of memory", lockname);
 			return -1;
 		}
-		unlink(tmp);
-		cleanup_unregister(tmp);
+		/* If this unlink fails the name stays registered and
+		   lock_release() tries again. */
+		if (unlink(tmp) == 0 || errno == ENOENT)
+			cleanup_unregister(tmp);
 		return 0;
 	}
 	unlink(tmp);
@@ -230,12 +233,15 @@ lock_dot(struct run *r, const struct pos *why, const char *lockname,
 		}
 		nap_ms(sleep_s * 1000L);
 	}
-	buf_free(&tmp);
-	if (rc < 0)
+	if (rc < 0) {
+		buf_free(&tmp);
 		return -1;
+	}
 	l = xcalloc(1, sizeof(*l));
 	l->fd = -1;
 	l->path = xstrdup(lockname);
+	l->tmp = xstrdup(tmp.p);
+	buf_free(&tmp);
 	l->refresh = refresh >= 10 ? refresh : 0;
 	l->next = time(NULL) + l->refresh;
 	l->next_held = held;
@@ -326,6 +332,9 @@ lock_release(struct lock *l)
 		unlink(l->path);
 		cleanup_unregister(l->path);
 		free(l->path);
+		if (access(l->tmp, F_OK) == 0 && unlink(l->tmp) == 0)
+			cleanup_unregister(l->tmp);
+		free(l->tmp);
 	}
 	if (l->fd >= 0)
 		close(l->fd);
