@@ -395,7 +395,10 @@ static int scan_part(struct scan *, const struct msg_header *, size_t,
 /*
  * A part or an embedded message starting at from: its header runs to the
  * first empty line (kept to MSG_LINE_MAX bytes; the rest of an oversized
- * part header is dropped), its body from there to `to`.
+ * part header is dropped), its body from there to `to`.  A part inherits
+ * MIME from its multipart; an embedded message (parent_type NULL) is MIME
+ * only with its own Mime-Version, else its body is searched as it stands,
+ * as at the top level [observed 2.9.3].
  */
 static int
 scan_entity(struct scan *s, const char *parent_type, off_t from, off_t to,
@@ -429,7 +432,15 @@ scan_entity(struct scan *s, const char *parent_type, off_t from, off_t to,
 	nh = hdr_split(head.p != NULL ? head.p : "", head.len, &h);
 	if (s->what & MSG_PART_HEADERS)
 		rc = emit_headers(s, h, nh);
-	if (rc == 0)
+	if (rc == 0 && parent_type == NULL &&
+	    find_header(h, nh, "Mime-Version") == NULL) {
+		if (s->what & MSG_BODY) {
+			struct mime_info raw;
+
+			memset(&raw, 0, sizeof(raw));
+			rc = scan_leaf(s, &raw, body, to);
+		}
+	} else if (rc == 0)
 		rc = scan_part(s, h, nh, parent_type, body, to, depth);
 	free(h);
 	buf_free(&head);
@@ -540,7 +551,10 @@ msg_scan(struct message *m, unsigned what,
 	s.arg = arg;
 	if (what & MSG_TOP_HEADER)
 		rc = emit_headers(&s, m->hdr, m->nhdr);
-	if (rc == 0 && find_header(m->hdr, m->nhdr, "Mime-Version") != NULL)
+	if (rc == 0 && (what & (MSG_PART_HEADERS | MSG_BODY)) == 0)
+		;	/* :H: nothing past the top-level header is wanted */
+	else if (rc == 0 &&
+	    find_header(m->hdr, m->nhdr, "Mime-Version") != NULL)
 		rc = scan_part(&s, m->hdr, m->nhdr, NULL, m->body_off,
 		    m->size, 0);
 	else if (rc == 0 && (what & MSG_BODY)) {
