@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../grammar/arena.h"
 #include "address.h"
 #include "msg_internal.h"
 
@@ -26,7 +27,7 @@ is_address_field(const char *name, size_t n)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+	for (i = 0; i < nitems(fields); i++)
 		if (strlen(fields[i]) == n &&
 		    strncasecmp(name, fields[i], n) == 0)
 			return 1;

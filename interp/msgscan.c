@@ -144,7 +144,7 @@ is_tspecial(int c)
 static void
 parse_content_type(const char *v, size_t n, struct mime_info *mi)
 {
-	size_t i, k = 0, a;
+	size_t i, k = 0, a, alen;
 	struct buf val = BUF_INIT;
 
 	i = skip_cfws(v, n, 0);
@@ -164,7 +164,7 @@ parse_content_type(const char *v, size_t n, struct mime_info *mi)
 		i = skip_cfws(v, n, i + 1);
 		for (a = i; i < n && !is_tspecial((unsigned char)v[i]); i++)
 			;
-		size_t alen = i - a;
+		alen = i - a;
 		i = skip_cfws(v, n, i);
 		if (i >= n || v[i] != '=')
 			continue;
