@@ -317,9 +317,12 @@ static struct expr *
 match(struct parser *p)
 {
 	struct expr *e = element(p);
+	unsigned saved = p->depth;
 	struct pos at;
 
 	while (p->tok.kind == TK_MATCH) {
+		if (!parse_enter(p))
+			break;	/* a long chain is a deep tree */
 		at = p->tok.pos;
 		parse_advance(p);
 		if (p->tok.kind != TK_PATTERN) {
@@ -328,11 +331,13 @@ match(struct parser *p)
 			    &p->tok)), "'=~' is read as one operator; to "
 			    "assign a bitwise not, write NAME= ~x with a space",
 			    "Syntax error after =~");
+			p->depth = saved;
 			return NULL;
 		}
 		e = binary(p, E_MATCH, at, e, NULL);
 		e->pat = pattern(p)->pat;
 	}
+	p->depth = saved;
 	return e;
 }
 
@@ -341,15 +346,19 @@ static struct expr *
 muldiv(struct parser *p)
 {
 	struct expr *e = match(p);
+	unsigned saved = p->depth;
 	enum expr_kind kind;
 	struct pos at;
 
 	while (p->tok.kind == TK_MUL || p->tok.kind == TK_DIV) {
+		if (!parse_enter(p))
+			break;	/* a long chain is a deep tree */
 		kind = p->tok.kind == TK_MUL ? E_MUL : E_DIV;
 		at = p->tok.pos;
 		parse_advance(p);
 		e = binary(p, kind, at, e, element(p));
 	}
+	p->depth = saved;
 	return e;
 }
 
@@ -358,15 +367,19 @@ static struct expr *
 addsub(struct parser *p)
 {
 	struct expr *e = muldiv(p);
+	unsigned saved = p->depth;
 	enum expr_kind kind;
 	struct pos at;
 
 	while (p->tok.kind == TK_PLUS || p->tok.kind == TK_MINUS) {
+		if (!parse_enter(p))
+			break;	/* a long chain is a deep tree */
 		kind = p->tok.kind == TK_PLUS ? E_ADD : E_SUB;
 		at = p->tok.pos;
 		parse_advance(p);
 		e = binary(p, kind, at, e, muldiv(p));
 	}
+	p->depth = saved;
 	return e;
 }
 
@@ -375,13 +388,17 @@ static struct expr *
 band(struct parser *p)
 {
 	struct expr *e = addsub(p);
+	unsigned saved = p->depth;
 	struct pos at;
 
 	while (p->tok.kind == TK_BITAND) {
+		if (!parse_enter(p))
+			break;	/* a long chain is a deep tree */
 		at = p->tok.pos;
 		parse_advance(p);
 		e = binary(p, E_BITAND, at, e, addsub(p));
 	}
+	p->depth = saved;
 	return e;
 }
 
@@ -390,13 +407,17 @@ static struct expr *
 bor(struct parser *p)
 {
 	struct expr *e = band(p);
+	unsigned saved = p->depth;
 	struct pos at;
 
 	while (p->tok.kind == TK_BITOR) {
+		if (!parse_enter(p))
+			break;	/* a long chain is a deep tree */
 		at = p->tok.pos;
 		parse_advance(p);
 		e = binary(p, E_BITOR, at, e, band(p));
 	}
+	p->depth = saved;
 	return e;
 }
 
@@ -443,13 +464,17 @@ static struct expr *
 land(struct parser *p)
 {
 	struct expr *e = cmp(p);
+	unsigned saved = p->depth;
 	struct pos at;
 
 	while (p->tok.kind == TK_AND) {
+		if (!parse_enter(p))
+			break;	/* a long chain is a deep tree */
 		at = p->tok.pos;
 		parse_advance(p);
 		e = binary(p, E_AND, at, e, cmp(p));
 	}
+	p->depth = saved;
 	return e;
 }
 
@@ -458,13 +483,17 @@ static struct expr *
 lor(struct parser *p)
 {
 	struct expr *e = land(p);
+	unsigned saved = p->depth;
 	struct pos at;
 
 	while (p->tok.kind == TK_OR) {
+		if (!parse_enter(p))
+			break;	/* a long chain is a deep tree */
 		at = p->tok.pos;
 		parse_advance(p);
 		e = binary(p, E_OR, at, e, land(p));
 	}
+	p->depth = saved;
 	return e;
 }
 

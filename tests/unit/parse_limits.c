@@ -94,6 +94,15 @@ deep(void)
 	expect_error("not-100000", s, len, 1, 1002,
 	    "nested too deeply (more than 1000 levels)");
 	free(s);
+	/* a chain of operators is a deep tree too: at the 999th operand */
+	s = repeat("A=1", " + 1", 100000, "\n", &len);
+	expect_error("sum-100000", s, len, 1, 3999,
+	    "nested too deeply (more than 1000 levels)");
+	free(s);
+	s = repeat("A=1", " =~ /x/", 100000, "\n", &len);
+	expect_error("match-chain-100000", s, len, 1, 3 + 7 * 999 + 2,
+	    "nested too deeply (more than 1000 levels)");
+	free(s);
 	/* 999 levels of blocks are fine */
 	{
 		struct arena a;
