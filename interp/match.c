@@ -292,6 +292,7 @@ struct scan {
 	const struct expr	*e;
 	struct regex		*re;
 	const char		*where;
+	const char		*text;		/* the regex, for VERBOSE */
 	int			 weighted;
 	double			 score, w, factor;
 	int			 matched;
@@ -306,7 +307,12 @@ scan_line(void *arg, const char *line, size_t len)
 	struct scan *s = arg;
 	int rc;
 
+	if (s->r->verbose > 2)
+		fprintf(stderr, "Matching /%s/ against %.*s\n", s->text,
+		    (int)len, line);
 	rc = regex_exec(s->re, line, len, 0);
+	if (rc == 0 && s->r->verbose > 2)
+		fputs("Not matched.\n", stderr);
 	if (rc < 0) {
 		s->gave_up = 1;
 		s->gave_up_len = len;
@@ -330,7 +336,7 @@ scan_line(void *arg, const char *line, size_t len)
 	return 1;	/* the first matching line decides */
 }
 
-static enum flow
+static void
 scan_message(struct run *r, const struct expr *e, struct scan *s,
     struct buf *text)
 {
@@ -344,7 +350,18 @@ scan_message(struct run *r, const struct expr *e, struct scan *s,
 	s->w = e->pat->weight;
 	s->factor = e->pat->factor;
 	s->re = pattern_regex(r, e, text);
-	return FLOW_NEXT;
+	s->text = buf_cstr(text);
+}
+
+/* VERBOSE 4 and up: the value of a search, as maildrop reports it. */
+static void
+verbose_result(struct run *r, const struct expr *e, struct buf *text,
+    const struct buf *value)
+{
+	if (r->verbose > 3)
+		fprintf(stderr, "%s(%u): Search of %s = %s\n",
+		    e->pos.file ? e->pos.file : "", e->pos.line,
+		    buf_cstr(text), value->p ? value->p : "");
 }
 
 enum flow
@@ -362,12 +379,14 @@ match_message(struct run *r, const struct expr *e, struct buf *out)
 		buf_free(&text);
 		return f;
 	}
-	buf_free(&text);
 	buf_reset(out);
 	if (s.weighted)
 		value_format(s.score, out);
 	else
 		buf_adds(out, s.matched ? "1" : "0");
+	if (s.re != NULL)
+		verbose_result(r, e, &text, out);
+	buf_free(&text);
 	return FLOW_NEXT;
 }
 
@@ -405,6 +424,9 @@ match_string(struct run *r, const struct expr *e, const char *subject,
 		buf_set(out, "0", 1);
 		return FLOW_NEXT;
 	}
+	if (r->verbose > 2)
+		fprintf(stderr, "Matching /%s/ against %.*s\n", buf_cstr(&text),
+		    (int)len, subject ? subject : "");
 	while (start <= len) {
 		if ((rc = regex_exec(re, subject, len, start)) < 0) {
 			enum flow f = gave_up(r, e, &text, len);
@@ -426,12 +448,13 @@ match_string(struct run *r, const struct expr *e, const char *subject,
 		w *= pat->factor;
 		start = next_start(subject, len, so, eo);
 	}
-	buf_free(&text);
 	buf_reset(out);
 	if (pat->weighted)
 		value_format(score, out);
 	else
 		buf_adds(out, matched ? "1" : "0");
+	verbose_result(r, e, &text, out);
+	buf_free(&text);
 	return FLOW_NEXT;
 }
 
