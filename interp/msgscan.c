@@ -197,14 +197,14 @@ parse_content_type(const char *v, size_t n, struct mime_info *mi)
  */
 static void
 mime_info(const struct msg_header *h, size_t n, const char *parent_type,
-    struct mime_info *mi)
+    int use_ctype, struct mime_info *mi)
 {
 	const struct msg_header *f;
 	char enc[32];
 	size_t i, k = 0;
 
 	memset(mi, 0, sizeof(*mi));
-	if ((f = find_header(h, n, "Content-Type")) != NULL)
+	if (use_ctype && (f = find_header(h, n, "Content-Type")) != NULL)
 		parse_content_type(f->value, f->valuelen, mi);
 	if (strchr(mi->type, '/') == NULL)	/* missing or malformed */
 		strcpy(mi->type, parent_type != NULL &&
@@ -390,15 +390,16 @@ scan_leaf(struct scan *s, const struct mime_info *mi, off_t from, off_t to)
 }
 
 static int scan_part(struct scan *, const struct msg_header *, size_t,
-    const char *, off_t, off_t, int);
+    const char *, int, off_t, off_t, int);
+static int scan_message(struct scan *, const struct msg_header *, size_t,
+    off_t, off_t, int);
 
 /*
  * A part or an embedded message starting at from: its header runs to the
  * first empty line (kept to MSG_LINE_MAX bytes; the rest of an oversized
  * part header is dropped), its body from there to `to`.  A part inherits
- * MIME from its multipart; an embedded message (parent_type NULL) is MIME
- * only with its own Mime-Version, else its body is searched as it stands,
- * as at the top level [observed 2.9.3].
+ * MIME from its multipart; an embedded message (parent_type NULL) is a
+ * message of its own (scan_message).
  */
 static int
 scan_entity(struct scan *s, const char *parent_type, off_t from, off_t to,
@@ -432,16 +433,10 @@ scan_entity(struct scan *s, const char *parent_type, off_t from, off_t to,
 	nh = hdr_split(head.p != NULL ? head.p : "", head.len, &h);
 	if (s->what & MSG_PART_HEADERS)
 		rc = emit_headers(s, h, nh);
-	if (rc == 0 && parent_type == NULL &&
-	    find_header(h, nh, "Mime-Version") == NULL) {
-		if (s->what & MSG_BODY) {
-			struct mime_info raw;
-
-			memset(&raw, 0, sizeof(raw));
-			rc = scan_leaf(s, &raw, body, to);
-		}
-	} else if (rc == 0)
-		rc = scan_part(s, h, nh, parent_type, body, to, depth);
+	if (rc == 0 && parent_type == NULL)
+		rc = scan_message(s, h, nh, body, to, depth);
+	else if (rc == 0)
+		rc = scan_part(s, h, nh, parent_type, 1, body, to, depth);
 	free(h);
 	buf_free(&head);
 	return rc;
@@ -516,12 +511,12 @@ scan_multipart(struct scan *s, const struct mime_info *mi, off_t from,
 
 static int
 scan_part(struct scan *s, const struct msg_header *h, size_t nh,
-    const char *parent_type, off_t from, off_t to, int depth)
+    const char *parent_type, int use_ctype, off_t from, off_t to, int depth)
 {
 	struct mime_info mi;
 	int rc = 0;
 
-	mime_info(h, nh, parent_type, &mi);
+	mime_info(h, nh, parent_type, use_ctype, &mi);
 	if (depth < MIME_DEPTH_MAX && strncmp(mi.type, "multipart/", 10) == 0
 	    && mi.boundary.len > 0)
 		rc = scan_multipart(s, &mi, from, to, depth);
@@ -536,12 +531,52 @@ scan_part(struct scan *s, const struct msg_header *h, size_t nh,
 	return rc;
 }
 
+/*
+ * Is this MIME version 1?  2.9.3 reads the number before the first
+ * non-digit, comments skipped [observed: "1.0", "1", "1.1", "1.x",
+ * "(c) 1.0" are; "2.0", "0.9", "" are not].
+ */
+static int
+version_1_0(const struct msg_header *v)
+{
+	size_t i = skip_cfws(v->value, v->valuelen, 0);
+	unsigned long n = 0;
+
+	while (i < v->valuelen && isdigit((unsigned char)v->value[i]) &&
+	    n < 10)
+		n = n * 10 + (unsigned long)(v->value[i++] - '0');
+	return n == 1;
+}
+
+/*
+ * The top-level message or an embedded one.  Without Mime-Version its
+ * body is searched as it stands (DIFFERENCES.md part C); with another
+ * version than 1.0 the transfer encoding is undone but Content-Type is
+ * ignored, so it is text/plain in no declared charset [observed 2.9.3:
+ * "Mime-Version: foo" and a quoted-printable ISO-8859-1 "caf=E9" is
+ * searched as "caf"].
+ */
+static int
+scan_message(struct scan *s, const struct msg_header *h, size_t nh,
+    off_t from, off_t to, int depth)
+{
+	const struct msg_header *v = find_header(h, nh, "Mime-Version");
+	struct mime_info raw;
+
+	if (v != NULL)
+		return scan_part(s, h, nh, NULL, version_1_0(v), from, to,
+		    depth);
+	if ((s->what & MSG_BODY) == 0)
+		return 0;
+	memset(&raw, 0, sizeof(raw));
+	return scan_leaf(s, &raw, from, to);
+}
+
 int
 msg_scan(struct message *m, unsigned what,
     int (*fn)(void *arg, const char *line, size_t len), void *arg)
 {
 	struct scan s;
-	struct mime_info raw;
 	int rc = 0;
 
 	memset(&s, 0, sizeof(s));
@@ -553,15 +588,9 @@ msg_scan(struct message *m, unsigned what,
 		rc = emit_headers(&s, m->hdr, m->nhdr);
 	if (rc == 0 && (what & (MSG_PART_HEADERS | MSG_BODY)) == 0)
 		;	/* :H: nothing past the top-level header is wanted */
-	else if (rc == 0 &&
-	    find_header(m->hdr, m->nhdr, "Mime-Version") != NULL)
-		rc = scan_part(&s, m->hdr, m->nhdr, NULL, m->body_off,
-		    m->size, 0);
-	else if (rc == 0 && (what & MSG_BODY)) {
-		/* Not MIME: the body as it stands (DIFFERENCES.md part C). */
-		memset(&raw, 0, sizeof(raw));
-		rc = scan_leaf(&s, &raw, m->body_off, m->size);
-	}
+	else if (rc == 0)
+		rc = scan_message(&s, m->hdr, m->nhdr, m->body_off, m->size,
+		    0);
 	buf_free(&s.text);
 	buf_free(&s.out);
 	return rc;

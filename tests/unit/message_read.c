@@ -397,6 +397,47 @@ test_replace_and_errors(void)
 	buf_free(&b);
 }
 
+/*
+ * Which Mime-Version values make 2.9.3 honour Content-Type; observed with
+ * a quoted-printable ISO-8859-1 "caf=E9": "caf\xc3\xa9" when honoured,
+ * "caf" when only the transfer encoding is undone.
+ */
+static void
+test_mime_version(void)
+{
+	static const struct {
+		const char	*version;
+		const char	*want;
+	} t[] = {
+		{ "1.0", "caf\xc3\xa9\n" }, { "1", "caf\xc3\xa9\n" },
+		{ "1.1", "caf\xc3\xa9\n" }, { "1.x", "caf\xc3\xa9\n" },
+		{ "(c) 1.0", "caf\xc3\xa9\n" }, { " 1. 0", "caf\xc3\xa9\n" },
+		{ "2.0", "caf\n" }, { "0.9", "caf\n" }, { "foo", "caf\n" },
+		{ "", "caf\n" },
+	};
+	struct buf msg = BUF_INIT, got = BUF_INIT;
+	struct message *m;
+	char name[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf_reset(&msg);
+		buf_printf(&msg, "Mime-Version: %s\nContent-Type: text/plain;"
+		    " charset=iso-8859-1\nContent-Transfer-Encoding: "
+		    "quoted-printable\n\ncaf=E9\n", t[i].version);
+		m = from_bytes(msg.p, msg.len, NULL, 0, NULL);
+		buf_reset(&got);
+		buf_add(&got, "", 0);
+		msg_scan(m, MSG_BODY, lines_cb, &got);
+		snprintf(name, sizeof(name), "Mime-Version: [%s]",
+		    t[i].version);
+		check(strcmp(got.p, t[i].want) == 0, name, "got [%s]", got.p);
+		msg_free(m);
+	}
+	buf_free(&msg);
+	buf_free(&got);
+}
+
 int
 main(void)
 {
@@ -405,5 +446,6 @@ main(void)
 	test_large();
 	test_long_lines();
 	test_replace_and_errors();
+	test_mime_version();
 	return fails > 0;
 }
