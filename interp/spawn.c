@@ -9,6 +9,11 @@
  * poll loop with non-blocking ends, so a large message going in and a
  * large answer coming out can never wait on each other.  Each child has
  * its own deadline (RUNNEL_CHILD_TIMEOUT); there is no global alarm.
+ *
+ * maildrop leads its process group and sends it SIGHUP on exit, killing
+ * what its commands left running in the background (DIFFERENCES.md B19).
+ * Our children lead groups of their own, so at exit we send SIGHUP to
+ * each of those groups instead: the same effect, kept.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../grammar/arena.h"
 #include "lock.h"
 #include "message.h"
 #include "run.h"
@@ -40,6 +46,36 @@ extern char **environ;
 
 /* How long a child may take to die after SIGTERM before SIGKILL. */
 #define GRACE_MS	2000
+
+/* Process groups of the children started, for the SIGHUP at exit. */
+static pid_t	*groups;
+static size_t	 ngroups, groupcap;
+
+static void
+hangup_groups(void)
+{
+	size_t i;
+
+	for (i = 0; i < ngroups; i++)
+		kill(-groups[i], SIGHUP);
+}
+
+static void
+remember_group(pid_t pgid)
+{
+	size_t i;
+
+	if (groupcap == 0)
+		atexit(hangup_groups);
+	for (i = 0; i < ngroups; i++)
+		if (groups[i] == pgid)
+			return;
+	if (ngroups == groupcap) {
+		groupcap = groupcap * 2 + 8;
+		groups = xrealloc(groups, groupcap * sizeof(*groups));
+	}
+	groups[ngroups++] = pgid;
+}
 
 struct child {
 	pid_t		 pid;
@@ -327,6 +363,7 @@ spawn_run(struct run *r, const struct spawn_req *q, struct spawn_res *res)
 		saved = rc;
 		goto fail;
 	}
+	remember_group(c.pid);
 	if (inp[0] >= 0)
 		close(inp[0]);
 	if (outp[1] >= 0)

@@ -147,3 +147,15 @@ to "!ann@example.org"' "$D/m"
 expect forward-missing-sendmail-fails "$([ "$RC" = 75 ] &&
     grep -q 'Unable to execute /nonexistent/sendmail' "$D/.err"; echo $?)" \
     "want 75"
+
+# B19: what a command leaves running in the background gets SIGHUP when
+# runnel exits, as maildrop does to its process group.
+newdir hup; msg "$D/m"
+run "system 'sleep 30 & echo \$! > bg'
+exit" "$D/m"
+sleep 0.3
+bg=$(cat "$D/bg" 2>/dev/null)
+expect leftover-background-child-gets-sighup "$([ "$bg" -gt 0 ] 2>/dev/null &&
+    { ! kill -0 "$bg" 2>/dev/null ||
+    grep -q '^State:.*Z' "/proc/$bg/status" 2>/dev/null; }; echo $?)" \
+    "pid $bg still running"

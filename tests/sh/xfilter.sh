@@ -57,12 +57,13 @@ expect xfilter-failure-in-exception-keeps-message "$([ "$RC" = 0 ] &&
 # The filter starts a helper in the background and hangs: at the deadline
 # the whole process group goes, and the error names the command.
 newdir timeout; msg "$D/m"
-run 'xfilter "sleep 60 & echo \$! > helper.pid; cat; wait"
-to "|cat > out"' "$D/m" RUNNEL_CHILD_TIMEOUT=1
+run "xfilter 'sleep 60 & echo \$! > helper.pid; cat; wait'
+to \"|cat > out\"" "$D/m" RUNNEL_CHILD_TIMEOUT=1
 sleep 0.3
 hp=$(cat "$D/helper.pid" 2>/dev/null)
 alive=no
-if [ -n "$hp" ] && kill -0 "$hp" 2>/dev/null &&
+[ "$hp" -gt 0 ] 2>/dev/null || alive="unknown (helper.pid: '$hp')"
+if [ "$hp" -gt 0 ] 2>/dev/null && kill -0 "$hp" 2>/dev/null &&
     ! grep -q '^State:.*Z' "/proc/$hp/status" 2>/dev/null; then
 	alive=yes
 fi
