@@ -1,0 +1,186 @@
+/*
+ * match_message.c: message patterns on a real parsed message, with
+ * hand-built pattern nodes: which lines each option letter reaches,
+ * weighted scores, MATCH variables, the foreach collection and the
+ * built-in table.  Values were checked against maildrop 2.9.3 (weighted
+ * scores, MATCH) and the 4.x source (H, A1, A2).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../builtins/builtins.h"
+#include "../../grammar/arena.h"
+#include "../../interp/match.h"
+#include "../../interp/message.h"
+#include "../../interp/vars.h"
+
+static const char text[] =
+    "From: Joe <joe@example.com>\n"
+    "To: bob@example.org\n"
+    "Subject: hello money\n"
+    "Mime-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=\"BB\"\n"
+    "\n"
+    "--BB\n"
+    "Content-Type: text/plain; charset=UTF-8\n"
+    "\n"
+    "body money\n"
+    "more money money\n"
+    "--BB\n"
+    "Content-Type: text/html; charset=UTF-8\n"
+    "\n"
+    "<p>html money</p>\n"
+    "--BB--\n";
+
+static void
+check(const char *name, const char *got, const char *want)
+{
+	if (strcmp(got, want) == 0)
+		printf("PASS %s\n", name);
+	else
+		printf("FAIL %s: got \"%s\", want \"%s\"\n", name, got, want);
+}
+
+static struct expr *
+pat(const char *re, unsigned flags, int weighted, double w, double f)
+{
+	struct pattern *p = calloc(1, sizeof(*p));
+	struct expr *e = calloc(1, sizeof(*e));
+
+	p->re = re;
+	p->relen = strlen(re);
+	p->opts = "";
+	p->flags = flags;
+	p->weighted = weighted;
+	p->weight = w;
+	p->factor = f;
+	e->kind = E_PATTERN;
+	e->pat = p;
+	e->pos.file = "t";
+	e->pos.line = 1;
+	return e;
+}
+
+static const char *
+search(struct run *r, struct expr *e)
+{
+	static struct buf out;
+
+	buf_reset(&out);
+	if (match_message(r, e, &out) != FLOW_NEXT)
+		return "(fail)";
+	return buf_cstr(&out);
+}
+
+static void
+table(void)
+{
+	static const char *const names[] = {
+		"escape", "gdbmclose", "gdbmfetch", "gdbmopen", "gdbmstore",
+		"getaddr", "hasaddr", "length", "lookup", "substr", "time",
+		"tolower", "toupper"
+	};
+	const struct builtin *b;
+	size_t i, found = 0;
+
+	for (i = 0; i < nitems(names); i++)
+		if ((b = builtin_find(names[i])) != NULL &&
+		    strcmp(b->name, names[i]) == 0 && b->fn != NULL &&
+		    b->min_args <= b->max_args)
+			found++;
+	if (found == nitems(names))
+		printf("PASS builtin table finds every function\n");
+	else
+		printf("FAIL builtin table: %zu of %zu found\n", found,
+		    nitems(names));
+	if (builtin_find("nosuch") == NULL && builtin_find("") == NULL &&
+	    builtin_find("Length") == NULL)
+		printf("PASS builtin table rejects other names\n");
+	else
+		printf("FAIL builtin table found a name it does not have\n");
+	b = builtin_find("substr");
+	if (b != NULL && b->min_args == 2 && b->max_args == 3)
+		printf("PASS substr takes 2 or 3 arguments\n");
+	else
+		printf("FAIL substr arity\n");
+}
+
+int
+main(void)
+{
+	struct run r;
+	struct match_set set = { NULL, 0, 0 };
+	char path[] = "/tmp/match_message.XXXXXX";
+	int fd;
+	size_t i;
+	struct buf all = BUF_INIT;
+
+	table();
+	memset(&r, 0, sizeof(r));
+	r.vars = vars_new();
+	arena_init(&r.scratch);
+	if ((fd = mkstemp(path)) < 0 ||
+	    write(fd, text, sizeof(text) - 1) != (ssize_t)(sizeof(text) - 1) ||
+	    lseek(fd, 0, SEEK_SET) != 0) {
+		printf("FAIL setup: temp file\n");
+		return 1;
+	}
+	unlink(path);
+	if ((r.msg = msg_read(fd, NULL, 0, NULL)) == NULL) {
+		printf("FAIL setup: msg_read\n");
+		return 1;
+	}
+	close(fd);
+
+	check("default is headers", search(&r, pat("^Subject: hello", 0, 0,
+	    1, 1)), "1");
+	check("MATCH is the line part", vars_str(r.vars, "MATCH"),
+	    "Subject: hello");
+	check("default skips body", search(&r, pat("^body money", 0, 0, 1,
+	    1)), "0");
+	check("b finds body", search(&r, pat("^body (money)$", PAT_B, 0, 1,
+	    1)), "1");
+	check("MATCH1 from body", vars_str(r.vars, "MATCH1"), "money");
+	check("b skips headers", search(&r, pat("^Subject:", PAT_B, 0, 1, 1)),
+	    "0");
+	check("h reaches part headers", search(&r,
+	    pat("^Content-Type: text/html", PAT_H, 0, 1, 1)), "1");
+	check("H is the top header only", search(&r,
+	    pat("^Content-Type: text/html", PAT_TOPH, 0, 1, 1)), "0");
+	check("H sees the top header", search(&r,
+	    pat("^Content-Type: multipart", PAT_TOPH, 0, 1, 1)), "1");
+	check("w adds body", search(&r, pat("^more money", PAT_W, 0, 1, 1)),
+	    "1");
+	check("w with h does not", search(&r, pat("^more money",
+	    PAT_W | PAT_H, 0, 1, 1)), "0");
+	check("D", search(&r, pat("^SUBJECT", PAT_D, 0, 1, 1)), "0");
+	check("weighted lines count once", search(&r, pat("money", PAT_B, 1,
+	    1, 1)), "3");
+	check("weighted factor", search(&r, pat("money", PAT_B, 1, 2, 0.5)),
+	    "3.5");
+	check("weighted hb", search(&r, pat("money", PAT_H | PAT_B, 1, 1, 1)),
+	    "4");
+	check("weighted leaves MATCH1", vars_str(r.vars, "MATCH1"), "money");
+	check("miss leaves MATCH", search(&r, pat("^(nothing)", 0, 0, 1, 1)),
+	    "0");
+	check("MATCH kept", vars_str(r.vars, "MATCH"), "more money");
+
+	if (match_collect(&r, pat("(m)oney", PAT_B, 0, 1, 1), NULL, 0,
+	    &set) != FLOW_NEXT)
+		printf("FAIL collect: flow\n");
+	for (i = 0; i < set.n; i++) {
+		buf_add(&all, set.v[i].caps[0].p, set.v[i].caps[0].len);
+		buf_addc(&all, ',');
+	}
+	check("collect: one per line", buf_cstr(&all),
+	    "money,money,money,");
+	match_set_free(&set);
+	check("invalid pattern is 0", search(&r, pat("a{2,1}", 0, 0, 1, 1)),
+	    "0");
+	buf_free(&all);
+	msg_free(r.msg);
+	vars_free(r.vars);
+	return 0;
+}
