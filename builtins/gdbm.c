@@ -3,7 +3,9 @@
  * open database per recipe file, so an included file has its own and
  * does not close the includer's; the state here is a short list keyed by
  * the file name in the call's position.  Every open file is closed by
- * builtins_cleanup, which is what makes stores durable.
+ * builtins_cleanup, which is what makes stores durable.  A dry run must
+ * leave the world as it found it, so there a database opened for writing
+ * is read only and gdbmstore only says what it would have stored.
  */
 #include <errno.h>
 #include <gdbm.h>
@@ -11,11 +13,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../interp/effects.h"
 #include "bi.h"
 
 struct gdbm_open {
 	const char		*file;	/* the recipe file, from pos.file */
 	GDBM_FILE		 dbf;
+	int			 pretend;	/* dry run: writes only noted */
 	struct gdbm_open	*next;
 };
 
@@ -40,10 +44,43 @@ state(struct run *r, const struct expr *call, int create)
 static void
 close_db(struct gdbm_open *g)
 {
-	if (g != NULL && g->dbf != NULL) {
+	if (g == NULL)
+		return;
+	if (g->dbf != NULL) {
 		gdbm_close(g->dbf);
 		g->dbf = NULL;
 	}
+	g->pretend = 0;
+}
+
+static void
+note(struct run *r, const struct expr *call, const char *fmt,
+    const char *arg)
+{
+	struct buf b = BUF_INIT;
+
+	if (r->fx == NULL || r->fx->note == NULL)
+		return;
+	buf_printf(&b, fmt, arg);
+	r->fx->note(r, &call->pos, b.p);
+	buf_free(&b);
+}
+
+/*
+ * Dry run: open for reading instead.  What the real open would answer:
+ * N and C succeed even without a file (they create it), W needs one.
+ */
+static int
+open_pretend(struct run *r, const struct expr *call, struct gdbm_open *g,
+    const char *file, int flags)
+{
+	g->pretend = 1;
+	if (flags != GDBM_NEWDB)
+		g->dbf = gdbm_open(file, 0, GDBM_READER | GDBM_CLOEXEC, 0,
+		    NULL);
+	note(r, call, "gdbmopen \"%s\": read only in a dry run; stores "
+	    "are not written", file);
+	return g->dbf != NULL || flags != GDBM_WRITER;
 }
 
 /*
@@ -88,6 +125,12 @@ bi_gdbmopen(struct run *r, const struct expr *call, struct buf *out)
 		}
 	g = state(r, call, 1);
 	close_db(g);
+	if (r->trace != NULL && flags != GDBM_READER) {
+		i = open_pretend(r, call, g, buf_cstr(&file), flags);
+		buf_set(out, i ? "0" : "-1", i ? 1 : 2);
+		f = FLOW_NEXT;
+		goto done;
+	}
 	/*
 	 * maildrop runs with umask 007 and applies UMASK to mailboxes only,
 	 * so a database it creates is 0660 [observed 2.9.3]; do the same,
@@ -215,7 +258,11 @@ bi_gdbmstore(struct run *r, const struct expr *call, struct buf *out)
 	    bi_arg(r, call, 1, &val) == FLOW_FAIL)
 		goto done;
 	g = state(r, call, 0);
-	if (g != NULL && g->dbf != NULL) {
+	if (g != NULL && g->pretend) {
+		note(r, call, "gdbmstore \"%s\": not written in a dry run",
+		    buf_cstr(&key));
+		rc = 0;
+	} else if (g != NULL && g->dbf != NULL) {
 		k.dptr = (char *)buf_cstr(&key);
 		k.dsize = (int)key.len;
 		v.dptr = (char *)buf_cstr(&val);
