@@ -296,24 +296,36 @@ block_stmt(struct parser *p, enum stmt_kind kind)
 static struct stmt *
 simple(struct parser *p, enum stmt_kind kind)
 {
+	static const char tilde_msg[] = "'~' is not the home directory in "
+	    "a filter", tilde_hint[] = "write \"$HOME/...\" instead of ~/...";
 	struct stmt *s = new_stmt(p, kind, p->tok.pos);
 	const char *kw = lex_keyword_name(p->tok.kind);
 	const char *src = p->lex.src;
+	struct pos at;
+	size_t n = p->d->n;
+	int tilde;
 
 	parse_advance(p);
 	/* §3.3: '~' is bitwise not, never the home directory */
-	if (p->tok.kind == TK_BITNOT && p->tok.pos.off + 1 < p->lex.len &&
-	    src[p->tok.pos.off + 1] == '/' && kind == S_INCLUDE) {
-		parse_error(p, &p->tok, "'~' is not the home directory in a "
-		    "filter", "write \"$HOME/...\" instead of ~/...",
-		    PARSE_SYNTAX);
+	at = p->tok.pos;
+	tilde = p->tok.kind == TK_BITNOT && at.off + 1 < p->lex.len &&
+	    src[at.off + 1] == '/';
+	if (tilde && kind == S_INCLUDE) {
+		parse_error(p, &p->tok, tilde_msg, tilde_hint, PARSE_SYNTAX);
 		return NULL;
 	}
 	s->expr = parse_expr(p);
-	if (s->expr == NULL)
-		return NULL;
-	if (!end_statement(p, parse_fmt(p, "'%s' statement", kw)))
-		return NULL;
+	if (s->expr == NULL ||
+	    !end_statement(p, parse_fmt(p, "'%s' statement", kw)))
+		s = NULL;
+	if (tilde && p->d->n > n && p->d->v[n].level == DIAG_ERROR) {
+		/* "~/Mail" read as ~ /Mail...: say what went wrong */
+		p->d->v[n].pos = at;
+		p->d->v[n].msg = tilde_msg;
+		p->d->v[n].hint = tilde_hint;
+	} else if (tilde)
+		parse_warn(p, at, "'~/' here is a bitwise not of a pattern "
+		    "match, not the home directory", tilde_hint);
 	return s;
 }
 
