@@ -3,9 +3,12 @@
  * what every delivery writes (DELIVERY.md §3: verbatim, From_ line and
  * CRs kept), so they are stored untouched: in the heap up to MSG_MEM_MAX,
  * past that in an unlinked temp file, so a 100 MB message never sits in
- * memory.  Only the top-level header is copied aside and indexed, because
- * the header is what filters ask about over and over.  Decoding for
- * patterns lives in msgscan.c and the files it calls.
+ * memory.  The temp file is read back with pread(2) in MSG_CHUNK pieces
+ * rather than mapped: every touched page of a mapping counts in the
+ * resident size, and a file truncated under a mapping is a SIGBUS.  Only
+ * the top-level header is copied aside and indexed, because the header is
+ * what filters ask about over and over.  Decoding for patterns lives in
+ * msgscan.c and the files it calls.
  */
 #include <errno.h>
 #include <fcntl.h>
