@@ -126,12 +126,14 @@ main(int argc, char **argv)
 	int files = 0, fails = 0;
 
 	if (argc == 3) {
-		if (scan_file(argv[1], argv[2], &got) < 0) {
+		int rc = scan_file(argv[1], argv[2], &got);
+
+		if (rc < 0)
 			perror(argv[1]);
-			return 1;
-		}
-		fwrite(got.p, 1, got.len, stdout);
-		return 0;
+		else
+			fwrite(got.p, 1, got.len, stdout);
+		buf_free(&got);
+		return rc < 0;
 	}
 	if ((dir = messages_dir()) == NULL || (d = opendir(dir)) == NULL) {
 		printf("FAIL message_scan: tests/messages not found (run "
