@@ -204,7 +204,9 @@ write_keywords(struct md *m, const char *finalbase)
 		fail_errno(m, WRITE_FAILED, "create", m->kwtmp.p, errno);
 		goto out;
 	}
-	if (store_write_all(fd, list.p, list.len) != 0 || fsync(fd) != 0) {
+	/* 0640 whatever the umask, as maildrop leaves them (B23). */
+	if (fchmod(fd, 0640) != 0 || store_write_all(fd, list.p, list.len)
+	    != 0 || fsync(fd) != 0) {
 		e = errno;
 		close(fd);
 		fail_errno(m, WRITE_FAILED, "write", m->kwtmp.p, e);

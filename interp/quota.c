@@ -139,7 +139,9 @@ rewrite(struct quota *q, const char *def)
 	buf_printf(&text, "%s\n%12lld %12lld\n", def, q->bytes, q->count);
 	fd = open(tmp.p, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0640);
 	if (fd >= 0) {
-		if (store_write_all(fd, text.p, text.len) != 0 ||
+		/* 0640 whatever the umask, as maildrop leaves it. */
+		if (fchmod(fd, 0640) != 0 ||
+		    store_write_all(fd, text.p, text.len) != 0 ||
 		    close(fd) != 0 || rename(tmp.p, dst.p) != 0)
 			unlink(tmp.p);
 	}
