@@ -59,8 +59,12 @@ tree_of() {	# dir
 		n=$(printf '%s' "$p" | sed -E \
 		    -e 's#/(new|cur|tmp)/[^/:]+#/\1/MSG#' \
 		    -e 's#/courierimapkeywords/[^/:]+#/courierimapkeywords/MSG#')
+		# mbox From_ lines and log records carry the time of delivery
 		printf '%s %s %s %s\n' "$n" "$(stat -c %a "$p")" \
-		    "$(stat -c %s "$p")" "$(sha256sum < "$p" | cut -c1-16)"
+		    "$(stat -c %s "$p")" "$(sed -E \
+		    -e 's/^(From [^ ]*) [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} [0-9]{4}$/\1 DATE/' \
+		    -e 's/^Date: [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} [0-9]{4}$/Date: DATE/' \
+		    "$p" | sha256sum | cut -c1-16)"
 	done | LC_ALL=C sort)
 }
 
@@ -208,8 +212,9 @@ $(diff -u "$work/md.stdout" "$work/rn.stdout" | head -30)"
 $(diff -u "$work/md.tree" "$work/rn.tree" | head -30)"
 		if [ -z "$why" ]; then
 			# maildrop's stderr lines, in order, within runnel's
-			local missing
-			missing=$(awk 'NR==FNR { want[++n] = $0; next }
+			local missing=
+			# (awk's NR==FNR needs a non-empty first file)
+			[ -s "$work/md.stderr" ] && missing=$(awk 'NR==FNR { want[++n] = $0; next }
 			    i < n && $0 == want[i + 1] { i++ }
 			    END { if (i < n) print want[i + 1] }' \
 			    "$work/md.stderr" "$work/rn.stderr")
