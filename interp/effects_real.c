@@ -213,10 +213,13 @@ out:
 	return rc;
 }
 
-/* Report a child that was killed or never started; not fatal here. */
+/*
+ * Report a child that was killed or never started.  Not fatal for system
+ * and backticks (RETURNCODE says it), but a timeout must be named.
+ */
 static void
-child_trouble(const char *what, const char *cmd, const char *prog,
-    const struct spawn_res *res, unsigned timeout)
+child_trouble(const struct pos *why, const char *what, const char *cmd,
+    const char *prog, const struct spawn_res *res, unsigned timeout)
 {
 	struct buf how = BUF_INIT;
 
@@ -228,7 +231,15 @@ child_trouble(const char *what, const char *cmd, const char *prog,
 	if (!res->timed_out && res->signo == 0)
 		return;
 	spawn_describe(res, timeout, &how);
-	fprintf(stderr, "maildrop: %s \"%s\" %s\n", what, cmd, how.p);
+	if (why != NULL && why->file != NULL)
+		fprintf(stderr, "%s:%u:%u: ", why->file, why->line, why->col);
+	if (strcmp(what, "backtick") == 0)
+		fprintf(stderr, "warning: `%s`", cmd);
+	else
+		fprintf(stderr, "warning: %s \"%s\"", what, cmd);
+	fprintf(stderr, " %s%s\n", how.p,
+	    res->timed_out ? "; raise " SPAWN_TIMEOUT_VAR " if it needs "
+	    "longer" : "");
 	buf_free(&how);
 }
 
@@ -255,11 +266,11 @@ run_simple(struct run *r, const struct pos *why, const char *what,
 			    strerror(errno));
 			return -1;
 		}
-		child_trouble(what, cmd, q.prog, &res, q.timeout);
+		child_trouble(why, what, cmd, q.prog, &res, q.timeout);
 		*status = 100;		/* maildrop's child exits 100 */
 		return 0;
 	}
-	child_trouble(what, cmd, q.prog, &res, q.timeout);
+	child_trouble(why, what, cmd, q.prog, &res, q.timeout);
 	*status = res.status;
 	return 0;
 }
@@ -279,7 +290,7 @@ real_backtick(struct run *r, const struct pos *why, const char *cmd,
 	if (r->verbose > 0)
 		fprintf(stderr, "maildrop: Filtering through `%s`\n", cmd);
 	/* Commands that ignore their stdin are normal here: EPIPE is not news. */
-	return run_simple(r, why, "command", cmd, SPAWN_IN_MESSAGE, out,
+	return run_simple(r, why, "backtick", cmd, SPAWN_IN_MESSAGE, out,
 	    status);
 }
 
