@@ -22,6 +22,38 @@ struct cleanup_node {
 
 static struct cleanup_node *volatile head;
 
+/* mboxes being appended to: fixed slots, no allocation at all. */
+static struct {
+	volatile sig_atomic_t	 live;
+	int			 fd;
+	off_t			 size;
+} cuts[8];
+
+int
+cleanup_truncate(int fd, long long size)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++)
+		if (!cuts[i].live) {
+			cuts[i].fd = fd;
+			cuts[i].size = (off_t)size;
+			cuts[i].live = 1;
+			return 0;
+		}
+	return -1;
+}
+
+void
+cleanup_untruncate(int fd)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++)
+		if (cuts[i].live && cuts[i].fd == fd)
+			cuts[i].live = 0;
+}
+
 int
 cleanup_register(const char *path)
 {
@@ -64,7 +96,14 @@ void
 cleanup_run(void)
 {
 	struct cleanup_node *n;
+	size_t i;
 
+	/* First the mboxes, while their dot-locks still stand. */
+	for (i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++)
+		if (cuts[i].live) {
+			cuts[i].live = 0;
+			(void)ftruncate(cuts[i].fd, cuts[i].size);
+		}
 	for (n = head; n != NULL; n = n->next)
 		if (n->live) {
 			n->live = 0;

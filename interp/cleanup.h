@@ -12,7 +12,14 @@ int	cleanup_register(const char *path);
 /* Forget path (after it was renamed away or removed normally). */
 void	cleanup_unregister(const char *path);
 /*
- * unlink() every registered path and forget it.  Uses only unlink(2) and
+ * An mbox being appended to: on a fatal exit cut fd back to size (before
+ * any dot-lock is removed).  A few at once at most; 0, or -1 when full.
+ */
+int	cleanup_truncate(int fd, long long size);
+void	cleanup_untruncate(int fd);
+/*
+ * ftruncate() every registered mbox, then unlink() every registered path,
+ * and forget them.  Uses only unlink(2) and
  * plain stores, so a signal handler or the xalloc hook may call it.
  */
 void	cleanup_run(void);

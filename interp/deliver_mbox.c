@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../grammar/buf.h"
+#include "cleanup.h"
 #include "deliver.h"
 #include "lock.h"
 #include "message.h"
@@ -152,7 +153,7 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 	const char *from, *ext;
 	off_t old = -1;
 	time_t now;
-	int existed, device = 0, fd = -1, rc = -1, flags, e;
+	int existed, device = 0, fd = -1, rc = -1, flags, e, cut = 0, keep;
 	char date[64];
 
 	*written = 0;
@@ -229,6 +230,22 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 			goto out;
 		}
 		old = st.st_size;
+		/*
+		 * The holder before us was killed while appending: what it
+		 * left past its noted size was never acknowledged (the MTA
+		 * will bring that message again) and, if cut mid-line, would
+		 * swallow our From_ line.  Cut it off.
+		 */
+		if (lock_dead_size(dot) >= 0 && lock_dead_size(dot) < old &&
+		    ftruncate(fd, (off_t)lock_dead_size(dot)) == 0) {
+			(void)fsync(fd);
+			old = (off_t)lock_dead_size(dot);
+			run_warn(r, why, "removed the partial message a killed "
+			    "delivery left at the end of the mailbox");
+		}
+		(void)lock_note_size(dot, (long long)old);
+		/* A fatal signal from here on cuts the file back too. */
+		cut = cleanup_truncate(fd, (long long)old) == 0;
 	}
 
 	from = vars_str(r->vars, "FROM");
@@ -266,18 +283,19 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 		fail_errno(r, why, WRITE_FAILED, "fsync", path, errno);
 		goto out;
 	}
+	if (cut) {
+		cleanup_untruncate(fd);
+		cut = 0;
+	}
+	/*
+	 * close(2) may report a lost write (NFS) even after fsync; keep a
+	 * second descriptor to cut the file back with if it does.
+	 */
+	keep = dup(fd);
 	e = close(fd);
-	fd = -1;
+	fd = keep;
 	if (e != 0 && !device) {
-		/* close(2) reported a lost write (NFS): the data may be
-		   gone.  Reopen to truncate back. */
 		e = errno;
-		if ((fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)) >= 0 &&
-		    (fstat(fd, &lst) != 0 || lst.st_ino != st.st_ino ||
-		    lst.st_dev != st.st_dev)) {
-			close(fd);
-			fd = -1;
-		}
 		fail_errno(r, why, WRITE_FAILED, "close", path, e);
 		goto out;
 	}
@@ -289,13 +307,19 @@ out:
 			/* Back to where it was, durably, before unlocking. */
 			if (ftruncate(fd, old) == 0)
 				(void)fsync(fd);
-			else
+			else {
 				buf_printf(&r->err.detail, "  could not cut %s "
-				    "back to %lld bytes: %s; the mailbox now "
-				    "ends in a partial message\n", path,
-				    (long long)old, strerror(errno));
+				    "back to %lld bytes: %s; the dot-lock %s "
+				    "stays, so that the next delivery does it\n",
+				    path, (long long)old, strerror(errno),
+				    lockname.p);
+				lock_abandon(dot);
+				dot = NULL;
+			}
 		}
 	}
+	if (cut && fd >= 0)
+		cleanup_untruncate(fd);
 	if (fd >= 0)
 		close(fd);
 	lock_release(dot);

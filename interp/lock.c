@@ -27,6 +27,7 @@ struct lock {
 	char		*path;		/* dot-lock file, else NULL */
 	char		*tmp;		/* its temp name, in case it stayed */
 	long		 refresh;	/* LOCKREFRESH seconds, 0: never */
+	long long	 dead_size;	/* a dead holder's noted size, or -1 */
 	time_t		 next;		/* when to touch it next */
 	struct lock	*next_held;
 };
@@ -148,15 +149,16 @@ attempt(struct run *r, const struct pos *why, const char *tmp,
  * Returns 1 when it was removed.
  */
 static int
-break_if_dead(const char *lockname)
+break_if_dead(const char *lockname, long long *noted)
 {
-	char b[32];
+	char b[64];
 	struct stat a, now;
 	ssize_t n;
 	long pid;
 	char *end;
 	int fd;
 
+	*noted = -1;
 	if ((fd = open(lockname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return 0;
 	n = read(fd, b, sizeof(b) - 1);
@@ -175,7 +177,12 @@ break_if_dead(const char *lockname)
 	if (stat(lockname, &now) != 0 || now.st_dev != a.st_dev ||
 	    now.st_ino != a.st_ino)
 		return 0;
-	return unlink(lockname) == 0;
+	if (unlink(lockname) != 0)
+		return 0;
+	/* "<pid>\n<size>\n": the holder was appending to an mbox. */
+	if (*end == '\n' && end[1] >= '0' && end[1] <= '9')
+		*noted = strtoll(end + 1, NULL, 10);
+	return 1;
 }
 
 int
@@ -189,6 +196,7 @@ lock_dot(struct run *r, const struct pos *why, const char *lockname,
 	time_t start, seen = 0;
 	unsigned bound;
 	int have_last = 0, rc;
+	long long dead = -1;
 	struct lock *l;
 
 	*out = NULL;
@@ -207,7 +215,9 @@ lock_dot(struct run *r, const struct pos *why, const char *lockname,
 	memset(&last, 0, sizeof(last));
 	start = time(NULL);
 	while ((rc = attempt(r, why, tmp.p, lockname)) == 1) {
-		if (break_if_dead(lockname))
+		/* A noted size counts only if nobody got in between. */
+		dead = -1;
+		if (break_if_dead(lockname, &dead))
 			continue;
 		/* maildrop's rule: stale when unchanged for LOCKTIMEOUT. */
 		if (stat(lockname, &cur) == 0) {
@@ -241,6 +251,7 @@ lock_dot(struct run *r, const struct pos *why, const char *lockname,
 	l->fd = -1;
 	l->path = xstrdup(lockname);
 	l->tmp = xstrdup(tmp.p);
+	l->dead_size = dead;
 	buf_free(&tmp);
 	l->refresh = refresh >= 10 ? refresh : 0;
 	l->next = time(NULL) + l->refresh;
@@ -248,6 +259,34 @@ lock_dot(struct run *r, const struct pos *why, const char *lockname,
 	held = l;
 	*out = l;
 	return 0;
+}
+
+int
+lock_note_size(struct lock *l, long long size)
+{
+	char b[64];
+	int fd, n, rc = -1, e;
+
+	if (l == NULL || l->path == NULL)
+		return 0;
+	n = snprintf(b, sizeof(b), "%ld\n%lld\n", (long)getpid(), size);
+	/* Longer than "<pid>\n", so no truncation is needed: the pid
+	   line stays readable at every moment. */
+	if ((fd = open(l->path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return -1;
+	if (store_write_all(fd, b, (size_t)n) == 0)
+		rc = 0;
+	e = errno;
+	if (close(fd) != 0 && rc == 0)
+		return -1;
+	errno = e;
+	return rc;
+}
+
+long long
+lock_dead_size(const struct lock *l)
+{
+	return l != NULL ? l->dead_size : -1;
 }
 
 int
@@ -312,8 +351,30 @@ lock_flock(struct run *r, const struct pos *why, const char *path,
 	}
 	l = xcalloc(1, sizeof(*l));
 	l->fd = fd;
+	l->dead_size = -1;
 	*out = l;
 	return 0;
+}
+
+void
+lock_abandon(struct lock *l)
+{
+	struct lock **pp;
+
+	if (l == NULL)
+		return;
+	for (pp = &held; *pp != NULL; pp = &(*pp)->next_held)
+		if (*pp == l) {
+			*pp = l->next_held;
+			break;
+		}
+	if (l->path != NULL)
+		cleanup_unregister(l->path);
+	if (l->fd >= 0)
+		close(l->fd);
+	free(l->path);
+	free(l->tmp);
+	free(l);
 }
 
 void
