@@ -17,7 +17,7 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 RUNNEL=${RUNNEL:-$top/runnel}
-TRIALS=${TRIALS:-10}
+TRIALS=${TRIALS:-5}
 work=$(mktemp -d "${WORK:-/tmp}/kill.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 if [ ! -x "$RUNNEL" ]; then
