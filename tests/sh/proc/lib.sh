@@ -38,8 +38,11 @@ run() {
 	printf '%s\n' "$text" >"$D/f"
 	chmod 600 "$D/f"
 	t0=$(date +%s%N)
+	# sanitizer settings pass through, so `make asan` runs these too
 	(cd "$D" && env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$D" \
-	    LOGNAME=runnel-test TZ=UTC LANG=C.UTF-8 SHELL=/bin/sh "$@" \
+	    LOGNAME=runnel-test TZ=UTC LANG=C.UTF-8 SHELL=/bin/sh \
+	    ${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} \
+	    ${UBSAN_OPTIONS:+UBSAN_OPTIONS=$UBSAN_OPTIONS} "$@" \
 	    "$RUNNEL" ./f <"$m" >"$D/.out" 2>"$D/.err")
 	RC=$?
 	t1=$(date +%s%N)
