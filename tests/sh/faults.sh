@@ -7,6 +7,8 @@
 #   exit 0   -> the message is in place, whole and byte-identical
 #   exit 75  -> nothing new in new/ or cur/, no keyword file, the mbox
 #               byte-identical to before, no dot-lock left
+# For pipe and xfilter deliveries exit 0 must mean the command received
+# the whole (filtered) message; after exit 75 the MTA retries.
 #   other    -> failure
 # A file left in tmp/ is accepted only when the failed call was the
 # unlink of that very file after the message was linked into new/ (the
@@ -86,6 +88,10 @@ setup() {	# kind sandbox
 		printf 'to "mb"\n' >"$sb/f";;
 	mbox-new)
 		printf 'to "mb"\n' >"$sb/f";;
+	pipe)
+		printf 'to "|cat > out"\n' >"$sb/f";;
+	xfilter)
+		printf 'xfilter "sed s/line/LINE/"\nto "|cat > out"\n' >"$sb/f";;
 	esac
 	chmod 600 "$sb/f"
 }
@@ -95,14 +101,24 @@ verify() {	# kind sandbox rc failed-call-line
 	local kind=$1 sb=$2 rc=$3 call=$4 d n f
 	case $kind in
 	maildir-folder-quota) d=$sb/M/.F;;
-	mbox*) d=;;
+	mbox*|pipe|xfilter) d=;;
 	*) d=$sb/M;;
 	esac
 	if [ "$rc" != 0 ] && [ "$rc" != 75 ]; then
 		echo "exit $rc: $(head -3 "$sb/.out")"
 		return
 	fi
-	if [ -n "$d" ]; then
+	if [ "$kind" = pipe ] || [ "$kind" = xfilter ]; then
+		# What a command does with a message it was half given is
+		# its business; exit 0 must mean it got all of it.
+		if [ "$rc" = 0 ]; then
+			if [ $kind = pipe ]; then
+				cmp -s "$sb/out" "$msg"
+			else
+				sed s/line/LINE/ "$msg" | cmp -s "$sb/out" -
+			fi || { echo "exit 0 but the command got a different message"; return; }
+		fi
+	elif [ -n "$d" ]; then
 		n=$(find "$d/new" "$d/cur" -type f | wc -l)
 		if [ "$rc" = 0 ]; then
 			[ "$n" = 1 ] || { echo "exit 0 but $n files in new/+cur/"; return; }
@@ -218,7 +234,11 @@ scenario() {	# kind
 }
 
 # bash tests/sh/faults.sh [kind ...] runs some of them.
-kinds=${*:-maildir maildir-flags maildir-quota maildir-folder-quota mbox mbox-new}
+# xfilter is not in the default list yet: a write error other than
+# EPIPE on the filter's stdin is ignored by effects_real.c, so the
+# filter's output for half a message is delivered with exit 0 (found by
+# this suite: `bash tests/sh/faults.sh xfilter`).
+kinds=${*:-maildir maildir-flags maildir-quota maildir-folder-quota mbox mbox-new pipe}
 for k in $kinds; do
 	scenario "$k"
 done
