@@ -78,9 +78,13 @@ diag_print_caret(FILE *fp, const char *indent, struct pos pos,
 		putc(shown((unsigned char)text[i]), fp);
 	fprintf(fp, "%s\n%s    %s", to < end ? "..." : "", indent,
 	    from > start ? "   " : "");
-	/* keep tabs so the caret lines up under the column */
+	/*
+	 * Keep tabs so the caret lines up under the column, and count a
+	 * UTF-8 character once (skip its continuation bytes).
+	 */
 	for (i = from; i < at; i++)
-		putc(text[i] == '\t' ? '\t' : ' ', fp);
+		if (((unsigned char)text[i] & 0xc0) != 0x80)
+			putc(text[i] == '\t' ? '\t' : ' ', fp);
 	fputs("^\n", fp);
 }
 
