@@ -193,8 +193,10 @@ quota_check(struct run *r, const char *maildir, off_t size, struct quota *q)
 		text[got] = '\0';
 		n = (ssize_t)got;
 	}
-	if (fd >= 0 && n < SIZEFILE_MAX && (nl = strchr(text, '\n')) != NULL) {
+	nl = fd >= 0 ? strchr(text, '\n') : NULL;
+	if (nl != NULL)
 		buf_add(&def, text, (size_t)(nl - text));
+	if (nl != NULL && n < SIZEFILE_MAX) {
 		for (p = nl + 1; *p != '\0'; p = end) {
 			if ((end = strchr(p, '\n')) == NULL)
 				break;		/* a torn last line: ignore */

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include "../../interp/cleanup.h"
 #include "../../interp/deliver.h"
@@ -346,6 +348,59 @@ test_quota(void)
 	done(&r);
 }
 
+/*
+ * maildirsize is a cache: a big one (>= 5120 bytes) is rebuilt from the
+ * maildir; so is one that says "over quota" while more than one line
+ * long or older than 15 minutes.  A fresh one-line file is believed.
+ */
+static void
+test_quota_recalc(void)
+{
+	struct run r;
+	struct utimbuf ut;
+	size_t w;
+	char *s;
+	FILE *fp;
+	int i, rc;
+
+	mkmaildir("R");
+	fp = fopen("R/maildirsize", "w");
+	fprintf(fp, "1000S\n");
+	for (i = 0; i < 400; i++)
+		fprintf(fp, "%12d %12d\n", 100, 1);
+	fclose(fp);
+	fresh(&r, MSG);
+	rc = deliver_maildir(&r, NULL, "R", &w);
+	s = slurp("R/maildirsize");
+	check(rc == 0 && s != NULL && strcmp(s, "1000S\n"
+	    "           0            0\n"
+	    "          27            1\n") == 0, "quota-big-file-rebuilt",
+	    s ? s : "missing");
+	done(&r);
+
+	/* One line claiming 990 bytes, fresh: believed, over quota. */
+	fp = fopen("R/maildirsize", "w");
+	fprintf(fp, "1000S\n%12d %12d\n", 990, 1);
+	fclose(fp);
+	fresh(&r, MSG);
+	rc = deliver_maildir(&r, NULL, "R", &w);
+	check(rc == -1 && strcmp(r.err.compat.p, "maildir over quota.") == 0,
+	    "quota-fresh-file-believed", "delivered");
+	done(&r);
+
+	/* The same, 16 minutes old: rebuilt (27 bytes), delivered. */
+	ut.actime = ut.modtime = time(NULL) - 16 * 60;
+	utime("R/maildirsize", &ut);
+	fresh(&r, MSG);
+	rc = deliver_maildir(&r, NULL, "R", &w);
+	s = slurp("R/maildirsize");
+	check(rc == 0 && s != NULL && strcmp(s, "1000S\n"
+	    "          27            1\n"
+	    "          27            1\n") == 0, "quota-old-file-rebuilt",
+	    s ? s : "missing");
+	done(&r);
+}
+
 static void
 test_cleanup(void)
 {
@@ -380,6 +435,7 @@ main(void)
 	test_not_maildir();
 	test_empty();
 	test_quota();
+	test_quota_recalc();
 	test_cleanup();
 	if (chdir("/") == 0) {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
