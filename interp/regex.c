@@ -64,9 +64,7 @@ regex_compile(const char *re, size_t len, int case_sensitive, int jit,
 	if (x->md == NULL)
 		xalloc_fail();
 	x->ncap = pcre2_get_ovector_count(x->md);
-	/* JIT is an optimisation only: any failure leaves the interpreter. */
-	if (jit && pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0)
-		x->jit = 1;
+	x->may_jit = jit;
 	return x;
 }
 
@@ -87,6 +85,10 @@ regex_exec(struct regex *x, const char *s, size_t len, size_t start)
 
 	if (s == NULL)
 		s = "";
+	/* JIT is an optimisation only: any failure leaves the interpreter. */
+	if (++x->uses == REGEX_JIT_AFTER && x->may_jit &&
+	    pcre2_jit_compile(x->code, PCRE2_JIT_COMPLETE) == 0)
+		x->jit = 1;
 	rc = pcre2_match(x->code, (PCRE2_SPTR)s, len, start, 0, x->md,
 	    context());
 	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)

@@ -17,14 +17,19 @@ struct regex {
 	pcre2_code	 *code;
 	pcre2_match_data *md;
 	unsigned	  ncap;		/* groups + 1: MATCH, MATCH1.. */
+	int		  may_jit;	/* JIT once it has been used enough */
 	int		  jit;		/* JIT code is present */
+	unsigned long	  uses;		/* subjects tried so far */
 	struct regex	 *next;		/* the list of kept regexes */
 };
 
 /*
  * Compile re (UTF-8, caseless unless case_sensitive).  On error returns
  * NULL and puts maildrop's line, "Invalid regular expression, offset N
- * of: RE: REASON", in err.  jit asks for JIT code when it is available.
+ * of: RE: REASON", in err.  jit allows JIT code, made once the regex
+ * has been tried on REGEX_JIT_AFTER subjects: compiling it costs more
+ * than a few interpreted matches, so a pattern used once on a short
+ * header never pays for it, a loop or a long body does.
  */
 struct regex	*regex_compile(const char *re, size_t len, int case_sensitive,
 		    int jit, struct buf *err);
@@ -46,5 +51,6 @@ const char	*regex_why(void);
 /* Limits (exported for tests and the hint text). */
 #define REGEX_MATCH_LIMIT	5000000
 #define REGEX_DEPTH_LIMIT	250000
+#define REGEX_JIT_AFTER		32
 
 #endif
