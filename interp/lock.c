@@ -200,6 +200,21 @@ lock_dot(struct run *r, const struct pos *why, const char *lockname,
 	struct lock *l;
 
 	*out = NULL;
+	/*
+	 * `dotlock "mbox.lock" { to "mbox" }`: this run holds the lock
+	 * already.  maildrop waits for itself until its watchdog fires
+	 * (its refresh keeps the lock from going stale); the filter's
+	 * intent is plainly to deliver under that lock, so the inner
+	 * request is granted as it stands (released as a no-op).
+	 */
+	for (l = held; l != NULL; l = l->next_held)
+		if (strcmp(l->path, lockname) == 0) {
+			l = xcalloc(1, sizeof(*l));
+			l->fd = -1;
+			l->dead_size = -1;
+			*out = l;
+			return 0;
+		}
 	sleep_s = store_num(r, "LOCKSLEEP", 5);
 	timeout = store_num(r, "LOCKTIMEOUT", 60);
 	refresh = store_num(r, "LOCKREFRESH", 15);

@@ -176,3 +176,15 @@ if [ "$rc" = 0 ] && [ -s "$sb/seen" ] && [ ! -e "$sb/x.lock" ] && [ -f "$sb/fl" 
 else
 	fail dotlock-flock-statements "exit $rc $(cat "$sb/.err")"
 fi
+
+# Delivering under a dotlock on the mailbox's own lock: granted, not a
+# wait for ourselves (maildrop hangs until its watchdog).
+sb=$(sandbox nested 'dotlock "mb.lock" {\ncc "mb"\n}\nexit\n')
+t0=$SECONDS
+rc=$(run "$RUNNEL" "$sb" "$m")
+if [ "$rc" = 0 ] && [ $((SECONDS - t0)) -le 2 ] && [ ! -e "$sb/mb.lock" ] &&
+    [ "$(grep -c '^From ' "$sb/mb")" = 1 ]; then
+	pass "delivery-inside-own-dotlock"
+else
+	fail delivery-inside-own-dotlock "exit $rc after $((SECONDS - t0)) s: $(cat "$sb/.err")"
+fi
