@@ -65,6 +65,15 @@ needs_subst(const struct pattern *pat)
 	return 0;
 }
 
+int
+match_check(const struct pattern *pat, struct buf *reason, size_t *offset)
+{
+	if (needs_subst(pat))
+		return 0;
+	return regex_check(pat->re, pat->relen, (pat->flags & PAT_D) != 0,
+	    reason, offset);
+}
+
 /* maildrop's two lines (and its blank line) for a pattern that fails. */
 static void
 report_invalid(struct run *r, const struct expr *e, const struct buf *err)

@@ -68,6 +68,32 @@ regex_compile(const char *re, size_t len, int case_sensitive, int jit,
 	return x;
 }
 
+int
+regex_check(const char *re, size_t len, int case_sensitive,
+    struct buf *reason, size_t *offset)
+{
+	pcre2_code *code;
+	int errcode;
+	PCRE2_SIZE erroff;
+	PCRE2_UCHAR msg[256];
+	uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+
+	if (!case_sensitive)
+		opts |= PCRE2_CASELESS;
+	code = pcre2_compile((PCRE2_SPTR)re, len, opts, &errcode, &erroff,
+	    NULL);
+	if (code != NULL) {
+		pcre2_code_free(code);
+		return 0;
+	}
+	if (pcre2_get_error_message(errcode, msg, sizeof(msg)) < 0)
+		snprintf((char *)msg, sizeof(msg), "error %d", errcode);
+	buf_reset(reason);
+	buf_adds(reason, (const char *)msg);
+	*offset = erroff;
+	return -1;
+}
+
 void
 regex_free(struct regex *x)
 {

@@ -34,6 +34,12 @@ struct regex {
 struct regex	*regex_compile(const char *re, size_t len, int case_sensitive,
 		    int jit, struct buf *err);
 void		 regex_free(struct regex *);
+/*
+ * Only check that re compiles: 0 when it does, else -1 with PCRE2's
+ * reason in reason and the byte offset into re where it gave up.
+ */
+int		 regex_check(const char *re, size_t len, int case_sensitive,
+		    struct buf *reason, size_t *offset);
 
 /*
  * Search s[start..len).  1 on a match (regex_span gives the groups), 0

@@ -158,6 +158,24 @@ main(void)
 		buf_free(&err);
 		buf_free(&s);
 	}
+	/* --check's question: does a pattern compile, and where not? */
+	{
+		struct buf why = BUF_INIT;
+		size_t off = 0;
+
+		check("match_check good",
+		    match_check(pat("a(b)c", 0, 0, 1, 1)->pat, &why, &off) ?
+		    "bad" : "ok", "ok");
+		check("match_check bad",
+		    match_check(pat("ab[z-a]", 0, 0, 1, 1)->pat, &why, &off) ?
+		    buf_cstr(&why) : "ok",
+		    "range out of order in character class");
+		check("match_check offset", off == 5 ? "5" : "other", "5");
+		check("match_check skips $",
+		    match_check(pat("[$X", 0, 0, 1, 1)->pat, &why, &off) ?
+		    "bad" : "ok", "ok");
+		buf_free(&why);
+	}
 	buf_free(&all);
 	vars_free(r.vars);
 	return failures != 0;
