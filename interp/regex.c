@@ -25,7 +25,7 @@ context(void)
 	if ((mctx = pcre2_match_context_create(NULL)) == NULL)
 		xalloc_fail();
 	pcre2_set_match_limit(mctx, REGEX_MATCH_LIMIT);
-	pcre2_set_depth_limit(mctx, REGEX_DEPTH_LIMIT);
+	pcre2_set_heap_limit(mctx, REGEX_HEAP_LIMIT_KIB);
 	/* 32 KiB to 1 MiB; when that overflows the interpreter takes over. */
 	jstack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
 	if (jstack != NULL)

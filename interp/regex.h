@@ -54,9 +54,13 @@ int		 regex_span(const struct regex *, unsigned i, size_t *so,
 /* What the last -1 from regex_exec was about, in words. */
 const char	*regex_why(void);
 
-/* Limits (exported for tests and the hint text). */
-#define REGEX_MATCH_LIMIT	5000000
-#define REGEX_DEPTH_LIMIT	250000
+/*
+ * Limits.  The match limit is PCRE2's default, which 4.x runs with, so a
+ * pattern that works under maildrop works here; the heap limit replaces
+ * PCRE2's default of 20 GB with something a delivery can afford.
+ */
+#define REGEX_MATCH_LIMIT	10000000
+#define REGEX_HEAP_LIMIT_KIB	(64 * 1024)
 #define REGEX_JIT_AFTER		32
 
 #endif
