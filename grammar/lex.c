@@ -517,13 +517,17 @@ lex_next(struct lexer *l, struct token *t)
 	/* maildrop's line counter has moved past a newline SEP already */
 	t->endline = l->line;
 	if (l->embedded && (pre = embedded_forbidden(l, t)) != NULL) {
-		char *msg;
+		const char *msg = "command substitution (`...`) is disabled "
+		    "in embedded mode";
+		char *buf;
 		size_t n = strlen(pre) + 32;
 
-		msg = arena_alloc(l->arena, n);
-		snprintf(msg, n, "%s", pre + strlen("maildrop: "));
-		/* drop the final '.' of maildrop's sentence */
-		msg[strlen(msg) - 1] = '\0';
+		if (t->kind != TK_BT) {
+			buf = arena_alloc(l->arena, n);
+			snprintf(buf, n, "'%s' is disabled in embedded mode",
+			    lex_keyword_name(t->kind));
+			msg = buf;
+		}
 		error_tok(t, msg, "embedded filters (-m, -M) cannot deliver, "
 		    "run commands or lock files", pre);
 	}
