@@ -7,7 +7,8 @@
 #               body patterns, a weighted score) that the message passes
 #               through to the inbox, 2 KB message
 #   big20mb     a 20 MB message scanned by three body patterns
-# Prints per delivery: the median wall time; the same less the median of
+# Prints per delivery: the median wall time (rounds in which every
+# program runs once, so load changes hit all alike); the same less the median of
 # the baseline (/bin/true started the same way, i.e. the cost of starting
 # any process, which on a busy machine dominates a 2 KB delivery); the
 # ratio of that net time to maildrop's; the mean CPU time (user + sys);
@@ -101,26 +102,38 @@ fresh_maildir() {
 	mkdir -p "$B/Maildir/cur" "$B/Maildir/new" "$B/Maildir/tmp"
 }
 
-# Median wall time in microseconds of n runs; each run's delivery is
-# removed afterwards, outside the timing.
-median_us() {	# program workload message n
-	local cmd i t0 t1 out=()
-	cmd=$(cmdline "$1" "$2")
+# Wall times of n rounds, in microseconds, into $B/times.PROGRAM.  Each
+# round runs every program once, so a change in the machine's load hits
+# them all alike.  A delivery is removed after its run, outside the timing.
+time_rounds() {	# workload message n program...
+	local w=$1 m=$2 n=$3 p cmd i t0 t1
+	shift 3
+	for p; do rm -f "$B/times.$p" "$B/bad.$p"; done
 	fresh_maildir
-	for ((i = 0; i < $4; i++)); do
-		t0=${EPOCHREALTIME/./}
-		(cd "$B" && env -i HOME="$B" LOGNAME=bench PATH=/usr/bin:/bin \
-		    SHELL=/bin/sh $cmd <"$3" >/dev/null 2>"$B/err")
-		t1=${EPOCHREALTIME/./}
-		out+=($((t1 - t0)))
-		if [ "$1" != baseline ] && [ "$(find "$B/Maildir" -type f | wc -l)" != 1 ]; then
-			echo "bench: $1 on $2 did not deliver one message:" \
-			    "$(head -3 "$B/err")" >&2
-			return 1
-		fi
-		fresh_maildir
+	for ((i = 0; i < n; i++)); do
+		for p; do
+			[ -e "$B/bad.$p" ] && continue
+			cmd=$(cmdline "$p" "$w")
+			t0=${EPOCHREALTIME/./}
+			(cd "$B" && env -i HOME="$B" LOGNAME=bench \
+			    PATH=/usr/bin:/bin SHELL=/bin/sh $cmd <"$m" \
+			    >/dev/null 2>"$B/err")
+			t1=${EPOCHREALTIME/./}
+			echo $((t1 - t0)) >>"$B/times.$p"
+			if [ "$p" != baseline ] &&
+			    [ "$(find "$B/Maildir" -type f | wc -l)" != 1 ]; then
+				echo "bench: $p on $w did not deliver one" \
+				    "message: $(head -3 "$B/err")" >&2
+				touch "$B/bad.$p"
+			fi
+			fresh_maildir
+		done
 	done
-	printf '%s\n' "${out[@]}" | sort -n | awk '{ v[NR] = $1 }
+}
+
+median_of() {	# program
+	[ -e "$B/bad.$1" ] && return 1
+	sort -n "$B/times.$1" | awk '{ v[NR] = $1 }
 	    END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
 
@@ -171,8 +184,9 @@ for w in trivial personal40 big20mb; do
 	msg=$B/msg-2k.eml n=$RUNS
 	[ "$w" = big20mb ] && msg=$B/msg-20mb.eml n=$BIG_RUNS
 	declare -A med=() rss=() cpu=()
+	time_rounds "$w" "$msg" "$n" baseline $programs
 	for p in baseline $programs; do
-		med[$p]=$(median_us "$p" "$w" "$msg" "$n") || { status=1; continue; }
+		med[$p]=$(median_of "$p") || { status=1; continue; }
 		cpu[$p]=$(cpu_us "$p" "$w" "$msg" "$n")
 		rss[$p]=-
 		[ $p = baseline ] || rss[$p]=$(peak_kb "$p" "$w" "$msg")
