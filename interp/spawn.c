@@ -271,6 +271,25 @@ kill_group(struct child *c, int *wstatus)
 	reap(c, -1, wstatus);
 }
 
+/*
+ * Move a pipe end off fds 0-2: if we were started with one of them
+ * closed, pipe2() may return it, and dup2(fd, fd) in the child would keep
+ * its close-on-exec flag, leaving the child without that stream.
+ */
+static int
+above_stdio(int *fd)
+{
+	int nfd;
+
+	if (*fd > 2)
+		return 0;
+	if ((nfd = fcntl(*fd, F_DUPFD_CLOEXEC, 3)) < 0)
+		return -1;
+	close(*fd);
+	*fd = nfd;
+	return 0;
+}
+
 static void
 set_nonblock(int fd)
 {
@@ -351,8 +370,10 @@ spawn_run(struct run *r, const struct spawn_req *q, struct spawn_res *res)
 	/* Writing to a child that has gone must be an error, not our death. */
 	signal(SIGPIPE, SIG_IGN);
 
-	if ((q->in != SPAWN_IN_NULL && pipe2(inp, O_CLOEXEC) < 0) ||
-	    (q->out == SPAWN_OUT_BUF && pipe2(outp, O_CLOEXEC) < 0)) {
+	if ((q->in != SPAWN_IN_NULL && (pipe2(inp, O_CLOEXEC) < 0 ||
+	    above_stdio(&inp[0]) < 0 || above_stdio(&inp[1]) < 0)) ||
+	    (q->out == SPAWN_OUT_BUF && (pipe2(outp, O_CLOEXEC) < 0 ||
+	    above_stdio(&outp[0]) < 0 || above_stdio(&outp[1]) < 0))) {
 		saved = errno;
 		goto fail;
 	}
