@@ -271,9 +271,17 @@ include(struct run *r, const struct stmt *s)
 	if (eval_expr(r, s->expr, &path) != FLOW_NEXT)
 		goto fail;
 	if (r->include_depth >= INCLUDE_MAX) {
-		run_fail(r, &s->pos, "Too many included files.", "an included "
-		    "file probably includes itself", "include \"%s\": more "
-		    "than %d files deep", path.p, INCLUDE_MAX);
+		struct buf line = BUF_INIT;
+
+		/* maildrop's own line has the FILE(LINE) form here. */
+		run_fail(r, &s->pos, "", "an included file probably includes "
+		    "itself", "include \"%s\": more than %d files deep",
+		    path.p, INCLUDE_MAX);
+		buf_printf(&line, "%s(%u): Too many included files.\n",
+		    s->pos.file, s->pos.line);
+		buf_add(&line, r->err.detail.p, r->err.detail.len);
+		buf_free(&r->err.detail);
+		r->err.detail = line;
 		goto fail;
 	}
 	file = arena_strdup(r->perm, path.p);
@@ -412,10 +420,15 @@ act(struct run *r, const struct stmt *s)
 		rc = r->fx->logfile(r, &s->pos, v.p);
 		break;
 	case S_XFILTER:
-		if ((rc = r->fx->xfilter(r, &s->pos, v.p, &status)) < 0)
+		status = -1;
+		rc = r->fx->xfilter(r, &s->pos, v.p, &status);
+		if (rc < 0 && status == -1)
 			break;
+		/* maildrop sets RETURNCODE also when the filter failed. */
 		buf_printf(&code, "%d", status);
 		eval_setvar(r, "RETURNCODE", 10, code.p, code.len);
+		if (rc < 0)
+			break;
 		if (status != 0) {
 			f = run_fail(r, &s->pos, "Unable to filter message.",
 			    "the command must exit 0; the message is "

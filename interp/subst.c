@@ -40,7 +40,8 @@ eval_subst(struct run *r, const struct pos *at, const char *s, size_t n,
 				;
 			if (j == n || s[j] != '}') {
 				/* B14: warn, keep the '$', carry on. */
-				run_warn(r, at, "Terminating } is missing.");
+				/* maildrop ends this one with a blank line. */
+				run_warn(r, at, "Terminating } is missing.\n");
 				buf_addc(out, s[i++]);
 				continue;
 			}
