@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "deliver.h"
 #include "effects.h"
@@ -92,6 +93,23 @@ dry_note(struct run *r, const struct pos *why, const char *what)
 	fflush(stdout);
 }
 
+/* An mbox is created if missing, but not its directory. */
+static int
+parent_exists(const char *path)
+{
+	struct buf dir = BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+	int ok;
+
+	if (slash == NULL)
+		return 1;
+	buf_add(&dir, path, slash == path ? 1 : (size_t)(slash - path));
+	ok = stat(dir.p, &st) == 0 && S_ISDIR(st.st_mode);
+	buf_free(&dir);
+	return ok;
+}
+
 static int
 dry_deliver(struct run *r, const struct pos *why, const char *mailbox,
     enum delivery_how how, int *status)
@@ -100,10 +118,13 @@ dry_deliver(struct run *r, const struct pos *why, const char *mailbox,
 
 	*status = 0;
 	flush_pending();
-	buf_printf(&b, "%s%s: would deliver to %s (%s)",
-	    how == HOW_DEFAULT ? "default delivery, " : "",
-	    how == HOW_TO ? "to" : how == HOW_CC ? "cc" : "$DEFAULT",
+	buf_printf(&b, "%s: would deliver to %s (%s)",
+	    how == HOW_TO ? "to" : how == HOW_CC ? "cc" :
+	    "end of filter, default delivery to $DEFAULT",
 	    mailbox, kind_name(mailbox_kind(mailbox)));
+	if (mailbox_kind(mailbox) == MB_MBOX && !parent_exists(mailbox))
+		buf_adds(&b, "; its directory does not exist, so the "
+		    "delivery would fail");
 	if (msg_size(r->msg) == 0)
 		buf_adds(&b, "; the message is empty, nothing would be "
 		    "written");

@@ -539,7 +539,7 @@ run_all(struct run *r, const struct options *o)
 		close(fd);
 		r->embedded = flags != 0;
 		f = run_file(r, prog);
-		if (r->trace != NULL)
+		if (r->trace != NULL && f != FLOW_NEXT)
 			dryrun_result(r, f, f == FLOW_EXIT ? r->exit_status :
 			    r->err.status);
 		if (f == FLOW_FAIL)
