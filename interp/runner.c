@@ -120,8 +120,10 @@ find_user(struct run *r, const struct options *o)
 		else
 			buf_printf(&b, "uid %u has no password entry",
 			    (unsigned)getuid());
-		return die(r, EX_NOUSER, "Invalid user specified.", NULL,
-		    b.p);
+		/* maildrop prints this one without its name in front. */
+		fflush(stdout);
+		fputs("Invalid user specified.\n", stderr);
+		return die(r, EX_NOUSER, "", NULL, b.p);
 	}
 	who.name = xstrdup(pw->pw_name);
 	who.home = xstrdup(pw->pw_dir);
