@@ -1,0 +1,124 @@
+# runner.sh: delivery mode (-d, -M), the home directory checks and
+# <sysconfdir>/maildroprc (DELIVERY.md §2).  The user is made up by the
+# fakepw preload library, with a sandbox for a home, and the
+# configuration directory is a sandbox too (RUNNEL_SYSCONFDIR).
+RUNNEL=${RUNNEL:-$PWD/runnel}
+case $RUNNEL in /*) ;; *) RUNNEL=$PWD/$RUNNEL;; esac
+PRE=$PWD/${BUILD:-build}/tests/preload/fakepw.so
+WORK=${WORK:-$(mktemp -d)}
+T=$WORK/runner.$$
+trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
+
+if [ ! -f "$PRE" ]; then
+	echo "SKIP runner: $PRE is not built"
+	exit 0
+fi
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; echo "  exit: $RC"; echo "  stdout: $OUT";
+	echo "  stderr: $ERR"; }
+check() { if [ "$2" = 0 ]; then pass "$1"; else fail "$1" "$3"; fi; }
+
+# fresh NAME: home $H (with a Maildir) and sysconfdir $S
+fresh() {
+	[ -d "$T/$1" ] && chmod -R u+w "$T/$1"
+	rm -rf "$T/$1"
+	H=$T/$1/home S=$T/$1/etc
+	mkdir -p "$H/Maildir/cur" "$H/Maildir/new" "$H/Maildir/tmp" "$S"
+	chmod 755 "$H"
+	printf '%s\n' 'Return-Path: <ann@example.com>' 'From: ann@example.com' \
+	    'Subject: hi' '' 'body' >"$T/$1/msg"
+	M=$T/$1/msg
+}
+mailfilter() { printf '%s\n' "$1" >"$H/.mailfilter"; chmod 600 "$H/.mailfilter"; }
+
+# deliver ARGS...: runnel ARGS < $M as user "fakeu" from /
+deliver() {
+	(cd / && env -i PATH=/usr/bin:/bin LANG=C.UTF-8 FOO=bar \
+	    LD_PRELOAD="$PRE" FAKEPW_NAME=fakeu FAKEPW_HOME="$H" \
+	    RUNNEL_SYSCONFDIR="$S" "$RUNNEL" "$@" <"$M" >"$T/.out" 2>"$T/.err")
+	RC=$?
+	OUT=$(cat "$T/.out")
+	ERR=$(cat "$T/.err")
+}
+count() { find "$H/Maildir/new" -type f | wc -l; }
+
+fresh dm; mailfilter 'to "Maildir/"'
+deliver -d fakeu
+check delivery-mailfilter "$([ $RC = 0 ] && [ "$(count)" = 1 ]; echo $?)" \
+    "want one message in Maildir/new"
+
+fresh vars; mailfilter 'echo "HOME=$HOME LOGNAME=$LOGNAME DEFAULT=$DEFAULT"
+P=`pwd`
+echo "FOO=[$FOO] LANG=$LANG MAILFILTER=$MAILFILTER 1=$1 PWD=$P"
+exit'
+deliver -d fakeu argone
+want="HOME=$H LOGNAME=fakeu DEFAULT=/var/mail/fakeu
+FOO=[] LANG=C.UTF-8 MAILFILTER=.mailfilter 1=argone PWD=$H"
+check delivery-variables "$([ $RC = 0 ] && [ "$OUT" = "$want" ]; echo $?)" \
+    "want: $want"
+
+fresh rc; printf 'DEFAULT="$HOME/Maildir/"\n' >"$S/maildroprc"
+deliver -d fakeu
+check maildroprc-then-default "$([ $RC = 0 ] && [ "$(count)" = 1 ]; echo $?)" \
+    "no .mailfilter: maildroprc's DEFAULT gets the message"
+
+fresh rcexit; printf 'EXITCODE=5\nexit\n' >"$S/maildroprc"
+mailfilter 'echo "filter ran"
+exit'
+deliver -d fakeu
+check maildroprc-exit "$([ $RC = 5 ] && [ -z "$OUT" ]; echo $?)" \
+    "exit in maildroprc ends the run with EXITCODE"
+
+fresh rcsyntax; printf 'if (1) {\n}\n' >"$S/maildroprc"
+deliver -d fakeu
+check maildroprc-syntax-75 "$([ $RC = 75 ] &&
+    grep -q "maildroprc(1): Syntax error after )" "$T/.err"; echo $?)" \
+    "a syntax error in maildroprc is 75"
+
+fresh sticky; mailfilter 'to "Maildir/"'; chmod 1755 "$H"
+deliver -d fakeu
+check sticky-home-silent-75 "$([ $RC = 75 ] && [ -z "$ERR" ] &&
+    [ "$(count)" = 0 ]; echo $?)" "sticky home: 75 and no word"
+
+fresh ww; mailfilter 'to "Maildir/"'; chmod 777 "$H"
+deliver -d fakeu
+check world-writable-home "$([ $RC = 75 ] && grep -q \
+    '^maildrop: Invalid home directory permissions - world writable\.$' \
+    "$T/.err"; echo $?)" "want maildrop's line"
+
+fresh gw; mailfilter 'to "Maildir/"'; chmod 660 "$H/.mailfilter"
+deliver -d fakeu
+check group-writable-mailfilter "$([ $RC = 75 ] && [ "$(count)" = 0 ] &&
+    grep -q 'chmod go-w .mailfilter' "$T/.err"; echo $?)" \
+    "a filter others can write is refused, with the fix"
+
+fresh nofilter; printf 'DEFAULT=""\n' >"$S/maildroprc"
+deliver -d fakeu
+check no-mailfilter-empty-default "$([ $RC = 75 ] &&
+    grep -q '^maildrop: DEFAULT mailbox not defined\.$' "$T/.err"; echo $?)" \
+    "no .mailfilter, empty DEFAULT: 75"
+
+fresh M; mkdir -m 700 "$H/.mailfilters"
+printf 'echo "list default $MAILFILTER"\n' >"$H/.mailfilters/list-default"
+chmod 600 "$H/.mailfilters/list-default"
+deliver -M list-debian-devel
+check M-fallback "$([ $RC = 0 ] && [ "$OUT" = "list default list-debian-devel" ] &&
+    [ "$(count)" = 0 ]; echo $?)" "-M tries NAME-default, shorter prefixes"
+
+fresh Mrcs; mkdir -m 700 "$H/.mailfilters"; mkdir "$S/maildroprcs"
+printf 'to "Maildir/"\n' >"$S/maildroprcs/deliver"
+printf 'include "%s/maildroprcs/deliver"\n' "$S" >"$H/.mailfilters/default"
+chmod 600 "$H/.mailfilters/default"
+deliver -M anything
+check M-maildroprcs-lifts "$([ $RC = 0 ] && [ "$(count)" = 1 ]; echo $?)" \
+    "an include from maildroprcs may deliver in embedded mode"
+
+fresh Mplain; mkdir -m 700 "$H/.mailfilters"
+printf 'to "Maildir/"\n' >"$H/deliver"
+printf 'include "deliver"\n' >"$H/.mailfilters/default"
+chmod 600 "$H/.mailfilters/default"
+deliver -M anything
+check M-include-restricted "$([ $RC = 75 ] && [ "$(count)" = 0 ] &&
+    grep -q "disabled in embedded mode" "$T/.err"; echo $?)" \
+    "other includes keep the embedded restrictions"
