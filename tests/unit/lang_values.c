@@ -1,0 +1,130 @@
+/*
+ * lang_values.c: the value rules of LANGUAGE.md §2 and the echo escapes
+ * of §4.6, one table each, and the variable table under many names.
+ * Truth values are the intended rule (DIFFERENCES.md B1); the others
+ * were printed by maildrop 2.9.3.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../../grammar/buf.h"
+#include "../../interp/eval.h"
+#include "../../interp/eval_int.h"
+#include "../../interp/vars.h"
+
+static int failed;
+
+static void
+check(const char *name, int ok, const char *got)
+{
+	if (ok)
+		printf("PASS %s\n", name);
+	else {
+		printf("FAIL %s: got [%s]\n", name, got);
+		failed = 1;
+	}
+}
+
+static const struct {
+	const char	*s;
+	int		 truth;
+} truths[] = {
+	{ "", 0 }, { " ", 0 }, { "0", 0 }, { " 0", 0 }, { "0 ", 0 },
+	{ ".0", 0 }, { "0.00 ", 0 }, { "0.0", 0 }, { "0.", 0 },
+	{ "00", 1 }, { "-0", 1 }, { "+0", 1 }, { "0e0", 1 }, { "0x", 1 },
+	{ ".", 1 }, { "0.10", 1 }, { "0.01", 1 }, { "1", 1 }, { "abc", 1 },
+	{ "0 1", 1 },
+};
+
+static const struct {
+	double		 d;
+	const char	*s;
+} formats[] = {
+	{ 1.0 / 3, "0.3333333333333333148296" },
+	{ 0.1 + 0.2, "0.3000000000000000444089" },
+	{ 7 * 1.5, "10.5" },
+	{ 1e20 * 10, "1000000000000000000000" },
+	{ 9007199254740993.0, "9007199254740992" },
+	{ 4, "4" },
+};
+
+static const struct {
+	const char	*in, *out;
+} echoes[] = {
+	{ "a\\tb\\qc\"d\\\\e", "a\tbqc\"d\\e\n" },
+	{ "\\101\\0102", "AB\n" },
+	{ "no newline\\c", "no newline" },
+	{ "mid\\cdle", "midcdle\n" },
+	{ "trail\\", "trail\\\n" },
+	{ "\\n\\r\\f\\v", "\n\r\f\v\n" },
+};
+
+int
+main(void)
+{
+	struct buf b = BUF_INIT;
+	struct vars *v;
+	char name[64];
+	size_t i;
+	int ok;
+
+	for (i = 0; i < sizeof(truths) / sizeof(truths[0]); i++) {
+		snprintf(name, sizeof(name), "truth \"%s\"", truths[i].s);
+		check(name, value_true(truths[i].s, strlen(truths[i].s)) ==
+		    truths[i].truth, truths[i].s);
+	}
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		value_format(formats[i].d, &b);
+		snprintf(name, sizeof(name), "format %s", formats[i].s);
+		check(name, strcmp(b.p, formats[i].s) == 0, b.p);
+	}
+	check("number 12abc", value_number("12abc", 5) == 12, "");
+	check("number not NUL-terminated", value_number("7123", 1) == 7, "");
+	check("number hex", value_number("0x10", 4) == 16, "");
+	for (i = 0; i < sizeof(echoes) / sizeof(echoes[0]); i++) {
+		echo_unescape(echoes[i].in, strlen(echoes[i].in), &b);
+		snprintf(name, sizeof(name), "echo %s", echoes[i].in);
+		check(name, b.len == strlen(echoes[i].out) &&
+		    memcmp(b.p, echoes[i].out, b.len) == 0, b.p);
+	}
+
+	v = vars_new();
+	for (i = 0; i < 5000; i++) {
+		snprintf(name, sizeof(name), "V%zu", i);
+		vars_sets(v, name, name + 1);
+	}
+	ok = 1;
+	for (i = 0; i < 5000; i++) {
+		snprintf(name, sizeof(name), "V%zu", i);
+		ok &= strcmp(vars_str(v, name), name + 1) == 0;
+	}
+	check("vars 5000 names", ok, "");
+	vars_set(v, "A B", 3, "x\0y", 3);
+	check("vars name with space, value with NUL",
+	    vars_get(v, "A B", 3)->len == 3, "");
+	{
+		const struct buf *a;
+
+		vars_sets(v, "S", "abc");
+		a = vars_get(v, "S", 1);
+		vars_set(v, "S", 1, a->p + 1, 2);	/* from its own value */
+		check("vars self-assignment", strcmp(vars_str(v, "S"), "bc") ==
+		    0, vars_str(v, "S"));
+	}
+	vars_unset(v, "V7", 2);
+	check("vars unset", vars_get(v, "V7", 2) == NULL, "");
+	{
+		char **env = vars_environ(v), **e;
+		size_t n = 0;
+
+		for (e = env; *e != NULL; e++)
+			n++;
+		/* 4999 V's + S + "A B" (a space is fine in a name) */
+		snprintf(name, sizeof(name), "%zu", n);
+		check("vars environ count", n == 5001, name);
+		vars_envfree(env);
+	}
+	vars_free(v);
+	buf_free(&b);
+	return failed;
+}
