@@ -122,3 +122,15 @@ deliver -M anything
 check M-include-restricted "$([ $RC = 75 ] && [ "$(count)" = 0 ] &&
     grep -q "disabled in embedded mode" "$T/.err"; echo $?)" \
     "other includes keep the embedded restrictions"
+
+# A fatal signal: maildrop's "signal 0xNN" line and 75.
+fresh sig; printf 'while (1)\n  A=1\n' >"$T/sig/f"; chmod 600 "$T/sig/f"
+(cd "$T/sig" && exec env -i PATH=/usr/bin:/bin "$RUNNEL" ./f <"$M" \
+    >"$T/.out" 2>"$T/.err") &
+pid=$!
+sleep 1
+kill -TERM $pid
+wait $pid
+RC=$? OUT=$(cat "$T/.out") ERR=$(cat "$T/.err")
+check fatal-signal-75 "$([ $RC = 75 ] && [ "$ERR" = "maildrop: signal 0x0F" ]; echo $?)" \
+    "SIGTERM: 'maildrop: signal 0x0F', exit 75"
