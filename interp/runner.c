@@ -400,6 +400,9 @@ maildroprc(struct run *r)
 	if (rc != 0)
 		return rc;
 	f = run_file(r, prog);
+	if (r->trace != NULL && f != FLOW_NEXT)
+		dryrun_result(r, f, f == FLOW_EXIT ? r->exit_status :
+		    r->err.status);
 	if (f == FLOW_FAIL)
 		return report(r);
 	if (f == FLOW_EXIT)
