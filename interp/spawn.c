@@ -299,12 +299,48 @@ set_nonblock(int fd)
 		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
+/*
+ * A program named without a '/' is looked up in the filter's PATH, the
+ * one its shell commands see, not in the PATH runnel was started with.
+ */
+static void
+resolve(struct run *r, const char *prog, struct buf *out)
+{
+	const char *dirs = NULL, *p, *end;
+
+	if (strchr(prog, '/') != NULL || *prog == '\0') {
+		buf_adds(out, prog);
+		return;
+	}
+	if (r != NULL && r->vars != NULL)
+		dirs = vars_str(r->vars, "PATH");
+	if (dirs == NULL || *dirs == '\0')
+		dirs = getenv("PATH");
+	if (dirs == NULL || *dirs == '\0')
+		dirs = "/usr/bin:/bin";
+	for (p = dirs; ; p = end + 1) {
+		end = strchr(p, ':');
+		if (end == NULL)
+			end = p + strlen(p);
+		buf_reset(out);
+		if (end == p)
+			buf_adds(out, ".");
+		else
+			buf_add(out, p, (size_t)(end - p));
+		buf_addc(out, '/');
+		buf_adds(out, prog);
+		if (access(out->p, X_OK) == 0 || *end == '\0')
+			return;
+	}
+}
+
 static int
 start(struct run *r, const struct spawn_req *q, struct child *c,
     int inp[2], int outp[2])
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
+	struct buf path = BUF_INIT;
 	sigset_t all, none;
 	char **env;
 	mode_t old;
@@ -334,14 +370,12 @@ start(struct run *r, const struct spawn_req *q, struct child *c,
 	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
 
 	env = r != NULL && r->vars != NULL ? vars_environ(r->vars) : NULL;
+	resolve(r, q->prog, &path);
 	old = umask(007);
-	if (strchr(q->prog, '/') != NULL)
-		rc = posix_spawn(&c->pid, q->prog, &fa, &at, q->argv,
-		    env != NULL ? env : environ);
-	else
-		rc = posix_spawnp(&c->pid, q->prog, &fa, &at, q->argv,
-		    env != NULL ? env : environ);
+	rc = posix_spawn(&c->pid, path.p, &fa, &at, q->argv,
+	    env != NULL ? env : environ);
 	umask(old);
+	buf_free(&path);
 	if (env != NULL)
 		vars_envfree(env);
 	posix_spawn_file_actions_destroy(&fa);

@@ -34,8 +34,8 @@ enum spawn_out {
 
 struct spawn_req {
 	char *const	*argv;		/* argv[0] as the child sees it */
-	const char	*prog;		/* file to run; searched in PATH when
-					   it has no '/' */
+	const char	*prog;		/* file to run; without a '/',
+					   searched in the filter's PATH */
 	enum spawn_in	 in;
 	const char	*inbytes;	/* SPAWN_IN_BYTES */
 	size_t		 inlen;

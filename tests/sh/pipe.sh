@@ -174,3 +174,11 @@ RETURNCODE=-1" ] && [ "$SECS" -lt 10 ] &&
     grep -q '^\./f:1:3: warning: `sleep 30` timed out after 1 s' "$D/.err" &&
     grep -q '^\./f:3:1: warning: system "sleep 30" timed out' "$D/.err"
     echo $?)" "want RETURNCODE=-1 twice and two warnings"
+
+# SENDMAIL without a '/' is found in the filter's PATH.
+newdir fwdpath; msg "$D/m"; fake_sendmail
+run 'PATH="'"$D"':/usr/bin:/bin"
+SENDMAIL="sm"
+to "!ann@example.org"' "$D/m"
+expect forward-sendmail-found-in-filter-path "$([ "$RC" = 0 ] &&
+    cmp -s "$D/m" "$D/forwarded"; echo $?)" "sm not found in PATH"
