@@ -337,10 +337,16 @@ static struct stmt *
 statement(struct parser *p)
 {
 	struct stmt *s = NULL;
-	struct pos at = p->tok.pos;
+	struct pos at = p->tok.pos, outer = p->stmt_at;
+	const char *outer_kw = p->stmt_kw;
 
 	if (!parse_enter(p))
 		return NULL;
+	/* a block is only its braces; its statements speak for themselves */
+	if (p->tok.kind != TK_LBRACE) {
+		p->stmt_at = at;
+		p->stmt_kw = lex_keyword_name(p->tok.kind);
+	}
 	switch (p->tok.kind) {
 	case TK_IF:	s = if_stmt(p); break;
 	case TK_WHILE:	s = while_stmt(p); break;
@@ -387,6 +393,8 @@ statement(struct parser *p)
 			s = NULL;
 		break;
 	}
+	p->stmt_at = outer;
+	p->stmt_kw = outer_kw;
 	parse_leave(p);
 	return s;
 }

@@ -89,6 +89,16 @@ parse_error(struct parser *p, const struct token *t, const char *msg,
 		msg = t->msg;
 		hint = t->hint;
 	}
+	/*
+	 * DIFFERENCES.md B13: a statement continued over several lines is
+	 * easier to find by its start.
+	 */
+	if (p->stmt_at.line != 0 && t->pos.line > p->stmt_at.line &&
+	    t->kind != TK_EOF && t->pos.off < p->lex.len)
+		msg = p->stmt_kw != NULL ? parse_fmt(p, "%s (in the '%s' at "
+		    "%u:%u)", msg, p->stmt_kw, p->stmt_at.line,
+		    p->stmt_at.col) : parse_fmt(p, "%s (in the statement at "
+		    "%u:%u)", msg, p->stmt_at.line, p->stmt_at.col);
 	record(p, DIAG_ERROR, t->pos, msg, hint, compat, t->endline, t->pre);
 	if (p->d->nerrors >= MAX_ERRORS) {
 		record(p, DIAG_ERROR, t->pos, "too many errors; stopping here",
@@ -193,6 +203,8 @@ parse_close_paren(struct parser *p, const struct token *open,
 	}
 	parse_error(p, t, parse_fmt(p, "expected ')' to close the '(' at "
 	    "%u:%u, found %s", open->pos.line, open->pos.col, parse_describe(p,
-	    t)), parse_hint(p, t), compat);
+	    t)), t->kind == TK_LBRACE ?
+	    "add the missing ')'; then the '{' goes on the next line" :
+	    parse_hint(p, t), compat);
 	return 0;
 }

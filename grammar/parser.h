@@ -18,6 +18,8 @@ struct parser {
 	enum tok_kind	 prev;		/* the one before it */
 	struct diags	*d;
 	unsigned	 depth;
+	struct pos	 stmt_at;	/* start of the statement being read */
+	const char	*stmt_kw;	/* its keyword, or NULL */
 	int		 panic;		/* recovering from an error */
 	int		 stop;		/* given up: read EOF from now on */
 };
