@@ -90,6 +90,8 @@ try_lines(struct run *r, const struct expr *call, const char *file,
 	const char *p = text->p, *end = text->p + text->len, *eol;
 	int rc;
 
+	if (p == NULL)
+		return 0;	/* an empty file matches nothing */
 	for (; p < end; p = eol + 1) {
 		for (eol = p; eol < end && *eol != '\r' && *eol != '\n'; eol++)
 			;
@@ -104,7 +106,8 @@ try_lines(struct run *r, const struct expr *call, const char *file,
 			buf_reset(&err);
 			buf_printf(&err, "Bad pattern in %s: %.*s", file,
 			    (int)(eol - p), p);
-			run_fail(r, &call->pos, err.p, "fix or remove that line",
+			run_fail(r, &call->pos, err.p,
+			    "fix or remove that line",
 			    "lookup: %s, line %zu: not a valid pattern", file,
 			    line_no(text->p, p));
 			buf_free(&err);
