@@ -26,6 +26,7 @@ enum flow	bi_gdbmfetch(struct run *, const struct expr *, struct buf *);
 enum flow	bi_gdbmopen(struct run *, const struct expr *, struct buf *);
 enum flow	bi_gdbmstore(struct run *, const struct expr *, struct buf *);
 void		bi_gdbm_cleanup(struct run *);
+void		bi_gdbm_file_done(struct run *, const char *file);
 
 /* Evaluate argument i of call into out; FLOW_FAIL passes up. */
 enum flow	bi_arg(struct run *, const struct expr *call, size_t i,

@@ -24,4 +24,11 @@ const struct builtin *builtin_find(const char *name);
 /* Release what built-ins hold (open gdbm files) at the end of a run. */
 void		 builtins_cleanup(struct run *);
 
+/*
+ * An included file has finished: close the gdbm database it opened, as
+ * maildrop does when an include returns.  file is the pos.file of the
+ * included file's nodes.
+ */
+void		 builtins_file_done(struct run *, const char *file);
+
 #endif

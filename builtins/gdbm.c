@@ -291,3 +291,23 @@ bi_gdbm_cleanup(struct run *r)
 	}
 	r->gdbm = NULL;
 }
+
+/* An include returned: its database closes with it, as in maildrop. */
+void
+bi_gdbm_file_done(struct run *r, const char *file)
+{
+	struct gdbm_open *g, *prev = NULL;
+
+	for (g = r->gdbm; g != NULL; prev = g, g = g->next) {
+		if (strcmp(g->file, file ? file : "") != 0)
+			continue;
+		if (prev != NULL)
+			prev->next = g->next;
+		else
+			r->gdbm = g->next;
+		close_db(g);
+		free((char *)g->file);
+		free(g);
+		return;
+	}
+}

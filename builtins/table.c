@@ -44,6 +44,12 @@ builtins_cleanup(struct run *r)
 	bi_gdbm_cleanup(r);
 }
 
+void
+builtins_file_done(struct run *r, const char *file)
+{
+	bi_gdbm_file_done(r, file);
+}
+
 enum flow
 bi_arg(struct run *r, const struct expr *call, size_t i, struct buf *out)
 {
