@@ -381,7 +381,7 @@ match_message(struct run *r, const struct expr *e, struct buf *out)
 	enum flow f;
 
 	scan_message(r, e, &s, &text);
-	if (s.re != NULL)
+	if (s.re != NULL && r->msg != NULL)
 		msg_scan(r->msg, scan_what(e->pat->flags), scan_line, &s);
 	if (s.gave_up) {
 		f = gave_up(r, e, &text, s.gave_up_len);
@@ -481,7 +481,7 @@ match_collect(struct run *r, const struct expr *e, const char *subject,
 		/* Message form: at most one match per line. */
 		scan_message(r, e, &s, &text);
 		s.collect = out;
-		if (s.re != NULL)
+		if (s.re != NULL && r->msg != NULL)
 			msg_scan(r->msg, scan_what(e->pat->flags), scan_line,
 			    &s);
 		if (s.gave_up)
