@@ -6,7 +6,7 @@
  * after it stay: "first part <TAB>second part"), encoded words decoded,
  * and address fields re-rendered by addr_render().  A line without a
  * colon (a leading From_ line) is shown as maildrop shows it: the line,
- * then ": " on a line of its own.
+ * then ": " on a line of its own (or "line: " when no newline ends it).
  */
 #include <ctype.h>
 #include <string.h>
@@ -42,9 +42,17 @@ hdr_display(const char *name, size_t namelen, const char *value,
 	size_t i, b = 0, e = valuelen;
 
 	utf8_repair(name, namelen, out);
-	/* hdr_split() puts a colon-less field's empty value right after
-	   its name; a real value starts after the colon. */
-	buf_adds(out, value == name + namelen ? "\n: " : ": ");
+	/*
+	 * hdr_split() puts a colon-less field's empty value right after its
+	 * name; a real value starts after the colon.  2.9.3 takes the whole
+	 * line, newline included, as the name of a colon-less field; the
+	 * header bytes are NUL-terminated, so name[namelen] can be read.
+	 */
+	if (value == name + namelen && (name[namelen] == '\n' ||
+	    name[namelen] == '\r'))
+		buf_adds(out, "\n: ");
+	else
+		buf_adds(out, ": ");
 	while (b < e && isspace((unsigned char)value[b]))
 		b++;
 	while (e > b && isspace((unsigned char)value[e - 1]))

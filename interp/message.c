@@ -463,6 +463,7 @@ msg_lines_next(struct msg_lines *l, const char **p, size_t *n, int *cut)
 	ssize_t got;
 
 	*cut = 0;
+	l->nl = 0;
 	for (;;) {
 		avail = l->fill - l->pos;
 		nl = memchr(l->buf + l->pos, '\n', avail);
@@ -472,6 +473,7 @@ msg_lines_next(struct msg_lines *l, const char **p, size_t *n, int *cut)
 			*n = (size_t)(nl - *p);
 			l->lineoff = l->bufoff + (off_t)l->pos;
 			l->pos += *n + 1;
+			l->nl = 1;
 			return 1;
 		}
 		if (avail > MSG_LINE_MAX) {

@@ -60,6 +60,7 @@ struct msg_lines {
 	char		*buf;		/* MSG_CHUNK bytes of look-ahead */
 	size_t		 pos, fill;
 	off_t		 lineoff;	/* start of the line last returned */
+	int		 nl;		/* and it ended with a newline */
 	off_t		 bufoff;	/* message offset of buf[0] */
 };
 
@@ -87,6 +88,7 @@ size_t	hdr_split(const char *p, size_t n, struct msg_header **out);
  * The line a pattern sees for one header field: "Name: value", the value
  * trimmed, folding newlines turned into spaces, encoded words decoded,
  * address fields re-rendered, all in valid UTF-8 (LANGUAGE.md §5.2).
+ * name and value come from hdr_split() over NUL-terminated bytes.
  */
 void	hdr_display(const char *name, size_t namelen, const char *value,
 	    size_t valuelen, struct buf *out);

@@ -421,7 +421,7 @@ scan_entity(struct scan *s, const char *parent_type, off_t from, off_t to,
 		}
 		if (head.len + n < MSG_LINE_MAX) {
 			buf_add(&head, p, n);
-			if (!cut)
+			if (l.nl)	/* not before a delimiter */
 				buf_addc(&head, '\n');
 		}
 	}
@@ -442,23 +442,22 @@ scan_entity(struct scan *s, const char *parent_type, off_t from, off_t to,
 	return rc;
 }
 
-/* Is this line "--boundary" or "--boundary--" (blanks may follow)? */
+/*
+ * Is this line a delimiter, "--boundary...", and a closing one,
+ * "--boundary--..."?  2.9.3 matches the boundary as a prefix and ignores
+ * what follows it [observed: "--bXYZ" and "--b junk" start a part of
+ * boundary "b", "--b--junk" closes it, and so does an inner "--bb--"],
+ * so runnel does too: the same lines end the same parts.
+ */
 static int
 delimiter(const char *p, size_t n, const struct buf *b, int *close)
 {
-	size_t i;
+	size_t i = b->len + 2;
 
-	while (n > 0 && isspace((unsigned char)p[n - 1]))
-		n--;
-	if (n < b->len + 2 || p[0] != '-' || p[1] != '-' ||
+	if (n < i || p[0] != '-' || p[1] != '-' ||
 	    memcmp(p + 2, b->p, b->len) != 0)
 		return 0;
-	i = b->len + 2;
-	*close = 0;
-	if (n - i == 2 && p[i] == '-' && p[i + 1] == '-')
-		*close = 1;
-	else if (n != i)
-		return 0;
+	*close = n >= i + 2 && p[i] == '-' && p[i + 1] == '-';
 	return 1;
 }
 
