@@ -101,16 +101,6 @@ bi_gdbmopen(struct run *r, const struct expr *call, struct buf *out)
 	if (bi_arg(r, call, 0, &file) == FLOW_FAIL ||
 	    bi_arg(r, call, 1, &mode) == FLOW_FAIL)
 		goto done;
-	if (r->embedded && mode.len > 0 && mode.p[0] != 'r' &&
-	    mode.p[0] != 'R') {
-		run_fail(r, &call->pos,
-		    "Open gdbm file for write in embedded mode not allowed.",
-		    "open it with mode \"R\", or write from a filter that "
-		    "is not run with -m or -M",
-		    "gdbmopen(\"%s\", \"%s\")", buf_cstr(&file),
-		    buf_cstr(&mode));
-		goto done;
-	}
 	for (i = 0; i < mode.len; i++)
 		switch (mode.p[i]) {
 		case 'c': case 'C':
@@ -123,6 +113,19 @@ bi_gdbmopen(struct run *r, const struct expr *call, struct buf *out)
 			flags = GDBM_NEWDB;
 			break;
 		}
+	/*
+	 * maildrop looks only at the first letter, so "RC" creates and writes in
+	 * embedded mode; any write letter is refused here (LANGUAGE.md §8).
+	 */
+	if (r->embedded && flags != GDBM_READER) {
+		run_fail(r, &call->pos,
+		    "Open gdbm file for write in embedded mode not allowed.",
+		    "open it with mode \"R\", or write from a filter that "
+		    "is not run with -m or -M",
+		    "gdbmopen(\"%s\", \"%s\")", buf_cstr(&file),
+		    buf_cstr(&mode));
+		goto done;
+	}
 	g = state(r, call, 1);
 	close_db(g);
 	if (r->trace != NULL && flags != GDBM_READER) {
