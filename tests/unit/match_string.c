@@ -158,6 +158,23 @@ main(void)
 		buf_free(&err);
 		buf_free(&s);
 	}
+	/* A pattern used often enough gets JIT code and still matches. */
+	{
+		struct buf err = BUF_INIT;
+		struct regex *x = regex_compile("b(c)", 4, 0, 1, &err);
+		int hits = 0;
+
+		for (i = 0; x != NULL && i < 2 * REGEX_JIT_AFTER; i++)
+			hits += regex_exec(x, "abcd", 4, 0);
+		check("JIT keeps matching",
+		    hits == 2 * REGEX_JIT_AFTER ? "yes" : "no", "yes");
+		printf("%s JIT compiled after %d uses\n",
+		    x != NULL && x->jit ? "PASS" : "SKIP (no JIT)",
+		    REGEX_JIT_AFTER);
+		regex_free(x);
+		buf_free(&err);
+	}
+
 	/* --check's question: does a pattern compile, and where not? */
 	{
 		struct buf why = BUF_INIT;
