@@ -248,7 +248,8 @@ note_match(struct run *r, const struct expr *e, const char *where,
     const char *line, size_t len)
 {
 	struct buf b = BUF_INIT;
-	size_t n = len;
+	size_t i, n = len;
+	unsigned char c;
 
 	if (r->trace == NULL || r->fx == NULL || r->fx->note == NULL)
 		return;
@@ -258,7 +259,16 @@ note_match(struct run *r, const struct expr *e, const char *where,
 			n--;
 	}
 	buf_printf(&b, "matched %s: ", where);
-	buf_add(&b, line, n);
+	/* a string subject may hold newlines: keep the trace one line */
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)line[i];
+		if (c == '\n')
+			buf_adds(&b, "\\n");
+		else if (c < 0x20 || c == 0x7f)
+			buf_printf(&b, "\\x%02x", c);
+		else
+			buf_addc(&b, c);
+	}
 	if (n < len)
 		buf_adds(&b, "...");
 	r->fx->note(r, &e->pos, b.p);
