@@ -33,6 +33,7 @@ static const struct program *cur_prog;
 static struct timespec deadline;
 static int have_deadline;
 static int timed_out;		/* the watchdog's error is never trapped */
+static const struct stmt *cur_loop;	/* innermost while, for the report */
 
 void
 eval_budget(double seconds)
@@ -463,15 +464,22 @@ eval_stmt(struct run *r, const struct stmt *s)
 {
 	struct arena_mark mark;
 	struct buf v = BUF_INIT;
+	const struct stmt *saved_loop;
 	enum flow f = FLOW_NEXT;
 	int yes;
 
 	if (over_budget()) {
 		have_deadline = 0;
 		timed_out = 1;
-		run_fail(r, &s->pos, "Timeout quota exceeded.", "a loop that "
-		    "never ends? the limit is set by RUNNEL_TIMEOUT (seconds)",
-		    "the filter ran out of time here");
+		if (cur_loop != NULL)
+			run_fail(r, &cur_loop->pos, "Timeout quota exceeded.",
+			    "does the condition ever become false? the limit "
+			    "is RUNNEL_TIMEOUT (seconds)", "the filter ran out "
+			    "of time in this loop");
+		else
+			run_fail(r, &s->pos, "Timeout quota exceeded.", "the "
+			    "limit is RUNNEL_TIMEOUT (seconds)", "the filter "
+			    "ran out of time here");
 		return FLOW_FAIL;
 	}
 	mark = arena_mark(&r->scratch);
@@ -485,6 +493,8 @@ eval_stmt(struct run *r, const struct stmt *s)
 		f = eval_list(r, yes ? s->body : s->otherwise);
 		break;
 	case S_WHILE:
+		saved_loop = cur_loop;
+		cur_loop = s;
 		while ((f = cond_true(r, s, "WHILE", &yes)) == FLOW_NEXT &&
 		    yes) {
 			if ((f = eval_list(r, s->body)) != FLOW_NEXT)
@@ -494,6 +504,7 @@ eval_stmt(struct run *r, const struct stmt *s)
 		}
 		if (f == FLOW_NEXT && yes)
 			f = eval_stmt(r, s);	/* over budget: fail here */
+		cur_loop = saved_loop;
 		break;
 	case S_FOREACH:
 		f = foreach(r, s);
@@ -539,6 +550,9 @@ eval_stmt(struct run *r, const struct stmt *s)
 	}
 	buf_free(&v);
 	arena_reset(&r->scratch, mark);
+	/* An error recorded but not raised must not hide the next one. */
+	if (f == FLOW_NEXT && r->err.set)
+		r->err.set = 0;
 	return f;
 }
 
