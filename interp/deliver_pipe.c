@@ -17,7 +17,9 @@
  * taken from a header could run commands (DIFFERENCES.md B8); we split
  * SENDMAIL into words and give every address its own argv element.  The
  * envelope sender stays empty as in maildrop, so that forwarded mail
- * bounces the same way it always did.
+ * bounces the same way it always did, unless RUNNEL_FORWARD_SENDER says
+ * otherwise (DIFFERENCES.md B8: empty means bounces are lost; set it to
+ * "$FROM" to keep the original sender, or to your own address).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,6 +34,9 @@
 #include "vars.h"
 
 #define COMPAT		"Unable to deliver to mailbox."
+
+/* The envelope sender for forwarded mail; unset or empty: "" (maildrop). */
+#define FORWARD_SENDER_VAR	"RUNNEL_FORWARD_SENDER"
 
 /* Turn a finished child into success (0) or run_fail (-1). */
 static int
@@ -144,7 +149,7 @@ deliver_forward(struct run *r, const struct pos *why, const char *addrs,
 	struct buf target = BUF_INIT;
 	char **argv = NULL;
 	size_t n = 0, cap = 0, first, i;
-	const char *sendmail;
+	const char *sendmail, *envelope;
 	int rc = -1;
 
 	*status = -1;
@@ -161,7 +166,8 @@ deliver_forward(struct run *r, const struct pos *why, const char *addrs,
 		goto out;
 	}
 	add_word("-f", &argv, &n, &cap);
-	add_word("", &argv, &n, &cap);
+	envelope = vars_str(r->vars, FORWARD_SENDER_VAR);
+	add_word(envelope != NULL ? envelope : "", &argv, &n, &cap);
 	first = n;
 	split(addrs, " \t\n,", &argv, &n, &cap);
 	if (n == first) {

@@ -94,8 +94,10 @@ real_deliver(struct run *r, const struct pos *why, const char *mailbox,
 		break;
 	case MB_FORWARD:
 		if (r->verbose > 0) {
-			buf_printf(&cmd, "|%s -f '' %s",
-			    vars_str(r->vars, "SENDMAIL"), mailbox + 1);
+			buf_printf(&cmd, "|%s -f '%s' %s",
+			    vars_str(r->vars, "SENDMAIL"),
+			    vars_str(r->vars, "RUNNEL_FORWARD_SENDER"),
+			    mailbox + 1);
 			trace(r, 1, "Delivering to %s", cmd.p);
 		}
 		rc = deliver_forward(r, why, mailbox + 1, &st, &written);

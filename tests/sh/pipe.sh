@@ -182,3 +182,12 @@ SENDMAIL="sm"
 to "!ann@example.org"' "$D/m"
 expect forward-sendmail-found-in-filter-path "$([ "$RC" = 0 ] &&
     cmp -s "$D/m" "$D/forwarded"; echo $?)" "sm not found in PATH"
+
+# RUNNEL_FORWARD_SENDER replaces maildrop's empty envelope sender.
+newdir fwdsender; msg "$D/m"; fake_sendmail
+run 'SENDMAIL="'"$D"'/sm"
+RUNNEL_FORWARD_SENDER="$FROM"
+to "!bob@example.net"' "$D/m"
+expect forward-envelope-sender-configurable "$([ "$RC" = 0 ] &&
+    [ "$(tr -d '\n' <"$D/argv")" = '[-f][ann@example.com][bob@example.net]' ]
+    echo $?)" "argv: $(cat "$D/argv" 2>/dev/null)"
