@@ -163,6 +163,9 @@ deliver(struct run *r, const struct stmt *s)
 
 	if (eval_expr(r, s->expr, &target) != FLOW_NEXT)
 		goto fail;
+	if (r->trace != NULL && strstr(target.p, "\\$") != NULL)
+		r->fx->note(r, &s->pos, "note: the mailbox name keeps the "
+		    "backslash of \\$ (DIFFERENCES.md B2)");
 	/* B11, an empty message, is the effects' business. */
 	if (r->fx->deliver(r, &s->pos, target.p, how, &status) < 0)
 		goto fail;
