@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../builtins/builtins.h"
 #include "../grammar/parse.h"
 #include "effects.h"
 #include "eval.h"
@@ -319,6 +320,8 @@ include(struct run *r, const struct stmt *s)
 	r->include_depth++;
 	f = eval_program(r, prog);
 	r->include_depth--;
+	/* maildrop closes an included file's gdbm database when it returns */
+	builtins_file_done(r, prog->file);
 	r->embedded = saved_emb;
 	cur_prog = saved;
 	buf_free(&path);
