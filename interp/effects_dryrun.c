@@ -122,9 +122,30 @@ dry_deliver(struct run *r, const struct pos *why, const char *mailbox,
 	    how == HOW_TO ? "to" : how == HOW_CC ? "cc" :
 	    "end of filter, default delivery to $DEFAULT",
 	    mailbox, kind_name(mailbox_kind(mailbox)));
-	if (mailbox_kind(mailbox) == MB_MBOX && !parent_exists(mailbox))
-		buf_adds(&b, "; its directory does not exist, so the "
-		    "delivery would fail");
+	if (mailbox_kind(mailbox) == MB_MBOX && (!parent_exists(mailbox) ||
+	    mailbox[strlen(mailbox) - 1] == '/')) {
+		/*
+		 * The real run would fail here, so the dry run fails too:
+		 * what follows (exception, exit 75) is what would happen.
+		 */
+		buf_adds(&b, "; it is not a maildir and cannot be an mbox, "
+		    "so the delivery would fail");
+		line(why, "", b.p);
+		fflush(stdout);
+		buf_reset(&b);
+		if (mailbox[strlen(mailbox) - 1] == '/')
+			buf_printf(&b, "create the maildir: mkdir -p "
+			    "%s{cur,new,tmp}", mailbox);
+		else
+			buf_printf(&b, "create the mbox's directory: mkdir -p "
+			    "%.*s", (int)(strrchr(mailbox, '/') - mailbox),
+			    mailbox);
+		run_fail(r, why, "Unable to deliver to mailbox.", b.p,
+		    "%s: no such maildir, and no directory for an mbox",
+		    mailbox);
+		buf_free(&b);
+		return -1;
+	}
 	if (msg_size(r->msg) == 0)
 		buf_adds(&b, "; the message is empty, nothing would be "
 		    "written");
