@@ -506,19 +506,21 @@ run_all(struct run *r, const struct options *o)
 		r->verbose = atoi(o->verbose);
 	}
 	if (r->mode == MODE_DELIVERY && (rc = home_checks(r)) != 0)
-		return rc;
+		goto out;
 	t = orig_getenv(r, "RUNNEL_TIMEOUT");
 	eval_budget(t != NULL ? atof(t) : TIMEOUT_DEFAULT);
 	if ((rc = read_message(r, o)) != 0)
-		return rc;
+		goto out;
 	if (r->mode == MODE_DELIVERY && o->embedded_name == NULL &&
 	    (rc = maildroprc(r)) >= 0)
-		return rc;
+		goto out;
 
 	if (o->embedded_name != NULL) {
 		fd = open_embedded(r, o->embedded_name, &file);
-		if (fd == -2)
-			return r->err.status;
+		if (fd == -2) {
+			rc = r->err.status;
+			goto out;
+		}
 	} else {
 		buf_adds(&file, r->mode == MODE_MANUAL ? o->filter :
 		    ".mailfilter");
@@ -532,14 +534,15 @@ run_all(struct run *r, const struct options *o)
 		buf_reset(&b);
 		buf_printf(&b, "Unable to open filter file, errno=%d.", rc);
 		buf_printf(&file, ": %s", strerror(rc));
-		return die(r, EX_TEMPFAIL, b.p, NULL, file.p);
+		rc = die(r, EX_TEMPFAIL, b.p, NULL, file.p);
+		goto out;
 	}
 	if (fd >= 0) {
 		eval_verbose(r, 2, "maildrop: Attempting %s", file.p);
 		if ((rc = filter_checks(r, fd, file.p)) != 0 ||
 		    (rc = load(r, fd, file.p, flags, &prog)) != 0) {
 			close(fd);
-			return rc;
+			goto out;
 		}
 		close(fd);
 		r->embedded = flags != 0;
@@ -547,23 +550,31 @@ run_all(struct run *r, const struct options *o)
 		if (r->trace != NULL && f != FLOW_NEXT)
 			dryrun_result(r, f, f == FLOW_EXIT ? r->exit_status :
 			    r->err.status);
-		if (f == FLOW_FAIL)
-			return report(r);
-		if (f == FLOW_EXIT)
-			return r->exit_status;
+		if (f == FLOW_FAIL) {
+			rc = report(r);
+			goto out;
+		}
+		if (f == FLOW_EXIT) {
+			rc = r->exit_status;
+			goto out;
+		}
 	}
-	if (r->embedded || flags)
-		return run_exitcode(r);
+	if (r->embedded || flags) {
+		rc = run_exitcode(r);
+		goto out;
+	}
 	memset(&end, 0, sizeof(end));
 	end.file = "$DEFAULT";
 	if (default_delivery(r, &end) < 0) {
 		if (r->trace != NULL)
 			dryrun_result(r, FLOW_FAIL, r->err.status);
-		return report(r);
+		rc = report(r);
+		goto out;
 	}
 	rc = run_exitcode(r);
 	if (r->trace != NULL)
 		dryrun_result(r, FLOW_NEXT, rc);
+out:
 	buf_free(&file);
 	buf_free(&b);
 	return rc;
@@ -598,5 +609,13 @@ runner_main(const struct options *o)
 	if (r.msg != NULL)
 		builtins_cleanup(&r);
 	cleanup_run();
+	/* Free what the run held, so a leak checker sees only real leaks. */
+	if (r.msg != NULL)
+		msg_free(r.msg);
+	vars_free(r.vars);
+	buf_free(&r.err.compat);
+	buf_free(&r.err.detail);
+	arena_free(&r.scratch);
+	arena_free(&perm);
 	return rc & 0xff;
 }
