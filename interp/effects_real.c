@@ -28,18 +28,6 @@
 #include "spawn.h"
 #include "vars.h"
 
-/*
- * The storage module (mailbox.c, deliver_maildir.c, deliver_mbox.c) is
- * linked in by the build; until it is, these resolve to NULL and the
- * delivery fails with EX_TEMPFAIL instead of the link failing.
- */
-#pragma weak mailbox_kind
-#pragma weak deliver_maildir
-#pragma weak deliver_mbox
-#pragma weak lock_dot
-#pragma weak lock_flock
-#pragma weak lock_release
-
 static const char *
 kind_name(enum mailbox_kind k)
 {
@@ -78,13 +66,6 @@ real_deliver(struct run *r, const struct pos *why, const char *mailbox,
 			fprintf(stderr, "maildrop: empty message, not "
 			    "delivered to %s\n", mailbox);
 		return 0;
-	}
-	if (mailbox_kind == NULL || deliver_maildir == NULL ||
-	    deliver_mbox == NULL) {
-		run_fail(r, why, "Unable to deliver to mailbox.", NULL,
-		    "%s: mailbox delivery is not built into this runnel",
-		    mailbox);
-		return -1;
 	}
 	k = mailbox_kind(mailbox);
 	switch (k) {
@@ -339,11 +320,6 @@ real_lock(struct run *r, const struct pos *why, const char *path,
 	int rc;
 
 	*handle = NULL;
-	if (lock_dot == NULL || lock_flock == NULL || lock_release == NULL)
-		return run_fail(r, why, is_flock ? "flock() failed." :
-		    "Unable to create a dot-lock.", NULL, "%s \"%s\": locking "
-		    "is not built into this runnel", is_flock ? "flock" :
-		    "dotlock", path), -1;
 	/* §6: the dotlock statement locks the literal name, no ".lock". */
 	rc = is_flock ? lock_flock(r, why, path, &l) :
 	    lock_dot(r, why, path, &l);
@@ -356,7 +332,7 @@ real_lock(struct run *r, const struct pos *why, const char *path,
 static void
 real_unlock(struct run *r, void *handle)
 {
-	if (handle != NULL && lock_release != NULL)
+	if (handle != NULL)
 		lock_release(handle);
 }
 

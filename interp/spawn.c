@@ -38,9 +38,6 @@
 
 extern char **environ;
 
-/* Held dot-locks are touched while we wait (the lock module may be absent). */
-#pragma weak lock_refresh
-
 /* The longest single wait, so held dot-locks keep being refreshed. */
 #define SLICE_MS	1000
 
@@ -162,8 +159,7 @@ pump(struct child *c, int want_write)
 	if (rc < 0)
 		return 0;		/* EINTR: look again */
 	if (rc == 0) {
-		if (lock_refresh != NULL)
-			lock_refresh();
+		lock_refresh();
 		if (ms >= 0 && ms_left(c) == 0) {
 			c->expired = 1;
 			return 1;
@@ -242,8 +238,7 @@ reap(struct child *c, long ms, int *wstatus)
 			if (nap.tv_nsec < 16000000)
 				nap.tv_nsec *= 2;
 		}
-		if (lock_refresh != NULL)
-			lock_refresh();
+		lock_refresh();
 		if (ms > 0)
 			ms = ms > slice ? ms - slice : 0;
 	}
