@@ -175,6 +175,17 @@ real_xfilter(struct run *r, const struct pos *why, const char *cmd,
 		    buf_cstr(&how));
 		goto out;
 	}
+	/*
+	 * EPIPE is the filter choosing to stop reading; any other error
+	 * means it was given part of the message, so its output is not
+	 * the filtered message.
+	 */
+	if (res.write_errno != 0 && res.write_errno != EPIPE) {
+		run_fail(r, why, compat, NULL, "xfilter \"%s\": writing the "
+		    "message to it failed after %zu bytes: %s; the message is "
+		    "unchanged", cmd, res.written, strerror(res.write_errno));
+		goto out;
+	}
 	size = lseek(fd, 0, SEEK_END);
 	if (size <= 0) {
 		run_fail(r, why, compat, "an empty message cannot be "
