@@ -123,7 +123,9 @@ find_user(struct run *r, const struct options *o)
 		/* maildrop prints this one without its name in front. */
 		fflush(stdout);
 		fputs("Invalid user specified.\n", stderr);
-		return die(r, EX_NOUSER, "", NULL, b.p);
+		die(r, EX_NOUSER, "", NULL, b.p);
+		buf_free(&b);
+		return EX_NOUSER;
 	}
 	who.name = xstrdup(pw->pw_name);
 	who.home = xstrdup(pw->pw_dir);
