@@ -22,6 +22,7 @@ enum mailbox_kind {
 
 /* Decide the kind of target (shared by the real run and the dry run). */
 enum mailbox_kind mailbox_kind(const char *target);
+const char	*mailbox_kind_name(enum mailbox_kind);
 
 int	deliver_maildir(struct run *, const struct pos *why, const char *dir,
 	    size_t *written);

@@ -37,18 +37,6 @@ dryrun_start(struct run *r, int allow_exec)
 	return &the_trace;
 }
 
-static const char *
-kind_name(enum mailbox_kind k)
-{
-	switch (k) {
-	case MB_PIPE:		return "pipe";
-	case MB_FORWARD:	return "forward";
-	case MB_MAILDIR:	return "maildir";
-	case MB_MBOX:		return "mbox";
-	}
-	return "mailbox";
-}
-
 /* One trace line: "FILE:LINE:COL: what", later lines indented. */
 static void
 line(const struct pos *at, const char *indent, const char *what)
@@ -121,7 +109,7 @@ dry_deliver(struct run *r, const struct pos *why, const char *mailbox,
 	buf_printf(&b, "%s: would deliver to %s (%s)",
 	    how == HOW_TO ? "to" : how == HOW_CC ? "cc" :
 	    "end of filter, default delivery to $DEFAULT",
-	    mailbox, kind_name(mailbox_kind(mailbox)));
+	    mailbox, mailbox_kind_name(mailbox_kind(mailbox)));
 	if (mailbox_kind(mailbox) == MB_MBOX && (!parent_exists(mailbox) ||
 	    mailbox[strlen(mailbox) - 1] == '/')) {
 		/*

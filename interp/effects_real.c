@@ -28,18 +28,6 @@
 #include "spawn.h"
 #include "vars.h"
 
-static const char *
-kind_name(enum mailbox_kind k)
-{
-	switch (k) {
-	case MB_PIPE:		return "pipe";
-	case MB_FORWARD:	return "forward";
-	case MB_MAILDIR:	return "maildir";
-	case MB_MBOX:		return "mbox";
-	}
-	return "mailbox";
-}
-
 static void
 trace(struct run *r, int level, const char *fmt, const char *arg)
 {
@@ -99,7 +87,7 @@ real_deliver(struct run *r, const struct pos *why, const char *mailbox,
 		*status = st;
 	if (rc == 0 && r->verbose > 1)
 		fprintf(stderr, "maildrop: delivered to %s (%s, %s)\n",
-		    mailbox, kind_name(k), how == HOW_CC ? "cc" :
+		    mailbox, mailbox_kind_name(k), how == HOW_CC ? "cc" :
 		    how == HOW_TO ? "to" : "default");
 	buf_free(&cmd);
 	return rc < 0 ? -1 : 0;

@@ -42,3 +42,16 @@ mailbox_kind(const char *target)
 	buf_free(&b);
 	return md ? MB_MAILDIR : MB_MBOX;
 }
+
+/* The word the dry run and VERBOSE traces use for a kind. */
+const char *
+mailbox_kind_name(enum mailbox_kind k)
+{
+	switch (k) {
+	case MB_PIPE:		return "pipe";
+	case MB_FORWARD:	return "forward";
+	case MB_MAILDIR:	return "maildir";
+	case MB_MBOX:		return "mbox";
+	}
+	return "mailbox";
+}
