@@ -47,7 +47,8 @@ run() {	# sandbox [fault env...]
 	local sb=$1
 	shift
 	(cd "$sb" && env -i HOME="$sb" LOGNAME=runnel-test \
-	    PATH=/usr/bin:/bin TZ=UTC LANG=C.UTF-8 SHELL=/bin/sh "$@" \
+	    PATH=/usr/bin:/bin TZ=UTC LANG=C.UTF-8 SHELL=/bin/sh \
+	    ${RUNNEL_ASAN:+ASAN_OPTIONS=verify_asan_link_order=0} "$@" \
 	    "$RUNNEL" ./f <"$msg" >"$sb/.out" 2>&1; echo $? >"$sb/.rc")
 	cat "$sb/.rc"
 }
