@@ -206,6 +206,8 @@ msg_free(struct message *m)
 	buf_free(&m->head);
 	free(m->hdr);
 	free(m->tmpdir);
+	buf_free(&m->hdrtext);
+	free(m->hdrline);
 	free(m);
 }
 
@@ -328,6 +330,8 @@ msg_write_fd(const struct message *m, int fd)
 /*
  * xfilter: the filter's output becomes the message.  Read it whole into
  * a new message first so that a failed read leaves the old one in place.
+ * The whole struct is swapped, so the old header cache (msg_scan) goes
+ * with the old message and the new one renders its own.
  */
 int
 msg_replace(struct message *m, int fd)

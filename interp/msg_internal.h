@@ -35,6 +35,11 @@
  */
 #define MSG_LINE_MAX	(64 * 1024)
 
+/* A line of the header cache: its bytes are hdrtext.p[off, off + len). */
+struct msg_piece {
+	size_t		 off, len;
+};
+
 struct message {
 	char		*mem;		/* the raw bytes when small, else NULL */
 	int		 fd;		/* unlinked temp file when large, or -1 */
@@ -45,7 +50,27 @@ struct message {
 	struct msg_header *hdr;		/* index into head */
 	size_t		 nhdr;
 	char		*tmpdir;	/* for msg_replace */
+
+	/*
+	 * The top-level header as patterns see it, rendered by msg_scan()
+	 * on first use and kept: every header pattern of a filter searches
+	 * it, and rendering (RFC 2047, addresses, charsets) costs far more
+	 * than the search.  hdrtext holds the lines, each NUL-terminated as
+	 * emitted; hdrline the pieces handed out, in order.  The new
+	 * message of msg_replace() starts without, and msg_free() drops it.
+	 */
+	int		 hdrcache;	/* 0 not made, 1 made, -1 too big */
+	struct buf	 hdrtext;
+	struct msg_piece *hdrline;
+	size_t		 nhdrline, hdrlinecap;
 };
+
+/*
+ * The header cache is given up past this many bytes (text and index):
+ * an odd header whose rendering outgrows a few times MSG_HEAD_MAX is
+ * rendered afresh for each pattern, as if there were no cache.
+ */
+#define MSG_HEADCACHE_MAX	(8 * MSG_HEAD_MAX)
 
 /* Read n bytes at off into p; returns the count (short at the end), -1. */
 ssize_t	msg_pread(const struct message *, off_t off, char *p, size_t n);

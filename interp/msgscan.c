@@ -35,6 +35,7 @@ struct scan {
 	void		*arg;
 	struct buf	 text;		/* one header or decoded line */
 	struct buf	 out;		/* what is handed to fn */
+	struct buf	*keep;		/* lines go on here, or NULL */
 };
 
 /* What a Content-Type and Content-Transfer-Encoding say. */
@@ -48,34 +49,47 @@ struct mime_info {
 /*
  * Hand UTF-8 text to the pattern, one call per line: it is split at
  * newlines, its CRs dropped, and pieces longer than MSG_LINE_MAX cut.
+ * With s->keep set (the header cache) each line is appended there,
+ * NUL-terminated, instead of built in s->out, so that the pieces handed
+ * to fn stay readable afterwards at the same offsets.
  */
 static int
 emit(struct scan *s, const char *p, size_t n)
 {
-	const char *nl;
-	size_t len, i, piece;
+	struct buf *out = s->keep != NULL ? s->keep : &s->out;
+	const char *nl, *cr, *q;
+	size_t len, i, k, start, qlen, piece;
 	int rc;
 
 	for (;;) {
 		nl = memchr(p, '\n', n);
 		len = nl != NULL ? (size_t)(nl - p) : n;
-		buf_reset(&s->out);
-		for (i = 0; i < len; i++)
-			if (p[i] != '\r')
-				buf_addc(&s->out, p[i]);
-		buf_add(&s->out, "", 0);
+		if (s->keep == NULL)
+			buf_reset(out);
+		start = out->len;
+		/* Runs between CRs are copied whole: bytewise is slow. */
+		for (i = 0; i < len; i = k + 1) {
+			cr = memchr(p + i, '\r', len - i);
+			k = cr != NULL ? (size_t)(cr - p) : len;
+			buf_add(out, p + i, k - i);
+		}
+		buf_add(out, "", 0);
+		q = out->p + start;
+		qlen = out->len - start;
 		for (i = 0; ; i += piece) {
-			piece = s->out.len - i;
+			piece = qlen - i;
 			if (piece > MSG_LINE_MAX) {
-				piece = utf8_cut(s->out.p + i, MSG_LINE_MAX);
+				piece = utf8_cut(q + i, MSG_LINE_MAX);
 				if (piece == 0)
 					piece = MSG_LINE_MAX;
 			}
-			if ((rc = s->fn(s->arg, s->out.p + i, piece)) != 0)
+			if ((rc = s->fn(s->arg, q + i, piece)) != 0)
 				return rc;
-			if (i + piece >= s->out.len)
+			if (i + piece >= qlen)
 				break;
 		}
+		if (s->keep != NULL)
+			buf_addc(out, '\0');	/* keep the terminator */
 		if (nl == NULL)
 			return 0;
 		p = nl + 1;
@@ -97,6 +111,55 @@ emit_headers(struct scan *s, const struct msg_header *h, size_t n)
 			return rc;
 	}
 	return 0;
+}
+
+/* emit()'s callback while the header cache is made: note the piece. */
+static int
+keep_piece(void *arg, const char *p, size_t n)
+{
+	struct message *m = arg;
+
+	if (m->nhdrline == m->hdrlinecap) {
+		m->hdrlinecap = m->hdrlinecap > 0 ? m->hdrlinecap * 2 : 32;
+		m->hdrline = xrealloc(m->hdrline,
+		    m->hdrlinecap * sizeof(*m->hdrline));
+	}
+	m->hdrline[m->nhdrline].off = (size_t)(p - m->hdrtext.p);
+	m->hdrline[m->nhdrline].len = n;
+	m->nhdrline++;
+	return 0;
+}
+
+/*
+ * Render the whole top-level header once, before any pattern sees it: a
+ * pattern that stops at its first match must not leave the cache half
+ * made.
+ */
+static void
+cache_top_header(struct message *m)
+{
+	struct scan s;
+	size_t i;
+
+	memset(&s, 0, sizeof(s));
+	s.m = m;
+	s.fn = keep_piece;
+	s.arg = m;
+	s.keep = &m->hdrtext;
+	m->hdrcache = 1;
+	for (i = 0; i < m->nhdr; i++) {
+		(void)emit_headers(&s, &m->hdr[i], 1);
+		if (m->hdrtext.cap + m->hdrlinecap * sizeof(*m->hdrline) >
+		    MSG_HEADCACHE_MAX) {
+			buf_free(&m->hdrtext);
+			free(m->hdrline);
+			m->hdrline = NULL;
+			m->nhdrline = m->hdrlinecap = 0;
+			m->hdrcache = -1;
+			break;
+		}
+	}
+	buf_free(&s.text);
 }
 
 static const struct msg_header *
@@ -576,6 +639,7 @@ msg_scan(struct message *m, unsigned what,
     int (*fn)(void *arg, const char *line, size_t len), void *arg)
 {
 	struct scan s;
+	size_t i;
 	int rc = 0;
 
 	memset(&s, 0, sizeof(s));
@@ -583,8 +647,16 @@ msg_scan(struct message *m, unsigned what,
 	s.what = what;
 	s.fn = fn;
 	s.arg = arg;
-	if (what & MSG_TOP_HEADER)
-		rc = emit_headers(&s, m->hdr, m->nhdr);
+	if (what & MSG_TOP_HEADER) {
+		if (m->hdrcache == 0)
+			cache_top_header(m);
+		if (m->hdrcache > 0)
+			for (i = 0; rc == 0 && i < m->nhdrline; i++)
+				rc = fn(arg, m->hdrtext.p + m->hdrline[i].off,
+				    m->hdrline[i].len);
+		else
+			rc = emit_headers(&s, m->hdr, m->nhdr);
+	}
 	if (rc == 0 && (what & (MSG_PART_HEADERS | MSG_BODY)) == 0)
 		;	/* :H: nothing past the top-level header is wanted */
 	else if (rc == 0)
