@@ -120,6 +120,7 @@ void	hdr_display(const char *name, size_t namelen, const char *value,
 
 /* Encoded words (RFC 2047) in unstructured text, appended as UTF-8. */
 void	rfc2047_decode(const char *s, size_t n, struct buf *out);
+int	b64_value(int c);		/* -1 outside the base64 alphabet */
 
 /*
  * Conversion to UTF-8.  Bytes that the charset cannot explain (or an

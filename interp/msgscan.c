@@ -352,22 +352,6 @@ struct b64 {
 	int		 bits;
 };
 
-static int
-b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /*
  * Base64 decoded a line at a time; characters outside the alphabet are
  * skipped (RFC 2045 §6.8) and '=' ends a group, so truncated or damaged
@@ -387,7 +371,7 @@ b64_line(struct scan *s, struct cs_conv *cs, struct b64 *st, const char *p,
 			st->acc = 0;
 			continue;
 		}
-		if ((v = b64val((unsigned char)p[i])) < 0)
+		if ((v = b64_value((unsigned char)p[i])) < 0)
 			continue;
 		st->acc = (st->acc << 6 | (unsigned)v) & 0xffffff;
 		st->bits += 6;

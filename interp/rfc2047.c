@@ -24,8 +24,9 @@ hexnyb(int c)
 	return 0;		/* as courier: a bad digit counts as 0 */
 }
 
-static int
-b64val(int c)
+/* The value of a base64 character, -1 outside the alphabet. */
+int
+b64_value(int c)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -50,7 +51,7 @@ decode_b(const char *s, size_t n, struct buf *out)
 	for (i = 0; i < n; i++) {
 		if (s[i] == '=')
 			break;
-		if ((v = b64val((unsigned char)s[i])) < 0)
+		if ((v = b64_value((unsigned char)s[i])) < 0)
 			continue;
 		acc = (acc << 6 | (unsigned)v) & 0xffffff;
 		bits += 6;
