@@ -4,7 +4,9 @@
 # configuration directory is a sandbox too (RUNNEL_SYSCONFDIR).
 RUNNEL=${RUNNEL:-$PWD/runnel}
 case $RUNNEL in /*) ;; *) RUNNEL=$PWD/$RUNNEL;; esac
-PRE=$PWD/${BUILD:-build}/tests/preload/fakepw.so
+B=${BUILD:-build}
+case $B in /*) ;; *) B=$PWD/$B;; esac
+PRE=$B/tests/preload/fakepw.so
 WORK=${WORK:-$(mktemp -d)}
 T=$WORK/runner.$$
 trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
