@@ -383,42 +383,41 @@ addsub(struct parser *p)
 	return e;
 }
 
+/*
+ * One level of left-associative operators: operand { op operand }.  A
+ * long chain builds a deep tree, so each link counts toward the depth.
+ */
+static struct expr *
+left_assoc(struct parser *p, struct expr *(*operand)(struct parser *),
+    enum tok_kind op, enum expr_kind kind)
+{
+	struct expr *e = operand(p);
+	unsigned saved = p->depth;
+	struct pos at;
+
+	while (p->tok.kind == op) {
+		if (!parse_enter(p))
+			break;
+		at = p->tok.pos;
+		parse_advance(p);
+		e = binary(p, kind, at, e, operand(p));
+	}
+	p->depth = saved;
+	return e;
+}
+
 /* band = addsub { "&" addsub } ; */
 static struct expr *
 band(struct parser *p)
 {
-	struct expr *e = addsub(p);
-	unsigned saved = p->depth;
-	struct pos at;
-
-	while (p->tok.kind == TK_BITAND) {
-		if (!parse_enter(p))
-			break;	/* a long chain is a deep tree */
-		at = p->tok.pos;
-		parse_advance(p);
-		e = binary(p, E_BITAND, at, e, addsub(p));
-	}
-	p->depth = saved;
-	return e;
+	return left_assoc(p, addsub, TK_BITAND, E_BITAND);
 }
 
 /* bor = band { "|" band } ; */
 static struct expr *
 bor(struct parser *p)
 {
-	struct expr *e = band(p);
-	unsigned saved = p->depth;
-	struct pos at;
-
-	while (p->tok.kind == TK_BITOR) {
-		if (!parse_enter(p))
-			break;	/* a long chain is a deep tree */
-		at = p->tok.pos;
-		parse_advance(p);
-		e = binary(p, E_BITOR, at, e, band(p));
-	}
-	p->depth = saved;
-	return e;
+	return left_assoc(p, band, TK_BITOR, E_BITOR);
 }
 
 static enum expr_kind
@@ -463,38 +462,14 @@ cmp(struct parser *p)
 static struct expr *
 land(struct parser *p)
 {
-	struct expr *e = cmp(p);
-	unsigned saved = p->depth;
-	struct pos at;
-
-	while (p->tok.kind == TK_AND) {
-		if (!parse_enter(p))
-			break;	/* a long chain is a deep tree */
-		at = p->tok.pos;
-		parse_advance(p);
-		e = binary(p, E_AND, at, e, cmp(p));
-	}
-	p->depth = saved;
-	return e;
+	return left_assoc(p, cmp, TK_AND, E_AND);
 }
 
 /* lor = land { "||" land } ; */
 static struct expr *
 lor(struct parser *p)
 {
-	struct expr *e = land(p);
-	unsigned saved = p->depth;
-	struct pos at;
-
-	while (p->tok.kind == TK_OR) {
-		if (!parse_enter(p))
-			break;	/* a long chain is a deep tree */
-		at = p->tok.pos;
-		parse_advance(p);
-		e = binary(p, E_OR, at, e, land(p));
-	}
-	p->depth = saved;
-	return e;
+	return left_assoc(p, land, TK_OR, E_OR);
 }
 
 static int
