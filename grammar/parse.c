@@ -28,16 +28,22 @@ synchronize(struct parser *p)
 		parse_advance(p);
 }
 
-/* A statement's end: a separator, consumed. */
+/*
+ * A statement's end: a separator, consumed.  kw names the statement
+ * (NULL: a plain one); the message is built only when there is an error.
+ */
 static int
-end_statement(struct parser *p, const char *what)
+end_statement(struct parser *p, const char *kw)
 {
+	const char *what;
+
 	if (p->panic)
 		return 0;	/* leave the SEP to synchronize() */
 	if (p->tok.kind == TK_SEP) {
 		parse_advance(p);
 		return 1;
 	}
+	what = kw != NULL ? parse_fmt(p, "'%s' statement", kw) : "statement";
 	parse_error(p, &p->tok, parse_fmt(p, "expected the end of the %s, "
 	    "found %s", what, parse_describe(p, &p->tok)), parse_hint(p,
 	    &p->tok), PARSE_SYNTAX);
@@ -120,6 +126,7 @@ if_stmt(struct parser *p)
 {
 	struct stmt *s = new_stmt(p, S_IF, p->tok.pos);
 	const char *kw = p->tok.kind == TK_IF ? "if" : "elsif";
+	const char *head = p->tok.kind == TK_IF ? "if (...)" : "elsif (...)";
 	struct token open;
 
 	parse_advance(p);
@@ -135,10 +142,10 @@ if_stmt(struct parser *p)
 	s->expr = parse_expr(p);
 	if (!parse_close_paren(p, &open, "Missing )"))
 		return NULL;
-	head_sep(p, parse_fmt(p, "%s (...)", kw), "Syntax error after )");
+	head_sep(p, head, "Syntax error after )");
 	if (p->panic)
 		return NULL;
-	s->body = substmt(p, parse_fmt(p, "%s (...)", kw));
+	s->body = substmt(p, head);
 	if (p->panic)
 		return s;
 	if (p->tok.kind == TK_ELSE) {
@@ -316,7 +323,7 @@ simple(struct parser *p, enum stmt_kind kind)
 	}
 	s->expr = parse_expr(p);
 	if (s->expr == NULL ||
-	    !end_statement(p, parse_fmt(p, "'%s' statement", kw)))
+	    !end_statement(p, kw))
 		s = NULL;
 	if (tilde && p->d->n > n && p->d->v[n].level == DIAG_ERROR) {
 		/* "~/Mail" read as ~ /Mail...: say what went wrong */
@@ -389,7 +396,7 @@ statement(struct parser *p)
 	default:
 		s = new_stmt(p, S_EXPR, at);
 		s->expr = parse_expr(p);
-		if (s->expr == NULL || !end_statement(p, "statement"))
+		if (s->expr == NULL || !end_statement(p, NULL))
 			s = NULL;
 		break;
 	}
