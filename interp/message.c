@@ -206,8 +206,8 @@ msg_free(struct message *m)
 	buf_free(&m->head);
 	free(m->hdr);
 	free(m->tmpdir);
-	buf_free(&m->hdrtext);
-	free(m->hdrline);
+	msg_cache_free(&m->top);
+	msg_cache_free(&m->rest);
 	free(m);
 }
 

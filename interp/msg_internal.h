@@ -35,10 +35,27 @@
  */
 #define MSG_LINE_MAX	(64 * 1024)
 
-/* A line of the header cache: its bytes are hdrtext.p[off, off + len). */
+/* A line of a scan cache: its bytes are text.p[off, off + len). */
 struct msg_piece {
 	size_t		 off, len;
+	unsigned	 what;		/* MSG_TOP_HEADER, _PART_HEADERS, _BODY */
 };
+
+/*
+ * Search text rendered once by msg_scan() and kept: every pattern of a
+ * filter searches the same lines, and rendering them (RFC 2047,
+ * addresses, transfer encodings, charsets) costs far more than the
+ * search.  text holds the lines, each NUL-terminated as emitted; line the
+ * pieces handed out, in order, each marked with what it belongs to.
+ */
+struct msg_cache {
+	int		 state;		/* 0 not made, 1 made, -1 too big */
+	struct buf	 text;
+	struct msg_piece *line;
+	size_t		 n, cap;
+};
+
+void	msg_cache_free(struct msg_cache *);
 
 struct message {
 	char		*mem;		/* the raw bytes when small, else NULL */
@@ -52,25 +69,21 @@ struct message {
 	char		*tmpdir;	/* for msg_replace */
 
 	/*
-	 * The top-level header as patterns see it, rendered by msg_scan()
-	 * on first use and kept: every header pattern of a filter searches
-	 * it, and rendering (RFC 2047, addresses, charsets) costs far more
-	 * than the search.  hdrtext holds the lines, each NUL-terminated as
-	 * emitted; hdrline the pieces handed out, in order.  The new
-	 * message of msg_replace() starts without, and msg_free() drops it.
+	 * The top-level header as patterns see it, and the rest (part
+	 * headers and decoded bodies) while it is small.  The new message
+	 * of msg_replace() starts without; msg_free() drops them.
 	 */
-	int		 hdrcache;	/* 0 not made, 1 made, -1 too big */
-	struct buf	 hdrtext;
-	struct msg_piece *hdrline;
-	size_t		 nhdrline, hdrlinecap;
+	struct msg_cache top, rest;
 };
 
 /*
- * The header cache is given up past this many bytes (text and index):
- * an odd header whose rendering outgrows a few times MSG_HEAD_MAX is
- * rendered afresh for each pattern, as if there were no cache.
+ * A cache is given up past this many bytes (text and index), and the
+ * text rendered afresh for each pattern, as if there were no cache: an
+ * odd header whose rendering outgrows a few times MSG_HEAD_MAX, and any
+ * body that is not small, so that memory does not grow with the message.
  */
 #define MSG_HEADCACHE_MAX	(8 * MSG_HEAD_MAX)
+#define MSG_RESTCACHE_MAX	(256 * 1024)
 
 /* Read n bytes at off into p; returns the count (short at the end), -1. */
 ssize_t	msg_pread(const struct message *, off_t off, char *p, size_t n);

@@ -35,7 +35,9 @@ struct scan {
 	void		*arg;
 	struct buf	 text;		/* one header or decoded line */
 	struct buf	 out;		/* what is handed to fn */
-	struct buf	*keep;		/* lines go on here, or NULL */
+	struct msg_cache *keep;		/* lines go on here, or NULL */
+	size_t		 keepmax;	/* and the cache's limit */
+	unsigned	 cur;		/* what the lines emitted belong to */
 };
 
 /* What a Content-Type and Content-Transfer-Encoding say. */
@@ -49,14 +51,14 @@ struct mime_info {
 /*
  * Hand UTF-8 text to the pattern, one call per line: it is split at
  * newlines, its CRs dropped, and pieces longer than MSG_LINE_MAX cut.
- * With s->keep set (the header cache) each line is appended there,
+ * With s->keep set (making a cache) each line is appended there,
  * NUL-terminated, instead of built in s->out, so that the pieces handed
  * to fn stay readable afterwards at the same offsets.
  */
 static int
 emit(struct scan *s, const char *p, size_t n)
 {
-	struct buf *out = s->keep != NULL ? s->keep : &s->out;
+	struct buf *out = s->keep != NULL ? &s->keep->text : &s->out;
 	const char *nl, *cr, *q;
 	size_t len, i, k, start, qlen, piece;
 	int rc;
@@ -97,12 +99,15 @@ emit(struct scan *s, const char *p, size_t n)
 	}
 }
 
+/* Header fields, each one line; kind says whose (MSG_*_HEADER*). */
 static int
-emit_headers(struct scan *s, const struct msg_header *h, size_t n)
+emit_headers(struct scan *s, const struct msg_header *h, size_t n,
+    unsigned kind)
 {
 	size_t i;
 	int rc;
 
+	s->cur = kind;
 	for (i = 0; i < n; i++) {
 		buf_reset(&s->text);
 		hdr_display(h[i].name, h[i].namelen, h[i].value,
@@ -113,53 +118,79 @@ emit_headers(struct scan *s, const struct msg_header *h, size_t n)
 	return 0;
 }
 
-/* emit()'s callback while the header cache is made: note the piece. */
+void
+msg_cache_free(struct msg_cache *c)
+{
+	buf_free(&c->text);
+	free(c->line);
+	memset(c, 0, sizeof(*c));
+}
+
+/* emit()'s callback while a cache is made: note the piece, or give up. */
 static int
 keep_piece(void *arg, const char *p, size_t n)
 {
-	struct message *m = arg;
+	struct scan *s = arg;
+	struct msg_cache *c = s->keep;
 
-	if (m->nhdrline == m->hdrlinecap) {
-		m->hdrlinecap = m->hdrlinecap > 0 ? m->hdrlinecap * 2 : 32;
-		m->hdrline = xrealloc(m->hdrline,
-		    m->hdrlinecap * sizeof(*m->hdrline));
+	if (c->n == c->cap) {
+		c->cap = c->cap > 0 ? c->cap * 2 : 32;
+		c->line = xrealloc(c->line, c->cap * sizeof(*c->line));
 	}
-	m->hdrline[m->nhdrline].off = (size_t)(p - m->hdrtext.p);
-	m->hdrline[m->nhdrline].len = n;
-	m->nhdrline++;
-	return 0;
+	c->line[c->n].off = (size_t)(p - c->text.p);
+	c->line[c->n].len = n;
+	c->line[c->n].what = s->cur;
+	c->n++;
+	return c->text.cap + c->cap * sizeof(*c->line) > s->keepmax ? -1 : 0;
 }
 
+static int scan_message(struct scan *, const struct msg_header *, size_t,
+    off_t, off_t, int);
+
 /*
- * Render the whole top-level header once, before any pattern sees it: a
- * pattern that stops at its first match must not leave the cache half
- * made.
+ * Render the top-level header (what MSG_TOP_HEADER) or the rest into
+ * the cache c, whole, before any pattern sees it: a pattern that stops
+ * at its first match must not leave the cache half made.
  */
 static void
-cache_top_header(struct message *m)
+cache_make(struct message *m, struct msg_cache *c, unsigned what,
+    size_t max)
 {
 	struct scan s;
-	size_t i;
+	int rc;
 
 	memset(&s, 0, sizeof(s));
 	s.m = m;
+	s.what = what;
 	s.fn = keep_piece;
-	s.arg = m;
-	s.keep = &m->hdrtext;
-	m->hdrcache = 1;
-	for (i = 0; i < m->nhdr; i++) {
-		(void)emit_headers(&s, &m->hdr[i], 1);
-		if (m->hdrtext.cap + m->hdrlinecap * sizeof(*m->hdrline) >
-		    MSG_HEADCACHE_MAX) {
-			buf_free(&m->hdrtext);
-			free(m->hdrline);
-			m->hdrline = NULL;
-			m->nhdrline = m->hdrlinecap = 0;
-			m->hdrcache = -1;
-			break;
-		}
-	}
+	s.arg = &s;
+	s.keep = c;
+	s.keepmax = max;
+	if (what == MSG_TOP_HEADER)
+		rc = emit_headers(&s, m->hdr, m->nhdr, MSG_TOP_HEADER);
+	else
+		rc = scan_message(&s, m->hdr, m->nhdr, m->body_off, m->size,
+		    0);
+	if (rc != 0)
+		msg_cache_free(c);
+	c->state = rc == 0 ? 1 : -1;
 	buf_free(&s.text);
+	buf_free(&s.out);
+}
+
+/* Hand the cached lines that what asks for to fn. */
+static int
+cache_replay(const struct msg_cache *c, unsigned what,
+    int (*fn)(void *, const char *, size_t), void *arg)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < c->n; i++)
+		if ((c->line[i].what & what) != 0 && (rc = fn(arg,
+		    c->text.p + c->line[i].off, c->line[i].len)) != 0)
+			return rc;
+	return 0;
 }
 
 static const struct msg_header *
@@ -404,6 +435,7 @@ scan_leaf(struct scan *s, const struct mime_info *mi, off_t from, off_t to)
 	size_t n;
 	int cut, r, rc = 0, pending = 0;
 
+	s->cur = MSG_BODY;
 	cs = cs_open(mi->charset.p != NULL ? mi->charset.p : "",
 	    mi->charset.len);
 	msg_lines_open(&l, s->m, from, to);
@@ -438,8 +470,6 @@ scan_leaf(struct scan *s, const struct mime_info *mi, off_t from, off_t to)
 
 static int scan_part(struct scan *, const struct msg_header *, size_t,
     const char *, int, off_t, off_t, int);
-static int scan_message(struct scan *, const struct msg_header *, size_t,
-    off_t, off_t, int);
 
 /*
  * A part or an embedded message starting at from: its header runs to the
@@ -479,7 +509,7 @@ scan_entity(struct scan *s, const char *parent_type, off_t from, off_t to,
 		body = to;
 	nh = hdr_split(head.p != NULL ? head.p : "", head.len, &h);
 	if (s->what & MSG_PART_HEADERS)
-		rc = emit_headers(s, h, nh);
+		rc = emit_headers(s, h, nh, MSG_PART_HEADERS);
 	if (rc == 0 && parent_type == NULL)
 		rc = scan_message(s, h, nh, body, to, depth);
 	else if (rc == 0)
@@ -623,7 +653,6 @@ msg_scan(struct message *m, unsigned what,
     int (*fn)(void *arg, const char *line, size_t len), void *arg)
 {
 	struct scan s;
-	size_t i;
 	int rc = 0;
 
 	memset(&s, 0, sizeof(s));
@@ -632,20 +661,24 @@ msg_scan(struct message *m, unsigned what,
 	s.fn = fn;
 	s.arg = arg;
 	if (what & MSG_TOP_HEADER) {
-		if (m->hdrcache == 0)
-			cache_top_header(m);
-		if (m->hdrcache > 0)
-			for (i = 0; rc == 0 && i < m->nhdrline; i++)
-				rc = fn(arg, m->hdrtext.p + m->hdrline[i].off,
-				    m->hdrline[i].len);
+		if (m->top.state == 0)
+			cache_make(m, &m->top, MSG_TOP_HEADER,
+			    MSG_HEADCACHE_MAX);
+		if (m->top.state > 0)
+			rc = cache_replay(&m->top, what, fn, arg);
 		else
-			rc = emit_headers(&s, m->hdr, m->nhdr);
+			rc = emit_headers(&s, m->hdr, m->nhdr, MSG_TOP_HEADER);
 	}
-	if (rc == 0 && (what & (MSG_PART_HEADERS | MSG_BODY)) == 0)
-		;	/* :H: nothing past the top-level header is wanted */
-	else if (rc == 0)
-		rc = scan_message(&s, m->hdr, m->nhdr, m->body_off, m->size,
-		    0);
+	if (rc == 0 && (what & (MSG_PART_HEADERS | MSG_BODY)) != 0) {
+		if (m->rest.state == 0)
+			cache_make(m, &m->rest, MSG_PART_HEADERS | MSG_BODY,
+			    MSG_RESTCACHE_MAX);
+		if (m->rest.state > 0)
+			rc = cache_replay(&m->rest, what, fn, arg);
+		else
+			rc = scan_message(&s, m->hdr, m->nhdr, m->body_off,
+			    m->size, 0);
+	}
 	buf_free(&s.text);
 	buf_free(&s.out);
 	return rc;
