@@ -99,7 +99,8 @@ try_lines(struct run *r, const struct expr *call, const char *file,
 			p++;
 		if (p == eol || *p == '#')
 			continue;
-		re = regex_compile(p, (size_t)(eol - p), cs, 0, &err);
+		re = regex_compile(p, (size_t)(eol - p),
+		    cs ? REGEX_CASE : 0, &err);
 		if (re == NULL) {
 			/* maildrop prints the PCRE message, then fails */
 			fprintf(stderr, "%s\n", err.p);

@@ -25,7 +25,7 @@
 struct lru_entry {
 	char		*text;
 	size_t		 len;
-	int		 case_sensitive;
+	unsigned	 how;		/* regex_compile()'s flags */
 	struct regex	*re;
 };
 
@@ -84,13 +84,13 @@ report_invalid(struct run *r, const struct expr *e, const struct buf *err)
 }
 
 static struct regex *
-lru_get(const char *text, size_t len, int cs)
+lru_get(const char *text, size_t len, unsigned how)
 {
 	size_t i;
 	struct lru_entry hit;
 
 	for (i = 0; i < nlru; i++) {
-		if (lru[i].len != len || lru[i].case_sensitive != cs ||
+		if (lru[i].len != len || lru[i].how != how ||
 		    memcmp(lru[i].text, text, len) != 0)
 			continue;
 		hit = lru[i];
@@ -102,7 +102,7 @@ lru_get(const char *text, size_t len, int cs)
 }
 
 static void
-lru_put(const char *text, size_t len, int cs, struct regex *re)
+lru_put(const char *text, size_t len, unsigned how, struct regex *re)
 {
 	if (nlru == LRU_SIZE) {
 		nlru--;
@@ -112,7 +112,7 @@ lru_put(const char *text, size_t len, int cs, struct regex *re)
 	memmove(&lru[1], &lru[0], nlru * sizeof(lru[0]));
 	lru[0].text = xstrndup(text, len);
 	lru[0].len = len;
-	lru[0].case_sensitive = cs;
+	lru[0].how = how;
 	lru[0].re = re;
 	nlru++;
 }
@@ -120,22 +120,29 @@ lru_put(const char *text, size_t len, int cs, struct regex *re)
 /*
  * The compiled form of e's pattern, or NULL after maildrop's warning
  * (the pattern's value is then 0; not fatal).  text gets the regex as
- * compiled, for messages.
+ * compiled, for messages.  A pattern node is used either on the message
+ * (whose lines are valid UTF-8: on_message) or on strings, never both.
  */
 static struct regex *
-pattern_regex(struct run *r, const struct expr *e, struct buf *text)
+pattern_regex(struct run *r, const struct expr *e, struct buf *text,
+    int on_message)
 {
 	struct pattern *pat = e->pat;
 	struct buf err = BUF_INIT;
 	struct regex *re;
-	int cs = (pat->flags & PAT_D) != 0;
+	unsigned how = REGEX_JIT;
+
+	if (pat->flags & PAT_D)
+		how |= REGEX_CASE;
+	if (on_message)
+		how |= REGEX_VALID_UTF8;
 
 	buf_reset(text);
 	if (!needs_subst(pat)) {
 		buf_set(text, pat->re, pat->relen);
 		if (pat->compiled != NULL)
 			return pat->compiled;
-		re = regex_compile(pat->re, pat->relen, cs, 1, &err);
+		re = regex_compile(pat->re, pat->relen, how, &err);
 		if (re != NULL) {
 			re->next = kept;
 			kept = re;
@@ -143,12 +150,12 @@ pattern_regex(struct run *r, const struct expr *e, struct buf *text)
 		}
 	} else {
 		eval_subst(r, &e->pos, pat->re, pat->relen, text);
-		if ((re = lru_get(text->p ? text->p : "", text->len, cs)))
+		if ((re = lru_get(text->p ? text->p : "", text->len, how)))
 			return re;
-		re = regex_compile(text->p ? text->p : "", text->len, cs, 1,
+		re = regex_compile(text->p ? text->p : "", text->len, how,
 		    &err);
 		if (re != NULL)
-			lru_put(text->p ? text->p : "", text->len, cs, re);
+			lru_put(text->p ? text->p : "", text->len, how, re);
 	}
 	if (re == NULL)
 		report_invalid(r, e, &err);
@@ -368,7 +375,7 @@ scan_message(struct run *r, const struct expr *e, struct scan *s,
 	s->weighted = e->pat->weighted;
 	s->w = e->pat->weight;
 	s->factor = e->pat->factor;
-	s->re = pattern_regex(r, e, text);
+	s->re = pattern_regex(r, e, text, 1);
 	s->text = buf_cstr(text);
 }
 
@@ -438,7 +445,7 @@ match_string(struct run *r, const struct expr *e, const char *subject,
 	size_t start = 0, so, eo;
 	int rc, matched = 0;
 
-	if ((re = pattern_regex(r, e, &text)) == NULL) {
+	if ((re = pattern_regex(r, e, &text, 0)) == NULL) {
 		buf_free(&text);
 		buf_set(out, "0", 1);
 		return FLOW_NEXT;
@@ -500,7 +507,7 @@ match_collect(struct run *r, const struct expr *e, const char *subject,
 		return f;
 	}
 	/* String form: each search starts where the last match ended. */
-	if ((s.re = pattern_regex(r, e, &text)) == NULL) {
+	if ((s.re = pattern_regex(r, e, &text, 0)) == NULL) {
 		buf_free(&text);
 		return FLOW_NEXT;
 	}

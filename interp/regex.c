@@ -34,17 +34,22 @@ context(void)
 }
 
 struct regex *
-regex_compile(const char *re, size_t len, int case_sensitive, int jit,
-    struct buf *err)
+regex_compile(const char *re, size_t len, unsigned how, struct buf *err)
 {
 	struct regex *x;
 	pcre2_code *code;
 	int errcode;
 	PCRE2_SIZE erroff;
 	PCRE2_UCHAR msg[256];
-	uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+	uint32_t opts = PCRE2_UTF;
 
-	if (!case_sensitive)
+	/*
+	 * Message text is valid UTF-8 by construction; any other subject
+	 * may not be, and then simply fails to match.
+	 */
+	if ((how & REGEX_VALID_UTF8) == 0)
+		opts |= PCRE2_MATCH_INVALID_UTF;
+	if ((how & REGEX_CASE) == 0)
 		opts |= PCRE2_CASELESS;
 	code = pcre2_compile((PCRE2_SPTR)re, len, opts, &errcode, &erroff,
 	    NULL);
@@ -64,7 +69,8 @@ regex_compile(const char *re, size_t len, int case_sensitive, int jit,
 	if (x->md == NULL)
 		xalloc_fail();
 	x->ncap = pcre2_get_ovector_count(x->md);
-	x->may_jit = jit;
+	x->may_jit = (how & REGEX_JIT) != 0;
+	x->valid_utf8 = (how & REGEX_VALID_UTF8) != 0;
 	return x;
 }
 
@@ -107,6 +113,7 @@ regex_free(struct regex *x)
 int
 regex_exec(struct regex *x, const char *s, size_t len, size_t start)
 {
+	uint32_t opts = x->valid_utf8 ? PCRE2_NO_UTF_CHECK : 0;
 	int rc;
 
 	if (s == NULL)
@@ -115,11 +122,11 @@ regex_exec(struct regex *x, const char *s, size_t len, size_t start)
 	if (++x->uses == REGEX_JIT_AFTER && x->may_jit &&
 	    pcre2_jit_compile(x->code, PCRE2_JIT_COMPLETE) == 0)
 		x->jit = 1;
-	rc = pcre2_match(x->code, (PCRE2_SPTR)s, len, start, 0, x->md,
+	rc = pcre2_match(x->code, (PCRE2_SPTR)s, len, start, opts, x->md,
 	    context());
 	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
 		rc = pcre2_match(x->code, (PCRE2_SPTR)s, len, start,
-		    PCRE2_NO_JIT, x->md, context());
+		    opts | PCRE2_NO_JIT, x->md, context());
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL)

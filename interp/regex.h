@@ -19,20 +19,29 @@ struct regex {
 	unsigned	  ncap;		/* groups + 1: MATCH, MATCH1.. */
 	int		  may_jit;	/* JIT once it has been used enough */
 	int		  jit;		/* JIT code is present */
+	int		  valid_utf8;	/* subjects need no UTF-8 check */
 	unsigned long	  uses;		/* subjects tried so far */
 	struct regex	 *next;		/* the list of kept regexes */
 };
 
+/* How regex_compile() compiles: flags, or 0 for caseless. */
+#define REGEX_CASE	0x1	/* case sensitive (the D flag) */
 /*
- * Compile re (UTF-8, caseless unless case_sensitive).  On error returns
- * NULL and puts maildrop's line, "Invalid regular expression, offset N
- * of: RE: REASON", in err.  jit allows JIT code, made once the regex
- * has been tried on REGEX_JIT_AFTER subjects: compiling it costs more
- * than a few interpreted matches, so a pattern used once on a short
- * header never pays for it, a loop or a long body does.
+ * JIT code is allowed, made once the regex has been tried on
+ * REGEX_JIT_AFTER subjects: compiling it costs more than a few
+ * interpreted matches, so a pattern used once on a short header never
+ * pays for it, a loop or a long body does.
  */
-struct regex	*regex_compile(const char *re, size_t len, int case_sensitive,
-		    int jit, struct buf *err);
+#define REGEX_JIT	0x2
+/* Every subject will be valid UTF-8, so PCRE2 need not check. */
+#define REGEX_VALID_UTF8 0x4
+
+/*
+ * Compile re (UTF-8).  On error returns NULL and puts maildrop's line,
+ * "Invalid regular expression, offset N of: RE: REASON", in err.
+ */
+struct regex	*regex_compile(const char *re, size_t len, unsigned how,
+		    struct buf *err);
 void		 regex_free(struct regex *);
 /*
  * Only check that re compiles: 0 when it does, else -1 with PCRE2's

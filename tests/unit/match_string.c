@@ -138,7 +138,7 @@ main(void)
 	/* The limit: catastrophic backtracking gives up instead of hanging. */
 	{
 		struct buf err = BUF_INIT, s = BUF_INIT;
-		struct regex *x = regex_compile("^(\\w+\\s?)*$", 11, 0, 1,
+		struct regex *x = regex_compile("^(\\w+\\s?)*$", 11, REGEX_JIT,
 		    &err);
 
 		for (i = 0; i < 40; i++)
@@ -151,7 +151,7 @@ main(void)
 		else
 			printf("PASS limit gives up\n");
 		regex_free(x);
-		x = regex_compile("hel(lo", 6, 0, 0, &err);
+		x = regex_compile("hel(lo", 6, 0, &err);
 		check("invalid regex text", x ? "compiled" : err.p,
 		    "Invalid regular expression, offset 6 of: hel(lo: "
 		    "missing closing parenthesis");
@@ -161,7 +161,7 @@ main(void)
 	/* A pattern used often enough gets JIT code and still matches. */
 	{
 		struct buf err = BUF_INIT;
-		struct regex *x = regex_compile("b(c)", 4, 0, 1, &err);
+		struct regex *x = regex_compile("b(c)", 4, REGEX_JIT, &err);
 		int hits = 0;
 
 		for (i = 0; x != NULL && i < 2 * REGEX_JIT_AFTER; i++)
