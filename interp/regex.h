@@ -20,6 +20,7 @@ struct regex {
 	int		  may_jit;	/* JIT once it has been used enough */
 	int		  jit;		/* JIT code is present */
 	int		  valid_utf8;	/* subjects need no UTF-8 check */
+	int		  first;	/* an anchored match's first byte, or -1 */
 	unsigned long	  uses;		/* subjects tried so far */
 	struct regex	 *next;		/* the list of kept regexes */
 };
@@ -70,6 +71,6 @@ const char	*regex_why(void);
  */
 #define REGEX_MATCH_LIMIT	10000000
 #define REGEX_HEAP_LIMIT_KIB	(64 * 1024)
-#define REGEX_JIT_AFTER		32
+#define REGEX_JIT_AFTER		256
 
 #endif

@@ -175,6 +175,47 @@ main(void)
 		buf_free(&err);
 	}
 
+	/*
+	 * The first-byte shortcut for anchored patterns never rejects what
+	 * PCRE2 would match: caseless letters, the Kelvin sign for k, an
+	 * inline (?i) in a case-sensitive pattern, a later start offset.
+	 */
+	{
+		static const struct {
+			const char *re, *subject;
+			unsigned how;
+			size_t start;
+			int want;
+		} t[] = {
+			{ "^List-Id:", "list-id: x", 0, 0, 1 },
+			{ "^List-Id:", "Sender: x", 0, 0, 0 },
+			{ "^List-Id:", "", 0, 0, 0 },
+			{ "^k", "\xE2\x84\xAA", 0, 0, 1 },
+			{ "^(?i)l", "L", REGEX_CASE, 0, 1 },
+			{ "^L", "l", REGEX_CASE, 0, 0 },
+			{ "^b", "ab", REGEX_VALID_UTF8, 1, 0 },
+			{ "\\Gb", "ab", REGEX_VALID_UTF8, 1, 1 },
+			{ "\\Gb", "aa", REGEX_VALID_UTF8, 1, 0 },
+			{ "^b", "ba", REGEX_VALID_UTF8, 1, 0 },
+		};
+		struct buf err = BUF_INIT;
+		struct regex *x;
+		size_t k;
+		int got;
+
+		for (k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
+			x = regex_compile(t[k].re, strlen(t[k].re), t[k].how,
+			    &err);
+			got = x != NULL ? regex_exec(x, t[k].subject,
+			    strlen(t[k].subject), t[k].start) : -2;
+			printf("%s anchored first byte: /%s/ on \"%s\" at "
+			    "%zu: %d\n", got == t[k].want ? "PASS" : "FAIL",
+			    t[k].re, t[k].subject, t[k].start, got);
+			regex_free(x);
+		}
+		buf_free(&err);
+	}
+
 	/* --check's question: does a pattern compile, and where not? */
 	{
 		struct buf why = BUF_INIT;
