@@ -50,6 +50,7 @@ struct msg_piece {
  */
 struct msg_cache {
 	int		 state;		/* 0 not made, 1 made, -1 too big */
+	unsigned	 what;		/* the MSG_* lines it was made with */
 	struct buf	 text;
 	struct msg_piece *line;
 	size_t		 n, cap;

@@ -174,6 +174,7 @@ cache_make(struct message *m, struct msg_cache *c, unsigned what,
 	if (rc != 0)
 		msg_cache_free(c);
 	c->state = rc == 0 ? 1 : -1;
+	c->what = what;
 	buf_free(&s.text);
 	buf_free(&s.out);
 }
@@ -653,6 +654,7 @@ msg_scan(struct message *m, unsigned what,
     int (*fn)(void *arg, const char *line, size_t len), void *arg)
 {
 	struct scan s;
+	unsigned rest;
 	int rc = 0;
 
 	memset(&s, 0, sizeof(s));
@@ -669,10 +671,17 @@ msg_scan(struct message *m, unsigned what,
 		else
 			rc = emit_headers(&s, m->hdr, m->nhdr, MSG_TOP_HEADER);
 	}
-	if (rc == 0 && (what & (MSG_PART_HEADERS | MSG_BODY)) != 0) {
+	/*
+	 * Bodies are decoded into the cache only once a pattern wants
+	 * them: header patterns alone never pay for decoding a body.
+	 */
+	rest = what & (MSG_PART_HEADERS | MSG_BODY);
+	if (rc == 0 && rest != 0) {
+		if (m->rest.state > 0 && (m->rest.what & rest) != rest)
+			msg_cache_free(&m->rest);
 		if (m->rest.state == 0)
-			cache_make(m, &m->rest, MSG_PART_HEADERS | MSG_BODY,
-			    MSG_RESTCACHE_MAX);
+			cache_make(m, &m->rest, MSG_PART_HEADERS |
+			    (rest & MSG_BODY), MSG_RESTCACHE_MAX);
 		if (m->rest.state > 0)
 			rc = cache_replay(&m->rest, what, fn, arg);
 		else
