@@ -38,6 +38,7 @@ mailfilter() { printf '%s\n' "$1" >"$H/.mailfilter"; chmod 600 "$H/.mailfilter";
 deliver() {
 	(cd / && env -i PATH=/usr/bin:/bin LANG=C.UTF-8 FOO=bar \
 	    LD_PRELOAD="$PRE" FAKEPW_NAME=fakeu FAKEPW_HOME="$H" \
+	    ${RUNNEL_ASAN:+ASAN_OPTIONS=verify_asan_link_order=0} \
 	    RUNNEL_SYSCONFDIR="$S" "$RUNNEL" "$@" <"$M" >"$T/.out" 2>"$T/.err")
 	RC=$?
 	OUT=$(cat "$T/.out")

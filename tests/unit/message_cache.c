@@ -1,9 +1,10 @@
 /*
- * message_cache.c: msg_scan() renders the top-level header once and hands
- * out the kept lines afterwards.  The kept lines must be the ones a fresh
- * rendering gives, a pattern that stops early must not leave the cache
- * half made, and after xfilter's msg_replace() the new header is seen,
- * never the old one.
+ * message_cache.c: msg_scan() renders the top-level header, and a small
+ * message's part headers and bodies, once and hands out the kept lines
+ * afterwards.  The kept lines must be the ones a fresh rendering gives,
+ * a pattern that stops early must not leave the cache half made, and
+ * after xfilter's msg_replace() the new header is seen, never the old
+ * one.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -121,10 +122,9 @@ test_reuse(void)
 
 	/* A pattern that matches on the first line stops the scan there. */
 	scan(m, MSG_TOP_HEADER, 1, &a);
-	check(a.n == 1 && m->hdrcache == 1 && m->nhdrline == 4,
+	check(a.n == 1 && m->top.state == 1 && m->top.n == 4,
 	    "cache made whole on an early stop",
-	    "n %zu, hdrcache %d, nhdrline %zu", a.n, m->hdrcache,
-	    m->nhdrline);
+	    "n %zu, state %d, lines %zu", a.n, m->top.state, m->top.n);
 	scan(m, MSG_TOP_HEADER, 0, &a);
 	once = strdup(a.text.p);
 	scan(m, MSG_TOP_HEADER, 0, &b);
@@ -138,11 +138,8 @@ test_reuse(void)
 	    once);
 
 	/* What a fresh rendering gives: the cache dropped by hand. */
-	buf_free(&m->hdrtext);
-	free(m->hdrline);
-	m->hdrline = NULL;
-	m->nhdrline = m->hdrlinecap = 0;
-	m->hdrcache = -1;
+	msg_cache_free(&m->top);
+	m->top.state = -1;
 	scan(m, MSG_TOP_HEADER, 0, &b);
 	check(strcmp(once, b.text.p) == 0, "kept lines equal fresh ones",
 	    "kept:\n%s\nfresh:\n%s", once, b.text.p);
@@ -243,13 +240,93 @@ test_too_big(void)
 	m = from_bytes(raw.p, raw.len);
 	scan(m, MSG_TOP_HEADER, 0, &a);
 	scan(m, MSG_TOP_HEADER, 0, &b);
-	check(m->hdrcache == -1 && m->hdrline == NULL &&
-	    m->hdrtext.p == NULL, "oversized cache given up",
-	    "hdrcache %d", m->hdrcache);
+	check(m->top.state == -1 && m->top.line == NULL &&
+	    m->top.text.p == NULL, "oversized cache given up",
+	    "state %d", m->top.state);
 	check(a.n == msg_nheaders(m) && a.n == b.n &&
 	    strcmp(a.text.p, b.text.p) == 0,
 	    "oversized header scanned the same each time", "n %zu and %zu",
 	    a.n, b.n);
+	buf_free(&raw);
+	buf_free(&a.text);
+	buf_free(&b.text);
+	msg_free(m);
+}
+
+static const char mime[] =
+    "Mime-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=b\n"
+    "\n"
+    "--b\n"
+    "Content-Type: text/plain; charset=iso-8859-1\n"
+    "Content-Transfer-Encoding: quoted-printable\n"
+    "\n"
+    "caf=E9 one\n"
+    "--b\n"
+    "Content-Type: text/plain\n"
+    "Content-Transfer-Encoding: base64\n"
+    "\n"
+    "dHdvCnRocmVlCg==\n"
+    "--b--\n";
+
+/*
+ * Part headers and bodies are kept too: part headers alone first, then
+ * with the bodies once a body pattern asks, and each scan sees exactly
+ * the lines a fresh rendering gives.
+ */
+static void
+test_rest(void)
+{
+	static const unsigned what[] = {
+		MSG_PART_HEADERS, MSG_BODY, MSG_PART_HEADERS,
+		MSG_PART_HEADERS | MSG_BODY, MSG_TOP_HEADER | MSG_BODY,
+	};
+	struct message *m = from_bytes(mime, sizeof(mime) - 1);
+	struct seen kept = { BUF_INIT, 0, 0 }, fresh = { BUF_INIT, 0, 0 };
+	size_t i;
+
+	scan(m, MSG_PART_HEADERS, 0, &kept);
+	check(m->rest.state == 1 && m->rest.what == MSG_PART_HEADERS,
+	    "part headers kept without bodies", "state %d, what %u",
+	    m->rest.state, m->rest.what);
+	scan(m, MSG_BODY, 0, &kept);
+	check(strcmp(kept.text.p, "café one\ntwo\nthree\n") == 0 &&
+	    (m->rest.what & MSG_BODY) != 0, "bodies kept once asked for",
+	    "got:\n%s", kept.text.p);
+	for (i = 0; i < sizeof(what) / sizeof(what[0]); i++) {
+		scan(m, what[i], 0, &kept);
+		msg_cache_free(&m->rest);
+		m->rest.state = -1;
+		scan(m, what[i], 0, &fresh);
+		msg_cache_free(&m->rest);
+		check(strcmp(kept.text.p, fresh.text.p) == 0 &&
+		    kept.n == fresh.n, "kept rest equals fresh",
+		    "what %u: kept:\n%s\nfresh:\n%s", what[i], kept.text.p,
+		    fresh.text.p);
+	}
+	buf_free(&kept.text);
+	buf_free(&fresh.text);
+	msg_free(m);
+}
+
+/* A body past MSG_RESTCACHE_MAX is not kept, and reads the same. */
+static void
+test_rest_too_big(void)
+{
+	struct buf raw = BUF_INIT;
+	struct message *m;
+	struct seen a = { BUF_INIT, 0, 0 }, b = { BUF_INIT, 0, 0 };
+
+	buf_adds(&raw, "Subject: big\n\n");
+	while (raw.len < 2 * MSG_RESTCACHE_MAX)
+		buf_adds(&raw, "a line of the body of a big message\n");
+	m = from_bytes(raw.p, raw.len);
+	scan(m, MSG_BODY, 0, &a);
+	scan(m, MSG_BODY, 0, &b);
+	check(m->rest.state == -1 && m->rest.text.p == NULL &&
+	    a.n == b.n && a.n > 1000 && strcmp(a.text.p, b.text.p) == 0,
+	    "big body not kept, scanned the same", "state %d, n %zu and %zu",
+	    m->rest.state, a.n, b.n);
 	buf_free(&raw);
 	buf_free(&a.text);
 	buf_free(&b.text);
@@ -263,5 +340,7 @@ main(void)
 	test_replace();
 	test_long();
 	test_too_big();
+	test_rest();
+	test_rest_too_big();
 	return fails > 0;
 }
