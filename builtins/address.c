@@ -41,6 +41,7 @@ bi_getaddr(struct run *r, const struct expr *call, struct buf *out)
 struct want {
 	const char	*addr;
 	size_t		 len;
+	int		 unicode;	/* UNICODE=1: fold all letters */
 	int		 found;
 };
 
@@ -49,7 +50,10 @@ compare(void *arg, const struct address *a)
 {
 	struct want *w = arg;
 
-	if (a->addrlen == w->len && strncasecmp(a->addr, w->addr, w->len) == 0)
+	if (w->unicode)
+		w->found |= bi_utf8_caseeq(a->addr, a->addrlen, w->addr, w->len);
+	else if (a->addrlen == w->len &&
+	    strncasecmp(a->addr, w->addr, w->len) == 0)
 		w->found = 1;
 }
 
@@ -83,6 +87,7 @@ bi_hasaddr(struct run *r, const struct expr *call, struct buf *out)
 	}
 	w.addr = s.p ? s.p : "";
 	w.len = s.len;
+	w.unicode = bi_unicode(r);
 	w.found = 0;
 	n = r->msg ? msg_nheaders(r->msg) : 0;
 	for (i = 0; i < n && !w.found; i++) {

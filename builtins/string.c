@@ -1,7 +1,10 @@
 /*
  * string.c: length, substr, tolower, toupper, escape.  All byte based in
  * the C locale, as maildrop is (DIFFERENCES.md B12): a filter that cuts
- * a header with substr gets the same bytes under runnel.
+ * a header with substr gets the same bytes under runnel.  UNICODE=1
+ * switches the first four to characters (utf8.c).  escape stays byte
+ * based in both modes: its special characters are all ASCII, and a UTF-8
+ * multibyte sequence holds no ASCII byte, so it never splits one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +12,7 @@
 
 #include "bi.h"
 
-/* length s: bytes, not characters (length("héllo") is 6). */
+/* length s: bytes, not characters (length("héllo") is 6); UNICODE=1: 5. */
 enum flow
 bi_length(struct run *r, const struct expr *call, struct buf *out)
 {
@@ -20,7 +23,7 @@ bi_length(struct run *r, const struct expr *call, struct buf *out)
 		buf_free(&s);
 		return FLOW_FAIL;
 	}
-	n = s.len;
+	n = bi_unicode(r) ? bi_utf8_length(s.p, s.len) : s.len;
 	buf_free(&s);
 	buf_reset(out);
 	buf_printf(out, "%zu", n);
@@ -34,16 +37,27 @@ to_long(const struct buf *b)
 	return b->p ? strtol(b->p, NULL, 10) : 0;
 }
 
+/* substr's cut in bytes, with the same rules as bi_utf8_span. */
+static void
+byte_span(size_t len, long start, long count, size_t *from, size_t *keep)
+{
+	*from = (start < 0 || (unsigned long)start > len) ? len :
+	    (size_t)start;
+	*keep = len - *from;
+	if (count >= 0 && (unsigned long)count < *keep)
+		*keep = (size_t)count;
+}
+
 /*
  * substr(s, start[, count]): start outside [0, len] gives "", a count
  * keeps at most that many bytes, and a negative count keeps them all
- * (4.x; 2.9.3 crashes, DIFFERENCES.md A6).
+ * (4.x; 2.9.3 crashes, DIFFERENCES.md A6).  UNICODE=1 counts characters.
  */
 enum flow
 bi_substr(struct run *r, const struct expr *call, struct buf *out)
 {
 	struct buf s = BUF_INIT, n = BUF_INIT;
-	long start, count;
+	long start, count = -1;
 	size_t from, keep;
 	enum flow f = FLOW_FAIL;
 
@@ -51,16 +65,15 @@ bi_substr(struct run *r, const struct expr *call, struct buf *out)
 	    bi_arg(r, call, 1, &n) == FLOW_FAIL)
 		goto done;
 	start = to_long(&n);
-	from = (start < 0 || (unsigned long)start > s.len) ? s.len :
-	    (size_t)start;
-	keep = s.len - from;
 	if (call->nargs > 2) {
 		if (bi_arg(r, call, 2, &n) == FLOW_FAIL)
 			goto done;
 		count = to_long(&n);
-		if (count >= 0 && (unsigned long)count < keep)
-			keep = (size_t)count;
 	}
+	if (bi_unicode(r))
+		bi_utf8_span(s.p, s.len, start, count, &from, &keep);
+	else
+		byte_span(s.len, start, count, &from, &keep);
 	buf_set(out, s.p ? s.p + from : "", keep);
 	f = FLOW_NEXT;
 done:
@@ -69,7 +82,10 @@ done:
 	return f;
 }
 
-/* ASCII only: toupper("héllo") is "HéLLO" whatever the locale. */
+/*
+ * ASCII only: toupper("héllo") is "HéLLO" whatever the locale;
+ * UNICODE=1 maps every letter ("HÉLLO", "ß" to "SS").
+ */
 static enum flow
 map_case(struct run *r, const struct expr *call, struct buf *out, int up)
 {
@@ -78,6 +94,10 @@ map_case(struct run *r, const struct expr *call, struct buf *out, int up)
 
 	if (bi_arg(r, call, 0, out) == FLOW_FAIL)
 		return FLOW_FAIL;
+	if (bi_unicode(r)) {
+		bi_utf8_case(out, up);
+		return FLOW_NEXT;
+	}
 	for (i = 0; i < out->len; i++) {
 		c = (unsigned char)out->p[i];
 		if (up && c >= 'a' && c <= 'z')
