@@ -29,6 +29,17 @@ struct quota {
 int	quota_check(struct run *, const char *maildir, off_t size,
 	    struct quota *);
 
+/*
+ * quota_check()'s work with the quota definition `want` ("" : only
+ * maildirsize's) and room for `nmsgs` messages of `size` bytes in all;
+ * size 0 and nmsgs 0 just read the current use.
+ */
+int	quota_read(const char *maildir, const char *want, off_t size,
+	    int nmsgs, struct quota *);
+
+/* How full: 0..100, rounded as Courier does; 0 without a quota. */
+int	quota_percent(const struct quota *);
+
 /* Append "<size> 1" to maildirsize after a delivery; 0 or -1/errno. */
 int	quota_add(struct quota *, off_t size);
 
