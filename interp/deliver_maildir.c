@@ -379,7 +379,7 @@ deliver_maildir(struct run *r, const struct pos *why, const char *dir,
 	struct md m;
 	struct quota q;
 	struct stat st;
-	int rc = -1;
+	int rc = -1, warn = 0;
 
 	*written = 0;
 	memset(&q, 0, sizeof(q));
@@ -396,6 +396,8 @@ deliver_maildir(struct run *r, const struct pos *why, const char *dir,
 	if (check_dirs(&m) != 0 || check_flags(&m) != 0)
 		goto out;
 	if (quota_check(r, m.dir.p, m.size, &q) == 1) {
+		/* maildrop warns a full maildir's owner too. */
+		quota_warn(r, m.dir.p);
 		run_fail(r, why, "maildir over quota.",
 		    "the mailbox owner must delete mail (or the quota "
 		    "be raised); the MTA will retry",
@@ -408,12 +410,16 @@ deliver_maildir(struct run *r, const struct pos *why, const char *dir,
 	if (write_tmp(&m, &st) != 0 || commit(&m, &st) != 0)
 		goto out;
 	rc = 0;
+	warn = 1;
 	*written = (size_t)m.size;
 	if (q.active)
 		(void)quota_add(&q, m.size);
 out:
 	md_end(&m, rc);
 	quota_free(&q);
+	/* Last, so nothing about the warning can undo the delivery. */
+	if (warn)
+		quota_warn(r, dir);
 	return rc;
 }
 

@@ -45,6 +45,13 @@ int	quota_add(struct quota *, off_t size);
 
 void	quota_free(struct quota *);
 
+/*
+ * quotawarn.c, -w/-W: after a delivery to maildir (or its refusal for
+ * quota), warn the owner when the maildir++ is r->quota_warn percent
+ * full.  Never fails; see there.
+ */
+void	quota_warn(struct run *, const char *maildir);
+
 /* Parse "NNNS,MMMC"; 0, or -1 when nothing valid is in it. */
 int	quota_parse(const char *def, long long *bytes, long long *count);
 
