@@ -37,9 +37,15 @@ struct md {
 	struct buf		 dir;	/* without the trailing '/' */
 	struct buf		 base;	/* <sec>.M<usec>P<pid> */
 	struct buf		 tmp, final, kw, kwtmp;
+	struct buf		 path;	/* new/ or cur/ name, once linked */
+	const struct buf	*text;	/* runnel's own message, else r->msg */
+	const char		*uniq;	/* the name's _<n>, else the counter */
+	char			 id[32];	/* the _<n> in use */
 	char			 flags[8];
+	mode_t			 mode;
 	off_t			 size;
-	unsigned		 n;
+	int			 quiet;	/* the caller reports failures */
+	int			 linked;
 };
 
 /* B6: only D F R S, each once, written in ASCII order. */
@@ -105,6 +111,10 @@ static void
 fail_errno(struct md *m, const char *compat, const char *what,
     const char *path, int e)
 {
+	if (m->quiet) {
+		errno = e;
+		return;
+	}
 	run_fail(m->r, m->why, compat,
 	    e == ENOSPC || e == EDQUOT ? "the file system is full or over "
 	    "its quota; the MTA will retry" :
@@ -115,20 +125,23 @@ fail_errno(struct md *m, const char *compat, const char *what,
 
 /* Open tmp/<sec>.M<usec>P<pid>_<n>.<host>,S=<size>, a fresh name. */
 static int
-open_tmp(struct md *m, mode_t mode)
+open_tmp(struct md *m)
 {
 	struct timeval tv;
 	int fd, tries;
 
 	for (tries = 0; tries < 5; tries++) {
 		gettimeofday(&tv, NULL);
-		m->n = counter++;
+		if (m->uniq != NULL)
+			snprintf(m->id, sizeof(m->id), "%s", m->uniq);
+		else
+			snprintf(m->id, sizeof(m->id), "%u", counter++);
 		buf_reset(&m->base);
 		buf_printf(&m->base, "%lld.M%ldP%ld", (long long)tv.tv_sec,
 		    (long)tv.tv_usec, (long)getpid());
 		buf_reset(&m->tmp);
-		buf_printf(&m->tmp, "%s/tmp/%s_%u.%s", m->dir.p, m->base.p,
-		    m->n, store_host());
+		buf_printf(&m->tmp, "%s/tmp/%s_%s.%s", m->dir.p, m->base.p,
+		    m->id, store_host());
 		if (m->size > 0)
 			buf_printf(&m->tmp, ",S=%lld", (long long)m->size);
 		if (cleanup_register(m->tmp.p) != 0) {
@@ -136,7 +149,7 @@ open_tmp(struct md *m, mode_t mode)
 			return -1;
 		}
 		fd = open(m->tmp.p, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC,
-		    mode);
+		    m->mode);
 		if (fd >= 0)
 			return fd;
 		cleanup_unregister(m->tmp.p);
@@ -242,6 +255,123 @@ out:
 	return rc;
 }
 
+static int
+write_body(struct md *m, int fd)
+{
+	if (m->text != NULL)
+		return store_write_all(fd, m->text->p, m->text->len);
+	return msg_write_fd(m->r->msg, fd);
+}
+
+/* tmp/ holds all the bytes, on disk; *st gives the final name. */
+static int
+write_tmp(struct md *m, struct stat *st)
+{
+	int fd, e;
+
+	if ((fd = open_tmp(m)) < 0) {
+		fail_errno(m, OPEN_FAILED, "create", m->tmp.p, errno);
+		/* Never made, or someone else's (EEXIST): not ours to remove. */
+		buf_reset(&m->tmp);
+		return -1;
+	}
+	/* The mode is the caller's, whatever the process umask is. */
+	if (fchmod(fd, m->mode) != 0 || write_body(m, fd) != 0 ||
+	    fsync(fd) != 0 || fstat(fd, st) != 0) {
+		e = errno;
+		close(fd);
+		fail_errno(m, WRITE_FAILED, "write", m->tmp.p, e);
+		return -1;
+	}
+	if (close(fd) != 0) {
+		fail_errno(m, WRITE_FAILED, "write", m->tmp.p, errno);
+		return -1;
+	}
+	return 0;
+}
+
+/* Keywords first, then the name in new/ (cur/ with FLAGS), then the
+   directory's fsync: only then is the message delivered. */
+static int
+commit(struct md *m, const struct stat *st)
+{
+	const char *sub = m->flags[0] != '\0' ? "cur" : "new";
+	struct buf d = BUF_INIT;
+	int rc = -1;
+
+	buf_printf(&m->final, "%sV%016llXI%016llX_%s.%s,S=%lld", m->base.p,
+	    (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+	    m->id, store_host(), (long long)m->size);
+	if (m->text == NULL && write_keywords(m, m->final.p) != 0)
+		return -1;
+	if (m->flags[0] != '\0')
+		buf_printf(&m->final, ":2,%s", m->flags);
+	buf_printf(&m->path, "%s/%s/%s", m->dir.p, sub, m->final.p);
+	if (link(m->tmp.p, m->path.p) != 0 &&
+	    (errno != EXDEV || rename(m->tmp.p, m->path.p) != 0)) {
+		fail_errno(m, WRITE_FAILED, "link to", m->path.p, errno);
+		return -1;
+	}
+	m->linked = 1;
+	/* From here the name in new/ is what must go if we fail. */
+	(void)cleanup_register(m->path.p);
+	if (unlink(m->tmp.p) == 0 || errno == ENOENT)
+		cleanup_unregister(m->tmp.p);
+	/* A second name left in tmp/ is harmless (readers clean tmp/
+	   after 36 hours); if it stays registered, a fatal exit removes
+	   it, which is fine since new/ holds the message. */
+	buf_printf(&d, "%s/%s", m->dir.p, sub);
+	if (store_sync_dir(d.p) != 0)
+		fail_errno(m, WRITE_FAILED, "fsync", d.p, errno);
+	else
+		rc = 0;
+	buf_free(&d);
+	return rc;
+}
+
+static void
+md_init(struct md *m, struct run *r, const struct pos *why, const char *dir)
+{
+	size_t len = strlen(dir);
+
+	memset(m, 0, sizeof(*m));
+	m->r = r;
+	m->why = why;
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	buf_add(&m->dir, dir, len);
+}
+
+/* Undo what a failed attempt made; forget the names either way. */
+static void
+md_end(struct md *m, int rc)
+{
+	int e = errno;
+
+	if (m->tmp.len > 0 && (rc != 0 || !m->linked)) {
+		unlink(m->tmp.p);
+		cleanup_unregister(m->tmp.p);
+	}
+	if (m->linked) {
+		if (rc != 0)
+			unlink(m->path.p);
+		cleanup_unregister(m->path.p);
+	}
+	if (m->kw.len > 0) {
+		if (rc != 0)
+			unlink(m->kw.p);
+		cleanup_unregister(m->kw.p);
+	}
+	buf_free(&m->dir);
+	buf_free(&m->base);
+	buf_free(&m->tmp);
+	buf_free(&m->final);
+	buf_free(&m->kw);
+	buf_free(&m->kwtmp);
+	buf_free(&m->path);
+	errno = e;
+}
+
 int
 deliver_maildir(struct run *r, const struct pos *why, const char *dir,
     size_t *written)
@@ -249,21 +379,13 @@ deliver_maildir(struct run *r, const struct pos *why, const char *dir,
 	struct md m;
 	struct quota q;
 	struct stat st;
-	struct buf fdir = BUF_INIT;
-	const char *sub;
-	size_t len;
-	int fd = -1, rc = -1, linked = 0, e;
+	int rc = -1, warn = 0;
 
 	*written = 0;
-	memset(&m, 0, sizeof(m));
 	memset(&q, 0, sizeof(q));
-	m.r = r;
-	m.why = why;
+	md_init(&m, r, why, dir);
 	m.size = msg_size(r->msg);
-	len = strlen(dir);
-	while (len > 1 && dir[len - 1] == '/')
-		len--;
-	buf_add(&m.dir, dir, len);
+	m.mode = store_mode(r);
 
 	/* B11: nothing to store; say so rather than lose it silently. */
 	if (m.size == 0) {
@@ -274,6 +396,8 @@ deliver_maildir(struct run *r, const struct pos *why, const char *dir,
 	if (check_dirs(&m) != 0 || check_flags(&m) != 0)
 		goto out;
 	if (quota_check(r, m.dir.p, m.size, &q) == 1) {
+		/* maildrop warns a full maildir's owner too. */
+		quota_warn(r, m.dir.p);
 		run_fail(r, why, "maildir over quota.",
 		    "the mailbox owner must delete mail (or the quota "
 		    "be raised); the MTA will retry",
@@ -283,87 +407,38 @@ deliver_maildir(struct run *r, const struct pos *why, const char *dir,
 		    (long long)m.size, q.limit_bytes, q.limit_count);
 		goto out;
 	}
-
-	if ((fd = open_tmp(&m, store_mode(r))) < 0) {
-		fail_errno(&m, OPEN_FAILED, "create", m.tmp.p, errno);
+	if (write_tmp(&m, &st) != 0 || commit(&m, &st) != 0)
 		goto out;
-	}
-	/* The mode is UMASK's, whatever the process umask is. */
-	if (fchmod(fd, store_mode(r)) != 0 || msg_write_fd(r->msg, fd) != 0 ||
-	    fsync(fd) != 0 || fstat(fd, &st) != 0) {
-		fail_errno(&m, WRITE_FAILED, "write", m.tmp.p, errno);
-		goto out;
-	}
-	e = close(fd);
-	fd = -1;
-	if (e != 0) {
-		fail_errno(&m, WRITE_FAILED, "write", m.tmp.p, errno);
-		goto out;
-	}
-
-	sub = m.flags[0] != '\0' ? "cur" : "new";
-	buf_printf(&fdir, "%s/%s", m.dir.p, sub);
-	buf_printf(&m.final, "%sV%016llXI%016llX_%u.%s", m.base.p,
-	    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
-	    m.n, store_host());
-	buf_printf(&m.final, ",S=%lld", (long long)m.size);
-	if (write_keywords(&m, m.final.p) != 0)
-		goto out;
-	if (m.flags[0] != '\0')
-		buf_printf(&m.final, ":2,%s", m.flags);
-	buf_reset(&fdir);
-	buf_printf(&fdir, "%s/%s/%s", m.dir.p, sub, m.final.p);
-	if (link(m.tmp.p, fdir.p) != 0) {
-		if (errno != EXDEV || rename(m.tmp.p, fdir.p) != 0) {
-			fail_errno(&m, WRITE_FAILED, "link to", fdir.p,
-			    errno);
-			goto out;
-		}
-	}
-	linked = 1;
-	/* From here the name in new/ is what must go if we fail. */
-	(void)cleanup_register(fdir.p);
-	if (unlink(m.tmp.p) == 0 || errno == ENOENT)
-		cleanup_unregister(m.tmp.p);
-	/* A second name left in tmp/ is harmless (readers clean tmp/
-	   after 36 hours); if it stays registered, a fatal exit removes
-	   it, which is fine since new/ holds the message. */
-	buf_reset(&fdir);
-	buf_printf(&fdir, "%s/%s", m.dir.p, sub);
-	if (store_sync_dir(fdir.p) != 0) {
-		fail_errno(&m, WRITE_FAILED, "fsync", fdir.p, errno);
-		goto out;
-	}
 	rc = 0;
+	warn = 1;
 	*written = (size_t)m.size;
 	if (q.active)
 		(void)quota_add(&q, m.size);
 out:
-	if (fd >= 0)
-		close(fd);
-	if (m.tmp.len > 0 && (rc != 0 || !linked)) {
-		unlink(m.tmp.p);
-		cleanup_unregister(m.tmp.p);
-	}
-	if (linked) {
-		buf_reset(&fdir);
-		buf_printf(&fdir, "%s/%s/%s", m.dir.p, sub, m.final.p);
-		if (rc != 0)
-			unlink(fdir.p);
-		cleanup_unregister(fdir.p);
-	}
-	if (m.kw.len > 0) {
-		if (rc != 0)
-			unlink(m.kw.p);
-		cleanup_unregister(m.kw.p);
-	}
+	md_end(&m, rc);
 	quota_free(&q);
-	buf_free(&fdir);
-	buf_free(&m.dir);
-	buf_free(&m.base);
-	buf_free(&m.tmp);
-	buf_free(&m.final);
-	buf_free(&m.kw);
-	buf_free(&m.kwtmp);
+	/* Last, so nothing about the warning can undo the delivery. */
+	if (warn)
+		quota_warn(r, dir);
+	return rc;
+}
+
+int
+maildir_put(struct run *r, const char *dir, const char *uniq,
+    const struct buf *text)
+{
+	struct md m;
+	struct stat st;
+	int rc = -1;
+
+	md_init(&m, r, NULL, dir);
+	m.text = text;
+	m.uniq = uniq;
+	m.size = (off_t)text->len;
+	m.mode = 0640;		/* as maildrop leaves its own messages */
+	m.quiet = 1;
+	if (write_tmp(&m, &st) == 0 && commit(&m, &st) == 0)
+		rc = 0;
+	md_end(&m, rc);
 	return rc;
 }

@@ -26,6 +26,8 @@ usage(FILE *fp)
 	    "  -A 'H: v'    add a header line\n"
 	    "  -V level     debug output to stderr\n"
 	    "  -m / -M name embedded mode\n"
+	    "  -w percent   quota warning when a maildir is this full\n"
+	    "  -W file      quota warning text (default: quotawarnmsg)\n"
 	    "  -v           version\n"
 	    "  --check FILE...      report syntax errors as FILE:LINE:COL\n"
 	    "  --dry-run [filter]   show what the filter would do with the\n"

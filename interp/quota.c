@@ -151,16 +151,23 @@ rewrite(struct quota *q, const char *def)
 }
 
 static int
-over(const struct quota *q, off_t size)
+over(const struct quota *q, off_t size, int n)
 {
 	return (q->limit_bytes > 0 && q->bytes + size > q->limit_bytes) ||
-	    (q->limit_count > 0 && q->count + 1 > q->limit_count);
+	    (q->limit_count > 0 && q->count + n > q->limit_count);
 }
 
 int
 quota_check(struct run *r, const char *maildir, off_t size, struct quota *q)
 {
-	const char *want = vars_str(r->vars, "MAILDIRQUOTA");
+	return quota_read(maildir, vars_str(r->vars, "MAILDIRQUOTA"), size, 1,
+	    q);
+}
+
+int
+quota_read(const char *maildir, const char *want, off_t size, int nmsgs,
+    struct quota *q)
+{
 	char text[SIZEFILE_MAX + 1], *nl, *p, *end;
 	struct buf path = BUF_INIT, def = BUF_INIT;
 	struct stat st;
@@ -220,14 +227,41 @@ quota_check(struct run *r, const char *maildir, off_t size, struct quota *q)
 		return 0;			/* no quota here */
 	}
 	q->active = 1;
-	if (fd < 0 || fresh < 0 || (over(q, size) && (lines > 1 ||
+	if (fd < 0 || fresh < 0 || (over(q, size, nmsgs) && (lines > 1 ||
 	    st.st_mtime + SIZEFILE_AGE < time(NULL)))) {
 		scan(q->root, &q->bytes, &q->count);
 		rewrite(q, def.p);
 	}
 	buf_free(&path);
 	buf_free(&def);
-	return over(q, size) ? 1 : 0;
+	return over(q, size, nmsgs) ? 1 : 0;
+}
+
+/* Courier's maildir_readquota(): the fuller of bytes and count, in whole
+   percent, 100 when over; big byte quotas are divided in KiB so the
+   product cannot overflow on 32-bit Courier. */
+static int
+percent_of(long long used, long long limit)
+{
+	long long x = limit > 20000000 ? 1024 : 1;
+
+	if (limit <= 0)
+		return 0;
+	if (used > limit)
+		return 100;
+	return (int)((used / x) * 100 / (limit / x));
+}
+
+int
+quota_percent(const struct quota *q)
+{
+	int b, c;
+
+	if (!q->active)
+		return 0;
+	b = percent_of(q->bytes, q->limit_bytes);
+	c = percent_of(q->count, q->limit_count);
+	return b > c ? b : c;
 }
 
 int

@@ -29,10 +29,28 @@ struct quota {
 int	quota_check(struct run *, const char *maildir, off_t size,
 	    struct quota *);
 
+/*
+ * quota_check()'s work with the quota definition `want` ("" : only
+ * maildirsize's) and room for `nmsgs` messages of `size` bytes in all;
+ * size 0 and nmsgs 0 just read the current use.
+ */
+int	quota_read(const char *maildir, const char *want, off_t size,
+	    int nmsgs, struct quota *);
+
+/* How full: 0..100, rounded as Courier does; 0 without a quota. */
+int	quota_percent(const struct quota *);
+
 /* Append "<size> 1" to maildirsize after a delivery; 0 or -1/errno. */
 int	quota_add(struct quota *, off_t size);
 
 void	quota_free(struct quota *);
+
+/*
+ * quotawarn.c, -w/-W: after a delivery to maildir (or its refusal for
+ * quota), warn the owner when the maildir++ is r->quota_warn percent
+ * full.  Never fails; see there.
+ */
+void	quota_warn(struct run *, const char *maildir);
 
 /* Parse "NNNS,MMMC"; 0, or -1 when nothing valid is in it. */
 int	quota_parse(const char *def, long long *bytes, long long *count);

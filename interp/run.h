@@ -48,6 +48,8 @@ struct run {
 	int		 logfd;		/* logfile, -1 when none */
 	char		**orig_env;	/* the caller's environment, for import */
 	const char	*sysconfdir;	/* /etc */
+	int		 quota_warn;	/* -w percent; -1: no warnings */
+	const char	*quota_warn_file; /* -W template, NULL: default */
 	struct rt_error	 err;
 	struct trace	*trace;		/* dry-run record, else NULL */
 	void		*gdbm;		/* builtins/gdbm.c state */

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -582,6 +583,18 @@ out:
 	return rc;
 }
 
+/* -w as maildrop reads it (atoi): "" leaves it off, "abc" is 0. */
+static int
+warn_percent(const char *s)
+{
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	v = strtol(s, NULL, 10);
+	return v > INT_MAX ? INT_MAX : v < INT_MIN ? INT_MIN : (int)v;
+}
+
 int
 runner_main(const struct options *o)
 {
@@ -601,6 +614,8 @@ runner_main(const struct options *o)
 	r.orig_env = environ;
 	s = orig_getenv(&r, "RUNNEL_SYSCONFDIR");
 	r.sysconfdir = s != NULL && *s != '\0' ? s : "/etc";
+	r.quota_warn = warn_percent(o->quota_warn);
+	r.quota_warn_file = o->warn_file;
 	if (o->dry_run) {
 		r.fx = &fx_dryrun;
 		r.trace = dryrun_start(&r, o->allow_exec);

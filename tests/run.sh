@@ -59,9 +59,11 @@ tree_of() {	# dir
 		n=$(printf '%s' "$p" | sed -E \
 		    -e 's#/(new|cur|tmp)/[^/:]+#/\1/MSG#' \
 		    -e 's#/courierimapkeywords/[^/:]+#/courierimapkeywords/MSG#')
-		# mbox From_ lines and log records carry the time of delivery
+		# mbox From_ lines and log records carry the time of
+		# delivery, quota warnings (-w) their time of writing
 		printf '%s %s %s %s\n' "$n" "$(stat -c %a "$p")" \
 		    "$(stat -c %s "$p")" "$(sed -E \
+		    -e '1{/^Date: /{N;s/^Date: [^\n]*\nMessage-Id: <[0-9]+\.overquota@/Date: DATE\nMessage-Id: <TIME.overquota@/}}' \
 		    -e 's/^(From [^ ]*) [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} [0-9]{4}$/\1 DATE/' \
 		    -e 's/^Date: [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} [0-9]{4}$/Date: DATE/' \
 		    "$p" | sha256sum | cut -c1-16)"
