@@ -26,14 +26,22 @@ cp /etc/spamassassin/*.pre "$S/site/" 2>/dev/null
 chmod -R a+rX "$S"
 chown nobody "$S/home" 2>/dev/null
 SPAMD_PID=
+# spamd and its children, which keep the listening socket open and would
+# go on answering if only the parent went away; then wait for the port.
 stop_spamd() {
+	local pids
 	[ -n "$SPAMD_PID" ] || return 0
-	kill "$SPAMD_PID" 2>/dev/null
+	pids="$SPAMD_PID $(pgrep -P "$SPAMD_PID" 2>/dev/null | tr '\n' ' ')"
+	kill $pids 2>/dev/null
 	for _ in $(seq 50); do
-		kill -0 "$SPAMD_PID" 2>/dev/null || break
+		kill -0 $pids 2>/dev/null || break
 		sleep 0.1
 	done
-	kill -9 "$SPAMD_PID" 2>/dev/null
+	kill -9 $pids 2>/dev/null
+	for _ in $(seq 100); do
+		port_free "$PORT" && break
+		sleep 0.1
+	done
 	SPAMD_PID=
 }
 trap 'stop_spamd; rm -rf "$T" "$S"' EXIT
@@ -109,4 +117,4 @@ $recipe" "$D/m"
 f=$(find "$D/Maildir/new" -type f | head -1)
 expect spamd-down-message-passes-unchanged "$([ "$RC" = 0 ] &&
     [ "$(count "$D/Maildir/new")" = 1 ] && cmp -s "$D/m" "$f"; echo $?)" \
-    "inbox: $(count "$D/Maildir/new")"
+    "inbox: $(count "$D/Maildir/new"), spam: $(count "$D/Maildir/.spam/new"), port $PORT free: $(port_free "$PORT" && echo yes || echo no)"
