@@ -9,10 +9,15 @@
 #ifndef EFFECTS_H
 #define EFFECTS_H
 
+#include <limits.h>
+
 #include "../grammar/ast.h"
 #include "../grammar/buf.h"
 
 struct run;
+
+/* xfilter's status when the command never ran: RETURNCODE is left alone. */
+#define FX_NOT_RUN	INT_MIN
 
 enum delivery_how {
 	HOW_TO,			/* to: deliver, then stop */
@@ -31,7 +36,10 @@ struct effects {
 	int (*deliver)(struct run *, const struct pos *why,
 	    const char *mailbox, enum delivery_how how, int *status);
 
-	/* Replace the message with cmd's output; *status = exit status. */
+	/*
+	 * Replace the message with cmd's output; *status = exit status,
+	 * -1 when killed, FX_NOT_RUN when cmd never started.
+	 */
 	int (*xfilter)(struct run *, const struct pos *why, const char *cmd,
 	    int *status);
 

@@ -125,7 +125,7 @@ real_xfilter(struct run *r, const struct pos *why, const char *cmd,
 	off_t size;
 	int fd, rc = -1;
 
-	*status = -1;
+	*status = FX_NOT_RUN;
 	trace(r, 1, "Filtering through xfilter %s", cmd);
 	if ((fd = temp_file(r)) < 0)
 		return run_fail(r, why, compat, "set TMPDIR to a writable "

@@ -112,6 +112,15 @@ eval_setvar(struct run *r, const char *name, size_t namelen,
 	}
 }
 
+void
+eval_returncode(struct run *r, int status)
+{
+	char code[32];
+	int n = snprintf(code, sizeof(code), "%lu", (unsigned long)status);
+
+	eval_setvar(r, "RETURNCODE", 10, code, (size_t)n);
+}
+
 /* Tell the dry run (and VERBOSE >= 4) what a condition decided. */
 static void
 decided(struct run *r, const struct stmt *s, const char *what, int yes)
@@ -427,13 +436,12 @@ act(struct run *r, const struct stmt *s)
 		rc = r->fx->logfile(r, &s->pos, v.p);
 		break;
 	case S_XFILTER:
-		status = -1;
+		status = FX_NOT_RUN;
 		rc = r->fx->xfilter(r, &s->pos, v.p, &status);
-		if (rc < 0 && status == -1)
+		if (status == FX_NOT_RUN)
 			break;
 		/* maildrop sets RETURNCODE also when the filter failed. */
-		buf_printf(&code, "%d", status);
-		eval_setvar(r, "RETURNCODE", 10, code.p, code.len);
+		eval_returncode(r, status);
 		if (rc < 0)
 			break;
 		if (status != 0) {
@@ -453,8 +461,7 @@ act(struct run *r, const struct stmt *s)
 	case S_SYSTEM:
 		if ((rc = r->fx->system(r, &s->pos, v.p, &status)) < 0)
 			break;
-		buf_printf(&code, "%d", status);
-		eval_setvar(r, "RETURNCODE", 10, code.p, code.len);
+		eval_returncode(r, status);
 		break;
 	default:
 		break;

@@ -21,6 +21,13 @@ void		 echo_unescape(const char *s, size_t n, struct buf *out);
 void		 eval_setvar(struct run *, const char *name, size_t namelen,
 		    const char *value, size_t len);
 
+/*
+ * RETURNCODE after a backtick, system or xfilter.  maildrop prints the
+ * status as an unsigned long, so a killed child's -1 reads
+ * 18446744073709551615.
+ */
+void		 eval_returncode(struct run *, int status);
+
 /* Command substitution: fx->backtick plus the §1.6 clean-up. */
 enum flow	 eval_backtick(struct run *, const struct pos *,
 		    const char *cmd, size_t len, struct buf *out);

@@ -62,7 +62,7 @@ enum flow
 eval_backtick(struct run *r, const struct pos *at, const char *cmd,
     size_t len, struct buf *out)
 {
-	struct buf raw = BUF_INIT, code = BUF_INIT;
+	struct buf raw = BUF_INIT;
 	char *c = xstrndup(cmd, len);
 	size_t i, j;
 	int status = 0;
@@ -73,9 +73,7 @@ eval_backtick(struct run *r, const struct pos *at, const char *cmd,
 		return FLOW_FAIL;
 	}
 	free(c);
-	buf_printf(&code, "%d", status);
-	eval_setvar(r, "RETURNCODE", 10, code.p, code.len);
-	buf_free(&code);
+	eval_returncode(r, status);
 	if (status != 0)
 		raw.len = 0;		/* B7: output discarded */
 	for (i = 0; i < raw.len && isspace((unsigned char)raw.p[i]); i++)
