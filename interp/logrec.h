@@ -14,7 +14,12 @@
 struct run;
 struct message;
 
-/* Append the record for one delivery attempt to r->logfd (if open). */
+/*
+ * Append the record for one delivery attempt to r->logfd (if open).
+ * maildrop logs only deliveries that got as far as writing; we log every
+ * failed one too (DIFFERENCES.md B22).  Error messages are never logged:
+ * maildrop writes them to stderr only.
+ */
 void	logrec_delivery(struct run *, const char *mailbox, int failed,
 	    size_t size);
 
