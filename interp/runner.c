@@ -260,6 +260,23 @@ setnum(struct run *r, const char *name, long long v)
 	vars_sets(r->vars, name, s);
 }
 
+/*
+ * DELIVERY.md §3: -f, else the first Return-Path's address, else
+ * MAILER-DAEMON.  As in maildrop, an empty -f counts as none, and an
+ * empty address (a bounce's "<>") gives the user's own login name.
+ */
+static void
+envelope_sender(const struct run *r, const struct options *o,
+    struct buf *from)
+{
+	if (o->from != NULL && *o->from != '\0')
+		buf_adds(from, o->from);
+	else if (msg_return_path(r->msg, from) != 0)
+		buf_set(from, "MAILER-DAEMON", 13);
+	else if (from->len == 0)
+		buf_adds(from, who.name);
+}
+
 static int
 read_message(struct run *r, const struct options *o)
 {
@@ -270,10 +287,7 @@ read_message(struct run *r, const struct options *o)
 	if (r->msg == NULL)
 		return die(r, EX_TEMPFAIL, "Unable to read message.", NULL,
 		    strerror(errno));
-	if (o->from != NULL)
-		buf_adds(&from, o->from);
-	else if (msg_return_path(r->msg, &from) != 0 || from.len == 0)
-		buf_set(&from, "MAILER-DAEMON", 13);
+	envelope_sender(r, o, &from);
 	vars_sets(r->vars, "FROM", from.p);
 	eval_verbose(r, 2, "Message envelope sender=%s", from.p);
 	buf_free(&from);

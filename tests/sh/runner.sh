@@ -126,6 +126,23 @@ check M-include-restricted "$([ $RC = 75 ] && [ "$(count)" = 0 ] &&
     grep -q "disabled in embedded mode" "$T/.err"; echo $?)" \
     "other includes keep the embedded restrictions"
 
+# A bounce's empty envelope sender: FROM is the recipient's login name, in
+# delivery mode as in maildrop 2.9.3 (-d cloudsdk gave FROM=cloudsdk);
+# an empty -f counts as none.
+fresh bounce; mailfilter 'echo "FROM=[$FROM]"
+exit'
+printf '%s\n' 'Return-Path: <>' 'From: MAILER-DAEMON@example.net' '' 'bounced' >"$M"
+deliver -d fakeu
+check bounce-from-login "$([ $RC = 0 ] && [ "$OUT" = "FROM=[fakeu]" ]; echo $?)" \
+    "want FROM=[fakeu]"
+deliver -d fakeu -f ''
+check bounce-empty-f "$([ $RC = 0 ] && [ "$OUT" = "FROM=[fakeu]" ]; echo $?)" \
+    "-f '': want FROM=[fakeu]"
+printf '%s\n' 'From: ann@example.com' '' 'no Return-Path' >"$M"
+deliver -d fakeu -f ''
+check empty-f-no-return-path "$([ $RC = 0 ] &&
+    [ "$OUT" = "FROM=[MAILER-DAEMON]" ]; echo $?)" "want FROM=[MAILER-DAEMON]"
+
 # A fatal signal: maildrop's "signal 0xNN" line and 75.
 fresh sig; printf 'while (1)\n  A=1\n' >"$T/sig/f"; chmod 600 "$T/sig/f"
 (cd "$T/sig" && exec env -i PATH=/usr/bin:/bin "$RUNNEL" ./f <"$M" \
