@@ -132,6 +132,18 @@ size_t	hdr_split(const char *p, size_t n, struct msg_header **out);
 void	hdr_display(const char *name, size_t namelen, const char *value,
 	    size_t valuelen, struct buf *out);
 
+/* Skip blanks, folding and (nested) comments in a structured field. */
+size_t	mime_skip_cfws(const char *v, size_t n, size_t i);
+
+/*
+ * The value of the parameter called name (case-insensitive) in the
+ * "; attr=value" list v[0..n) of a Content-Type, RFC 2231 forms decoded,
+ * into out.  Returns 0 when it is there, -1 (out untouched) when not.
+ */
+int	mime_param(const char *v, size_t n, const char *name,
+	    struct buf *out);
+int	hex_value(int c);		/* -1 unless a hex digit */
+
 /* Encoded words (RFC 2047) in unstructured text, appended as UTF-8. */
 void	rfc2047_decode(const char *s, size_t n, struct buf *out);
 int	b64_value(int c);		/* -1 outside the base64 alphabet */

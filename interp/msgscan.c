@@ -15,7 +15,8 @@
  * Deliberate differences from 2.9.3: the last line is searched even
  * without a final newline (B21), CRs are never seen (2.9.3 shows the CR
  * of CRLF lines in non-MIME bodies), and every line is valid UTF-8
- * (charset.c says how undecodable bytes are shown).
+ * (charset.c says how undecodable bytes are shown).  Content-Type
+ * parameters are also read in their RFC 2231 forms (mimeparam.c).
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -206,43 +207,13 @@ find_header(const struct msg_header *h, size_t n, const char *name)
 	return NULL;
 }
 
-/* Skip blanks, folding and (nested) comments in a structured field. */
-static size_t
-skip_cfws(const char *v, size_t n, size_t i)
-{
-	int depth = 0;
-
-	for (; i < n; i++) {
-		if (depth > 0) {
-			if (v[i] == '\\' && i + 1 < n)
-				i++;
-			else if (v[i] == '(')
-				depth++;
-			else if (v[i] == ')')
-				depth--;
-		} else if (v[i] == '(') {
-			depth++;
-		} else if (!isspace((unsigned char)v[i])) {
-			break;
-		}
-	}
-	return i;
-}
-
-static int
-is_tspecial(int c)
-{
-	return c <= ' ' || c >= 0x7f || strchr("()<>@,;:\\\"/[]?=", c);
-}
-
 /* Content-Type: type/subtype *( ";" attribute "=" value ) */
 static void
 parse_content_type(const char *v, size_t n, struct mime_info *mi)
 {
-	size_t i, k = 0, a, alen;
-	struct buf val = BUF_INIT;
+	size_t i, k = 0;
 
-	i = skip_cfws(v, n, 0);
+	i = mime_skip_cfws(v, n, 0);
 	while (i < n && v[i] != ';' && v[i] != '(' &&
 	    !isspace((unsigned char)v[i])) {
 		if (k + 1 < sizeof(mi->type))
@@ -250,40 +221,8 @@ parse_content_type(const char *v, size_t n, struct mime_info *mi)
 		i++;
 	}
 	mi->type[k] = '\0';
-	while (i < n) {
-		i = skip_cfws(v, n, i);
-		if (i < n && v[i] != ';') {
-			i++;		/* junk between parameters */
-			continue;
-		}
-		i = skip_cfws(v, n, i + 1);
-		for (a = i; i < n && !is_tspecial((unsigned char)v[i]); i++)
-			;
-		alen = i - a;
-		i = skip_cfws(v, n, i);
-		if (i >= n || v[i] != '=')
-			continue;
-		i = skip_cfws(v, n, i + 1);
-		buf_reset(&val);
-		if (i < n && v[i] == '"') {
-			for (i++; i < n && v[i] != '"'; i++) {
-				if (v[i] == '\\' && i + 1 < n)
-					i++;
-				if (v[i] != '\r' && v[i] != '\n')
-					buf_addc(&val, v[i]);
-			}
-			i++;
-		} else {
-			while (i < n && v[i] != ';' &&
-			    !isspace((unsigned char)v[i]))
-				buf_addc(&val, v[i++]);
-		}
-		if (alen == 8 && strncasecmp(v + a, "boundary", 8) == 0)
-			buf_set(&mi->boundary, val.p, val.len);
-		else if (alen == 7 && strncasecmp(v + a, "charset", 7) == 0)
-			buf_set(&mi->charset, val.p, val.len);
-	}
-	buf_free(&val);
+	mime_param(v + i, n - i, "boundary", &mi->boundary);
+	mime_param(v + i, n - i, "charset", &mi->charset);
 }
 
 /*
@@ -306,7 +245,7 @@ mime_info(const struct msg_header *h, size_t n, const char *parent_type,
 		    strcmp(parent_type, "multipart/digest") == 0 ?
 		    "message/rfc822" : "text/plain");
 	if ((f = find_header(h, n, "Content-Transfer-Encoding")) != NULL) {
-		i = skip_cfws(f->value, f->valuelen, 0);
+		i = mime_skip_cfws(f->value, f->valuelen, 0);
 		while (i < f->valuelen && k + 1 < sizeof(enc) &&
 		    !isspace((unsigned char)f->value[i]) &&
 		    f->value[i] != '(' && f->value[i] != ';')
@@ -339,17 +278,6 @@ flush_line(struct scan *s, struct cs_conv *cs, struct buf *dl)
 	return rc;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* One encoded line of quoted-printable; returns 1 on a soft break. */
 static int
 qp_line(const char *p, size_t n, struct buf *dl)
@@ -368,8 +296,8 @@ qp_line(const char *p, size_t n, struct buf *dl)
 		}
 		if (i + 1 == n)
 			return 1;
-		if (i + 2 < n && (hi = hexval((unsigned char)p[i + 1])) >= 0 &&
-		    (lo = hexval((unsigned char)p[i + 2])) >= 0) {
+		if (i + 2 < n && (hi = hex_value((unsigned char)p[i + 1])) >= 0 &&
+		    (lo = hex_value((unsigned char)p[i + 2])) >= 0) {
 			buf_addc(dl, hi << 4 | lo);
 			i += 2;
 		} else {
@@ -616,7 +544,7 @@ scan_part(struct scan *s, const struct msg_header *h, size_t nh,
 static int
 version_1_0(const struct msg_header *v)
 {
-	size_t i = skip_cfws(v->value, v->valuelen, 0);
+	size_t i = mime_skip_cfws(v->value, v->valuelen, 0);
 	unsigned long n = 0;
 
 	while (i < v->valuelen && isdigit((unsigned char)v->value[i]) &&
