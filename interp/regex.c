@@ -17,6 +17,27 @@ static pcre2_match_context	*mctx;
 static pcre2_jit_stack		*jstack;
 static int			 last_error;
 
+/*
+ * One match data for every regex: its ovector serves the last match
+ * only, which every caller reads at once, and its backtracking frames
+ * (20 KiB and up) are allocated once instead of once per pattern.
+ */
+static pcre2_match_data		*md;
+static unsigned			 md_pairs;
+static const struct regex	*md_owner;	/* whose match md holds */
+
+static pcre2_match_data *
+match_data(unsigned pairs)
+{
+	if (md != NULL && md_pairs >= pairs)
+		return md;
+	pcre2_match_data_free(md);
+	if ((md = pcre2_match_data_create(pairs, NULL)) == NULL)
+		xalloc_fail();
+	md_pairs = pairs;
+	return md;
+}
+
 static pcre2_match_context *
 context(void)
 {
@@ -71,7 +92,7 @@ regex_compile(const char *re, size_t len, unsigned how, struct buf *err)
 	int errcode;
 	PCRE2_SIZE erroff;
 	PCRE2_UCHAR msg[256];
-	uint32_t opts = PCRE2_UTF;
+	uint32_t opts = PCRE2_UTF, groups;
 
 	/*
 	 * Message text is valid UTF-8 by construction; any other subject
@@ -95,10 +116,9 @@ regex_compile(const char *re, size_t len, unsigned how, struct buf *err)
 	}
 	x = xcalloc(1, sizeof(*x));
 	x->code = code;
-	x->md = pcre2_match_data_create_from_pattern(code, NULL);
-	if (x->md == NULL)
-		xalloc_fail();
-	x->ncap = pcre2_get_ovector_count(x->md);
+	if (pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &groups) != 0)
+		groups = 0;
+	x->ncap = groups + 1;
 	x->may_jit = (how & REGEX_JIT) != 0;
 	x->valid_utf8 = (how & REGEX_VALID_UTF8) != 0;
 	x->first = anchored_first(code);
@@ -136,7 +156,8 @@ regex_free(struct regex *x)
 {
 	if (x == NULL)
 		return;
-	pcre2_match_data_free(x->md);
+	if (md_owner == x)
+		md_owner = NULL;
 	pcre2_code_free(x->code);
 	free(x);
 }
@@ -156,11 +177,12 @@ regex_exec(struct regex *x, const char *s, size_t len, size_t start)
 	if (++x->uses == REGEX_JIT_AFTER && x->may_jit &&
 	    pcre2_jit_compile(x->code, PCRE2_JIT_COMPLETE) == 0)
 		x->jit = 1;
-	rc = pcre2_match(x->code, (PCRE2_SPTR)s, len, start, opts, x->md,
-	    context());
+	md_owner = x;
+	rc = pcre2_match(x->code, (PCRE2_SPTR)s, len, start, opts,
+	    match_data(x->ncap), context());
 	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
 		rc = pcre2_match(x->code, (PCRE2_SPTR)s, len, start,
-		    opts | PCRE2_NO_JIT, x->md, context());
+		    opts | PCRE2_NO_JIT, md, context());
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL)
@@ -172,9 +194,13 @@ regex_exec(struct regex *x, const char *s, size_t len, size_t start)
 int
 regex_span(const struct regex *x, unsigned i, size_t *so, size_t *eo)
 {
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(x->md);
+	PCRE2_SIZE *ov;
 
-	if (i >= x->ncap || ov[2 * i] == PCRE2_UNSET ||
+	if (x != md_owner || i >= x->ncap)
+		ov = NULL;
+	else
+		ov = pcre2_get_ovector_pointer(md);
+	if (ov == NULL || ov[2 * i] == PCRE2_UNSET ||
 	    ov[2 * i + 1] < ov[2 * i]) {
 		*so = *eo = 0;
 		return 0;

@@ -15,7 +15,6 @@
 
 struct regex {
 	pcre2_code	 *code;
-	pcre2_match_data *md;
 	unsigned	  ncap;		/* groups + 1: MATCH, MATCH1.. */
 	int		  may_jit;	/* JIT once it has been used enough */
 	int		  jit;		/* JIT code is present */
@@ -58,7 +57,10 @@ int		 regex_check(const char *re, size_t len, int case_sensitive,
  */
 int		 regex_exec(struct regex *, const char *s, size_t len,
 		    size_t start);
-/* Group i of the last match; 0 when the group did not take part. */
+/*
+ * Group i of the last match, which must be the last regex_exec() of any
+ * regex; 0 when the group did not take part.
+ */
 int		 regex_span(const struct regex *, unsigned i, size_t *so,
 		    size_t *eo);
 /* What the last -1 from regex_exec was about, in words. */
