@@ -8,7 +8,6 @@
  * as UTF-8 where it is valid, where 2.9.3 shows "[unknown character set:
  * NAME -> utf-8]" instead of the text.
  */
-#include <ctype.h>
 #include <string.h>
 
 #include "msg_internal.h"
@@ -16,12 +15,9 @@
 static int
 hexnyb(int c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return 0;		/* as courier: a bad digit counts as 0 */
+	int v = hex_value(c);
+
+	return v < 0 ? 0 : v;	/* as courier: a bad digit counts as 0 */
 }
 
 /* The value of a base64 character, -1 outside the alphabet. */
