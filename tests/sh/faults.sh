@@ -49,7 +49,8 @@ run() {	# sandbox [fault env...]
 	(cd "$sb" && env -i HOME="$sb" LOGNAME=runnel-test \
 	    PATH=/usr/bin:/bin TZ=UTC LANG=C.UTF-8 SHELL=/bin/sh \
 	    ${RUNNEL_ASAN:+ASAN_OPTIONS=verify_asan_link_order=0} "$@" \
-	    "$RUNNEL" ./f <"$msg" >"$sb/.out" 2>&1; echo $? >"$sb/.rc")
+	    "$RUNNEL" $(cat .args 2>/dev/null) ./f <"$msg" >"$sb/.out" 2>&1
+	    echo $? >"$sb/.rc")
 	cat "$sb/.rc"
 }
 
@@ -78,6 +79,12 @@ setup() {	# kind sandbox
 	maildir-quota)
 		mkdir -p "$sb/M/tmp" "$sb/M/new" "$sb/M/cur"
 		printf '10000000S,1000C\n%12d %12d\n' 5000 2 >"$sb/M/maildirsize"
+		printf 'MAILDIRQUOTA="10000000S,1000C"\nto "M"\n' >"$sb/f";;
+	maildir-quota-warn)	# 95% full: -w 90 adds a warning after it
+		mkdir -p "$sb/M/tmp" "$sb/M/new" "$sb/M/cur"
+		printf '10000000S,1000C\n%12d %12d\n' 9500000 2 >"$sb/M/maildirsize"
+		printf 'Subject: quota\n\nYour mailbox is nearly full.\n' >"$sb/warn"
+		printf -- '-w 90 -W warn\n' >"$sb/.args"
 		printf 'MAILDIRQUOTA="10000000S,1000C"\nto "M"\n' >"$sb/f";;
 	maildir-folder-quota)
 		mkdir -p "$sb/M/tmp" "$sb/M/new" "$sb/M/cur"
@@ -120,10 +127,18 @@ verify() {	# kind sandbox rc failed-call-line
 			fi || { echo "exit 0 but the command got a different message"; return; }
 		fi
 	elif [ -n "$d" ]; then
-		n=$(find "$d/new" "$d/cur" -type f | wc -l)
+		# A quota warning may fail on its own (the delivery stands);
+		# one that is in place must be whole.
+		f=$(find "$d/new" -type f -name '*_warn.*')
+		if [ -n "$f" ] && ! tail -c "$(wc -c <"$sb/warn")" "$f" |
+		    cmp -s - "$sb/warn"; then
+			echo "a torn quota warning is in new/"
+			return
+		fi
+		n=$(find "$d/new" "$d/cur" -type f ! -name '*_warn.*' | wc -l)
 		if [ "$rc" = 0 ]; then
 			[ "$n" = 1 ] || { echo "exit 0 but $n files in new/+cur/"; return; }
-			f=$(find "$d/new" "$d/cur" -type f)
+			f=$(find "$d/new" "$d/cur" -type f ! -name '*_warn.*')
 			[ "$(sha256sum <"$f" | cut -c1-64)" = "$msgsum" ] ||
 			    { echo "exit 0 but the message differs"; return; }
 			if [ "$kind" = maildir-flags ]; then
@@ -134,6 +149,8 @@ verify() {	# kind sandbox rc failed-call-line
 		else
 			[ "$n" = 0 ] && [ -z "$(ls "$d/courierimapkeywords" 2>/dev/null)" ] ||
 			    { echo "exit 75 but a message or keyword file is in place"; return; }
+			[ -z "$(find "$d/new" -name '*_warn.*')" ] ||
+			    { echo "exit 75 but a quota warning was placed"; return; }
 		fi
 		if [ -n "$(ls -A "$d/tmp")" ]; then
 			case $call in
@@ -235,7 +252,7 @@ scenario() {	# kind
 }
 
 # bash tests/sh/faults.sh [kind ...] runs some of them.
-kinds=${*:-maildir maildir-flags maildir-quota maildir-folder-quota mbox mbox-new pipe xfilter}
+kinds=${*:-maildir maildir-flags maildir-quota maildir-quota-warn maildir-folder-quota mbox mbox-new pipe xfilter}
 for k in $kinds; do
 	scenario "$k"
 done
