@@ -302,7 +302,7 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 	rc = 0;
 out:
 	if (rc != 0) {
-		*written = 0;
+		/* *written stays: maildrop logs what it tried to write. */
 		if (fd >= 0 && old >= 0) {
 			/* Back to where it was, durably, before unlocking. */
 			if (ftruncate(fd, old) == 0)

@@ -45,6 +45,7 @@ real_deliver(struct run *r, const struct pos *why, const char *mailbox,
 	enum mailbox_kind k;
 	struct buf cmd = BUF_INIT;
 	size_t written = 0;
+	int failed;
 	int rc, st = 0;
 
 	*status = 0;
@@ -81,8 +82,15 @@ real_deliver(struct run *r, const struct pos *why, const char *mailbox,
 		rc = deliver_mbox(r, why, mailbox, &written);
 		break;
 	}
-	/* B17: a pipe's non-zero status is logged as an error, not failed. */
-	logrec_delivery(r, mailbox, rc < 0 || st != 0, written);
+	/*
+	 * B17: a pipe's non-zero status is logged as an error, not failed.
+	 * A delivery that failed before writing logs the message's size,
+	 * what it tried to write, as maildrop does.
+	 */
+	failed = rc < 0 || st != 0;
+	if (failed && written == 0)
+		written = (size_t)msg_size(r->msg);
+	logrec_delivery(r, mailbox, failed, written);
 	if (k == MB_PIPE || k == MB_FORWARD)
 		*status = st;
 	if (rc == 0 && r->verbose > 1)
