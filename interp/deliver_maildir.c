@@ -66,6 +66,7 @@ check_flags(struct md *m)
 			    "FLAGS may hold only D (draft), F (flagged), "
 			    "R (replied) and S (seen)",
 			    "FLAGS=\"%s\": '%c' is not a maildir flag", f, *p);
+			m->r->err.loud = 1;
 			return -1;
 		}
 		seen[at - order] = 1;
@@ -121,6 +122,8 @@ fail_errno(struct md *m, const char *compat, const char *what,
 	    e == EACCES || e == EPERM ? "fix the owner or mode of the "
 	    "maildir" : NULL,
 	    "%s %s: %s (as user %s)", what, path, strerror(e), store_user());
+	if (strcmp(compat, WRITE_FAILED) == 0)
+		m->r->err.loud = 1;
 }
 
 /* Open tmp/<sec>.M<usec>P<pid>_<n>.<host>,S=<size>, a fresh name. */

@@ -130,6 +130,8 @@ fail_errno(struct run *r, const struct pos *why, const char *compat,
 	    e == EACCES || e == EPERM ? "fix the owner or mode of the "
 	    "mailbox or its directory" : NULL,
 	    "%s %s: %s (as user %s)", what, path, strerror(e), store_user());
+	if (strcmp(compat, WRITE_FAILED) == 0)
+		r->err.loud = 1;	/* maildrop says it where it fails */
 }
 
 /*

@@ -208,6 +208,11 @@ exception(struct run *r, const struct stmt *s)
 		return f;
 	if (timed_out)
 		return f;
+	if (r->err.loud && r->trace == NULL) {
+		fflush(stdout);
+		fprintf(stderr, "maildrop: %.*s\n",
+		    (int)strcspn(r->err.compat.p, "\n"), r->err.compat.p);
+	}
 	{
 		struct buf msg = BUF_INIT;
 

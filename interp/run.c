@@ -26,6 +26,7 @@ run_fail(struct run *r, const struct pos *at, const char *compat,
 		return FLOW_FAIL;
 	r->err.set = 1;
 	r->err.status = EX_TEMPFAIL;
+	r->err.loud = 0;
 	buf_reset(&r->err.compat);
 	buf_reset(&r->err.detail);
 	buf_adds(&r->err.compat, compat != NULL ? compat : "Error.");

@@ -31,6 +31,12 @@ struct rt_error {
 					   to mailbox." (no "maildrop: ") */
 	struct buf	 detail;	/* runnel's lines, already indented */
 	int		 status;	/* exit status, normally EX_TEMPFAIL */
+	/*
+	 * compat's first line is one maildrop prints where the failure
+	 * happens ("error writing to mailbox."), so it reaches stderr
+	 * even when an exception { } traps the failure.
+	 */
+	int		 loud;
 };
 
 struct run {
