@@ -138,6 +138,40 @@ decided(struct run *r, const struct stmt *s, const char *what, int yes)
 	buf_free(&msg);
 }
 
+/* Does e search the message or a string (a pattern anywhere in it)? */
+static int
+searches(const struct expr *e)
+{
+	size_t i;
+
+	if (e == NULL)
+		return 0;
+	if (e->kind == E_PATTERN || e->kind == E_MATCH)
+		return 1;
+	for (i = 0; i < e->nargs; i++)
+		if (searches(e->args[i]))
+			return 1;
+	return searches(e->lhs) || searches(e->rhs);
+}
+
+/*
+ * The dry run shows a statement that searched, "JUNK=(/.../:b,2 + ...)
+ * -> 11", so the lines its patterns matched appear under it rather
+ * than under the next condition.
+ */
+static void
+computed(struct run *r, const struct stmt *s, const struct buf *v)
+{
+	struct buf src = BUF_INIT, msg = BUF_INIT;
+
+	eval_source(&s->pos, &src);
+	buf_printf(&msg, "%s -> %s", src.len ? src.p : "expression",
+	    v->p != NULL ? v->p : "");
+	r->fx->note(r, &s->pos, msg.p);
+	buf_free(&src);
+	buf_free(&msg);
+}
+
 static enum flow eval_list(struct run *, const struct stmt *);
 static enum flow eval_stmt(struct run *, const struct stmt *);
 
@@ -504,6 +538,8 @@ eval_stmt(struct run *r, const struct stmt *s)
 	switch (s->kind) {
 	case S_EXPR:
 		f = eval_expr(r, s->expr, &v);
+		if (f == FLOW_NEXT && r->trace != NULL && searches(s->expr))
+			computed(r, s, &v);
 		break;
 	case S_IF:
 		if ((f = cond_true(r, s, "IF", &yes)) != FLOW_NEXT)
