@@ -14,12 +14,16 @@
 
 #define RUNNEL_VERSION	"0.1"
 
+/* maildrop's -h text, word for word: an MTA's wrapper may show it. */
+static const char maildrop_usage[] =
+    "Usage: maildrop [options] [-d user] [arg] [arg] ...\n"
+    "       maildrop [options] [filterfile [arg] [arg] ...\n";
+
 static void
-usage(FILE *fp)
+help(void)
 {
-	fputs("Usage: maildrop [options] [-d user] [arg] [arg] ...\n"
-	    "       maildrop [options] [filterfile [arg] [arg] ...\n"
-	    "\n"
+	fputs(maildrop_usage, stdout);
+	fputs("\n"
 	    "runnel, a maildrop-compatible mail delivery agent.\n"
 	    "  -d user      delivery mode for user\n"
 	    "  -f sender    envelope sender (FROM)\n"
@@ -28,13 +32,16 @@ usage(FILE *fp)
 	    "  -m / -M name embedded mode\n"
 	    "  -w percent   quota warning when a maildir is this full\n"
 	    "  -W file      quota warning text (default: quotawarnmsg)\n"
+	    "  -a           accepted; runnel looks users up in passwd only\n"
 	    "  -v           version\n"
+	    "  -h           maildrop's usage lines (exit 75)\n"
 	    "  --check FILE...      report syntax errors as FILE:LINE:COL\n"
 	    "  --dry-run [filter]   show what the filter would do with the\n"
 	    "                       message on stdin, touching no mailbox\n"
 	    "  --exec               with --dry-run: also run xfilter, system\n"
 	    "                       and backtick commands\n"
-	    "  --dump-ast FILE      print the parsed filter\n", fp);
+	    "  --dump-ast FILE      print the parsed filter\n"
+	    "  --help               this text\n", stdout);
 }
 
 static void
@@ -68,7 +75,7 @@ long_option(struct options *o, const char *arg)
 	else if (strcmp(arg, "--version") == 0)
 		o->cmd = CMD_VERSION;
 	else if (strcmp(arg, "--help") == 0) {
-		usage(stdout);
+		help();
 		exit(0);
 	} else
 		return -1;
@@ -83,84 +90,102 @@ add_header(struct options *o, const char *h)
 	o->headers[o->nheaders++] = h;
 }
 
+/*
+ * An option with a value: the rest of its argument, else the next
+ * argument, else "" (maildrop's rule, so "-d -f" delivers for user "-f").
+ */
+static const char *
+value(int argc, char **argv, int *i)
+{
+	const char *v = argv[*i] + 2;
+
+	if (*v == '\0' && *i + 1 < argc)
+		v = argv[++*i];
+	return v;
+}
+
+/*
+ * One of maildrop's letters.  Returns -1 to go on, else the exit status:
+ * -v and -h act at once, whatever follows.  As in maildrop an empty -f,
+ * -A, -w or -W value is no value (an earlier one stays), and a letter
+ * without a value ignores the rest of its argument ("-mx" is -m).
+ */
+static int
+letter_option(struct options *o, int argc, char **argv, int *i)
+{
+	const char *val;
+
+	switch (argv[*i][1]) {
+	case 'd':
+		val = value(argc, argv, i);
+		o->delivery = 1;
+		o->user = *val ? val : NULL;
+		break;
+	case 'f':
+		if (*(val = value(argc, argv, i)) != '\0')
+			o->from = val;
+		break;
+	case 'A':
+		if (*(val = value(argc, argv, i)) != '\0')
+			add_header(o, val);
+		break;
+	case 'V':
+		o->verbose = value(argc, argv, i);
+		break;
+	case 'm':
+		o->embedded = 1;
+		break;
+	case 'M':
+		val = value(argc, argv, i);
+		if (*val == '\0') {
+			fputs(maildrop_usage, stdout);
+			return EX_TEMPFAIL;
+		}
+		o->embedded_name = val;
+		o->delivery = 1;
+		break;
+	case 'a':
+		break;		/* authlib's: runnel reads only passwd */
+	case 'w':
+		if (*(val = value(argc, argv, i)) != '\0')
+			o->quota_warn = val;
+		break;
+	case 'W':
+		if (*(val = value(argc, argv, i)) != '\0')
+			o->warn_file = val;
+		break;
+	case 'v':
+		version();
+		return 0;
+	case 'h':
+		fputs(maildrop_usage, stdout);
+		return EX_TEMPFAIL;
+	default:
+		/* "-", and -t and -D: Debian's maildrop has neither. */
+		bad_args();
+	}
+	return -1;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options o;
-	int i;
+	int i, rc;
 
 	memset(&o, 0, sizeof(o));
 	o.cmd = CMD_RUN;
 	o.argv0 = argv[0];
-	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i], *val;
-		int letter;
-
-		if (strcmp(arg, "--") == 0) {
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--") == 0) {
 			i++;
 			break;
 		}
-		if (arg[0] != '-' || arg[1] == '\0')
-			break;
-		if (arg[1] == '-') {
-			if (long_option(&o, arg) < 0)
+		if (argv[i][1] == '-') {
+			if (long_option(&o, argv[i]) < 0)
 				bad_args();
-			continue;
-		}
-		letter = arg[1];
-		val = NULL;
-		if (strchr("dfAVMwWtD", letter) != NULL) {
-			val = arg + 2;
-			if (*val == '\0' && i + 1 < argc)
-				val = argv[++i];
-		} else if (arg[2] != '\0')
-			bad_args();
-		switch (letter) {
-		case 'd':
-			o.delivery = 1;
-			o.user = *val ? val : NULL;
-			break;
-		case 'f':
-			o.from = val;
-			break;
-		case 'A':
-			add_header(&o, val);
-			break;
-		case 'V':
-			o.verbose = val;
-			break;
-		case 'm':
-			o.embedded = 1;
-			break;
-		case 'M':
-			if (*val == '\0') {
-				usage(stderr);
-				return EX_TEMPFAIL;
-			}
-			o.embedded_name = val;
-			o.delivery = 1;
-			break;
-		case 'a':
-			o.auth_required = 1;
-			break;
-		case 'w':
-			o.quota_warn = val;
-			break;
-		case 'W':
-			o.warn_file = val;
-			break;
-		case 't':
-		case 'D':
-			break;		/* Dovecot/Courier only: accepted */
-		case 'v':
-			o.cmd = CMD_VERSION;
-			break;
-		case 'h':
-			usage(stdout);
-			return EX_TEMPFAIL;
-		default:
-			bad_args();
-		}
+		} else if ((rc = letter_option(&o, argc, argv, &i)) >= 0)
+			return rc;
 	}
 	switch (o.cmd) {
 	case CMD_VERSION:

@@ -157,12 +157,16 @@ msg_read(int fd, const char *const *extra, size_t nextra, const char *tmpdir)
 	r.tmpdir = tmpdir;
 	chunk = xmalloc(MSG_CHUNK);
 
-	/* -A lines go before the first header and are part of the message. */
+	/*
+	 * -A lines go before the first header and are part of the message
+	 * and of SIZE; maildrop counts only stdin's lines in LINES.
+	 */
 	for (i = 0; i < nextra; i++) {
 		if (store(&r, extra[i], strlen(extra[i])) < 0 ||
 		    store(&r, "\n", 1) < 0)
 			goto fail;
 	}
+	m->lines = 0;
 	for (;;) {
 		got = read(fd, chunk, MSG_CHUNK);
 		if (got < 0) {

@@ -25,7 +25,6 @@ struct options {
 	const char	*verbose;	/* -V */
 	int		 embedded;	/* -m */
 	const char	*embedded_name;	/* -M */
-	int		 auth_required;	/* -a */
 	const char	*quota_warn;	/* -w percent */
 	const char	*warn_file;	/* -W */
 	int		 dry_run;	/* --dry-run */
