@@ -225,6 +225,7 @@ home_checks(struct run *r)
 	struct buf b = BUF_INIT;
 	int rc = 0;
 
+	eval_verbose(r, 2, "maildrop: Changing to %s", who.home);
 	if (chdir(who.home) < 0) {
 		buf_printf(&b, "chdir %s: %s", who.home, strerror(errno));
 		rc = die(r, EX_TEMPFAIL, "Unable to change to home "
@@ -428,49 +429,95 @@ maildroprc(struct run *r)
 }
 
 /*
- * DELIVERY.md §1 -M: $HOME/.mailfilters/NAME with '/' and '.' as ':',
- * then NAME-default, then each shorter "-"-prefix plus "-default", then
- * "default".  Returns an open fd or -1; *file is the name found.
+ * -M's $HOME/.mailfilters: missing is fine (no filter runs), as in
+ * maildrop; otherwise a directory of the user's that others cannot write
+ * into (DIFFERENCES.md A14's rule, applied to the directory).  Returns 0
+ * or the exit status after printing maildrop's line.
  */
 static int
-open_embedded(struct run *r, const char *name, struct buf *file)
+filters_dir_checks(struct run *r)
 {
-	struct buf n = BUF_INIT;
 	struct stat st;
-	char *p;
-	int fd = -1;
+	struct buf b = BUF_INIT;
+	int rc = 0;
 
-	if (stat(".mailfilters", &st) < 0 || !S_ISDIR(st.st_mode) ||
-	    st.st_uid != who.uid || (st.st_mode & 077) != 0) {
-		die(r, EX_TEMPFAIL, "Unable to open filter file.", "the "
-		    "directory must be owned by you, mode 0700", "$HOME/"
-		    ".mailfilters is missing or not private");
-		return -2;
+	if (stat(".mailfilters", &st) < 0) {
+		if (errno != ENOENT)
+			rc = die(r, EX_TEMPFAIL, "Unable to read "
+			    "$HOME/.mailfilters.", NULL, strerror(errno));
+	} else if (!S_ISDIR(st.st_mode)) {
+		rc = die(r, EX_TEMPFAIL, "$HOME/.mailfilters should be a "
+		    "directory.", NULL, "$HOME/.mailfilters is not a directory");
+	} else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		buf_printf(&b, "$HOME/.mailfilters is writable by %s",
+		    st.st_mode & S_IWOTH ? "every user" : "its group");
+		rc = die(r, EX_TEMPFAIL, st.st_mode & S_IWOTH ?
+		    "Invalid permissions on $HOME/.mailfilters - "
+		    "world-writable." : "Invalid permissions on "
+		    "$HOME/.mailfilters - remove world and group perms.",
+		    "another user could add filters; fix: chmod go-w "
+		    ".mailfilters", b.p);
+	} else if (st.st_uid != who.uid) {
+		buf_printf(&b, "$HOME/.mailfilters belongs to uid %u, not to %s",
+		    (unsigned)st.st_uid, who.name);
+		rc = die(r, EX_TEMPFAIL, "Invalid user ownership of "
+		    "$HOME/.mailfilters.", NULL, b.p);
 	}
-	buf_adds(&n, name);
-	for (p = n.p; *p; p++)
+	buf_free(&b);
+	return rc;
+}
+
+static int
+attempt(struct run *r, const struct buf *file)
+{
+	eval_verbose(r, 2, "maildrop: Attempting %s", file->p);
+	return open(file->p, O_RDONLY | O_CLOEXEC);
+}
+
+/* -M NAME as a file name (and MAILFILTER): '/' and '.' become ':'. */
+static void
+embedded_name(const char *name, struct buf *n)
+{
+	char *p;
+
+	buf_reset(n);
+	buf_adds(n, name);
+	for (p = n->p; *p; p++)
 		if (*p == '/' || *p == '.')
 			*p = ':';
+}
+
+/*
+ * DELIVERY.md §1 -M: $HOME/.mailfilters/NAME (NAME mapped, and cut
+ * here), then NAME-default, then each shorter "-"-prefix plus
+ * "-default", then "default".  Returns an open fd, -1 (errno set: none
+ * opened) or -2 (the directory is refused); *file is the last name tried.
+ */
+static int
+open_embedded(struct run *r, struct buf *n, struct buf *file)
+{
+	char *p;
+	int fd;
+
+	if (filters_dir_checks(r) != 0)
+		return -2;
 	buf_reset(file);
-	buf_printf(file, ".mailfilters/%s", n.p);
-	if ((fd = open(file->p, O_RDONLY | O_CLOEXEC)) >= 0)
-		goto done;
+	buf_printf(file, ".mailfilters/%s", n->p);
+	if ((fd = attempt(r, file)) >= 0 || errno != ENOENT)
+		return fd;
 	for (;;) {
 		buf_reset(file);
-		buf_printf(file, ".mailfilters/%s-default", n.p);
-		if ((fd = open(file->p, O_RDONLY | O_CLOEXEC)) >= 0)
-			goto done;
-		if ((p = strrchr(n.p, '-')) == NULL)
+		buf_printf(file, ".mailfilters/%s-default", n->p);
+		if ((fd = attempt(r, file)) >= 0 || errno != ENOENT)
+			return fd;
+		if ((p = strrchr(n->p, '-')) == NULL)
 			break;
 		*p = '\0';
-		n.len = (size_t)(p - n.p);
+		n->len = (size_t)(p - n->p);
 	}
 	buf_reset(file);
 	buf_adds(file, ".mailfilters/default");
-	fd = open(file->p, O_RDONLY | O_CLOEXEC);
-done:
-	buf_free(&n);
-	return fd;
+	return attempt(r, file);
 }
 
 /* DELIVERY.md §2 step 10: $DEFAULT when the filter falls off its end. */
@@ -505,7 +552,7 @@ run_all(struct run *r, const struct options *o)
 	const char *t;
 	unsigned flags = o->embedded || o->embedded_name ? PARSE_EMBEDDED : 0;
 	enum flow f;
-	int fd, rc, i;
+	int fd, rc, i, err;
 
 	if (find_user(r, o) != 0)
 		return EX_NOUSER;
@@ -533,7 +580,9 @@ run_all(struct run *r, const struct options *o)
 		goto out;
 
 	if (o->embedded_name != NULL) {
-		fd = open_embedded(r, o->embedded_name, &file);
+		embedded_name(o->embedded_name, &b);
+		vars_sets(r->vars, "MAILFILTER", b.p);
+		fd = open_embedded(r, &b, &file);
 		if (fd == -2) {
 			rc = r->err.status;
 			goto out;
@@ -541,13 +590,13 @@ run_all(struct run *r, const struct options *o)
 	} else {
 		buf_adds(&file, r->mode == MODE_MANUAL ? o->filter :
 		    ".mailfilter");
-		fd = open(file.p, O_RDONLY | O_CLOEXEC);
+		vars_sets(r->vars, "MAILFILTER", file.p);
+		fd = attempt(r, &file);
 	}
-	vars_sets(r->vars, "MAILFILTER", o->embedded_name ? o->embedded_name :
-	    file.p);
-	if (fd < 0 && (errno != ENOENT || r->mode == MODE_MANUAL ||
-	    o->embedded_name != NULL)) {
-		rc = errno;
+	err = errno;
+	/* In delivery mode (-M too) a missing filter is no filter. */
+	if (fd < 0 && (err != ENOENT || r->mode == MODE_MANUAL)) {
+		rc = err;
 		buf_reset(&b);
 		buf_printf(&b, "Unable to open filter file, errno=%d.", rc);
 		buf_printf(&file, ": %s", strerror(rc));
@@ -555,7 +604,6 @@ run_all(struct run *r, const struct options *o)
 		goto out;
 	}
 	if (fd >= 0) {
-		eval_verbose(r, 2, "maildrop: Attempting %s", file.p);
 		if ((rc = filter_checks(r, fd, file.p)) != 0 ||
 		    (rc = load(r, fd, file.p, flags, &prog)) != 0) {
 			close(fd);
