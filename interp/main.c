@@ -205,5 +205,7 @@ main(int argc, char **argv)
 		o.delivery = 1;
 	o.args = argv + i;
 	o.nargs = argc - i;
-	return runner_main(&o);
+	rc = runner_main(&o);
+	free(o.headers);
+	return rc;
 }
