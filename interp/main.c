@@ -4,10 +4,13 @@
  * "--"; a value attached or in the next argument), so an MTA can call
  * runnel in maildrop's place.  runnel's own options are long ones.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "../grammar/arena.h"
 #include "options.h"
@@ -42,6 +45,26 @@ help(void)
 	    "                       and backtick commands\n"
 	    "  --dump-ast FILE      print the parsed filter\n"
 	    "  --help               this text\n", stdout);
+}
+
+/*
+ * An MTA may start us with fd 0, 1 or 2 closed.  The next open() would
+ * take the number, and echo's text or an error line would go into a log
+ * file or a mailbox.  /dev/null holds each free one; stdin's copy is
+ * write-only so that reading it still fails ("Unable to read message.",
+ * 75) instead of passing for an empty message, which is never delivered.
+ */
+static void
+hold_stdio(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", fd == 0 ? O_WRONLY : O_RDWR) != fd)
+			_exit(EX_TEMPFAIL);
+	}
 }
 
 static void
@@ -173,6 +196,7 @@ main(int argc, char **argv)
 	struct options o;
 	int i, rc;
 
+	hold_stdio();
 	memset(&o, 0, sizeof(o));
 	o.cmd = CMD_RUN;
 	o.argv0 = argv[0];
