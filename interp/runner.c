@@ -77,6 +77,12 @@ signals(void)
 	for (i = 0; i < nitems(fatal); i++)
 		sigaction(fatal[i], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Past RLIMIT_FSIZE a write fails with EFBIG, which every delivery
+	 * undoes and reports (75); SIGXFSZ would kill us mid-append with
+	 * no cleanup and a status that is not 75.  Children get it back.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 	xalloc_set_fail_hook(cleanup_run);
 }
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # hazards.sh: what an MTA's environment can do to a delivery, and what
 # must still hold (mail whole and durable, or exit 75):
-#   - stdin, stdout or stderr closed at start.
+#   - stdin, stdout or stderr closed at start;
+#   - a file size limit (RLIMIT_FSIZE) smaller than the message.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 RUNNEL=${RUNNEL:-$top/runnel}
@@ -68,5 +69,30 @@ if [ "$rc" = 75 ] && grep -q 'Unable to read message' "$sb/.err"; then
 	pass "stdin-closed-75"
 else
 	fail stdin-closed-75 "exit $rc: $(cat "$sb/.err")"
+fi
+
+# A file size limit: the write fails with EFBIG (no SIGXFSZ death), the
+# mbox is cut back, the dot-lock goes, and the exit is 75.
+sb=$(sandbox fsize 'to "mb"\n')
+head -c 9000 /dev/zero | tr '\0' 'o' >"$sb/mb"
+cp "$sb/mb" "$sb/mb.before"
+{ printf 'Subject: big\n\n'; head -c 3000 /dev/zero | tr '\0' 'x' | fold -w 70; } >"$sb/big"
+(ulimit -f 10; runnel "$sb") <"$sb/big" >/dev/null 2>"$sb/.err"
+rc=$?
+if [ "$rc" = 75 ] && cmp -s "$sb/mb" "$sb/mb.before" && [ ! -e "$sb/mb.lock" ]; then
+	pass "fsize-limit-mbox-75-unchanged"
+else
+	fail fsize-limit-mbox-75-unchanged "exit $rc, mbox $(wc -c <"$sb/mb") bytes, $(cat "$sb/.err")"
+fi
+
+# The same limit met while spooling a large message to the temp file.
+sb=$(sandbox fsize-spool 'to "M"\n')
+{ printf 'Subject: big\n\n'; head -c 300000 /dev/zero | tr '\0' 'x' | fold -w 70; } >"$sb/big"
+(ulimit -f 100; runnel "$sb") <"$sb/big" >/dev/null 2>"$sb/.err"
+rc=$?
+if [ "$rc" = 75 ] && [ -z "$(find "$sb/M" -type f)" ]; then
+	pass "fsize-limit-spool-75"
+else
+	fail fsize-limit-spool-75 "exit $rc: $(cat "$sb/.err")"
 fi
 
