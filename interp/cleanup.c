@@ -29,6 +29,14 @@ static struct {
 	off_t			 size;
 } cuts[8];
 
+static volatile sig_atomic_t child;	/* its process group, or 0 */
+
+void
+cleanup_child(int pgid)
+{
+	child = pgid;
+}
+
 int
 cleanup_truncate(int fd, long long size)
 {
@@ -98,6 +106,10 @@ cleanup_run(void)
 	struct cleanup_node *n;
 	size_t i;
 
+	if (child > 0) {
+		(void)kill(-(pid_t)child, SIGKILL);
+		child = 0;
+	}
 	/* First the mboxes, while their dot-locks still stand. */
 	for (i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++)
 		if (cuts[i].live) {

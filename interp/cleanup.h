@@ -18,9 +18,16 @@ void	cleanup_unregister(const char *path);
 int	cleanup_truncate(int fd, long long size);
 void	cleanup_untruncate(int fd);
 /*
- * ftruncate() every registered mbox, then unlink() every registered path,
- * and forget them.  Uses only unlink(2) and
- * plain stores, so a signal handler or the xalloc hook may call it.
+ * The process group of the child being run, 0 when none.  A fatal exit
+ * kills it before our end of its stdin closes, so that it never reads a
+ * cut message to its end and takes it for the whole one.
+ */
+void	cleanup_child(int pgid);
+/*
+ * Kill the child's group, ftruncate() every registered mbox, then
+ * unlink() every registered path, and forget them.  Uses only kill(2),
+ * ftruncate(2), unlink(2) and plain stores, so a signal handler or the
+ * xalloc hook may call it.
  */
 void	cleanup_run(void);
 

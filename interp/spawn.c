@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "../grammar/arena.h"
+#include "cleanup.h"
 #include "lock.h"
 #include "message.h"
 #include "run.h"
@@ -414,6 +415,7 @@ spawn_run(struct run *r, const struct spawn_req *q, struct spawn_res *res)
 		goto fail;
 	}
 	remember_group(c.pid);
+	cleanup_child(c.pid);
 	if (inp[0] >= 0)
 		close(inp[0]);
 	if (outp[1] >= 0)
@@ -438,6 +440,7 @@ spawn_run(struct run *r, const struct spawn_req *q, struct spawn_res *res)
 		c.expired = 1;
 	if (c.expired)
 		kill_group(&c, &wstatus);
+	cleanup_child(0);
 	if (WIFEXITED(wstatus) && !res->timed_out)
 		res->status = WEXITSTATUS(wstatus);
 	else if (WIFSIGNALED(wstatus))

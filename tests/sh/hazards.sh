@@ -2,7 +2,8 @@
 # hazards.sh: what an MTA's environment can do to a delivery, and what
 # must still hold (mail whole and durable, or exit 75):
 #   - stdin, stdout or stderr closed at start;
-#   - a file size limit (RLIMIT_FSIZE) smaller than the message.
+#   - a file size limit (RLIMIT_FSIZE) smaller than the message;
+#   - a fatal signal while a delivery command is reading the message.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 RUNNEL=${RUNNEL:-$top/runnel}
@@ -94,5 +95,23 @@ if [ "$rc" = 75 ] && [ -z "$(find "$sb/M" -type f)" ]; then
 	pass "fsize-limit-spool-75"
 else
 	fail fsize-limit-spool-75 "exit $rc: $(cat "$sb/.err")"
+fi
+
+# SIGTERM while a delivery command is still reading the message: the
+# command must not be left to see end-of-file and take the cut message
+# as whole (the MTA retries; a torn copy would be delivered already).
+sb=$(sandbox sigterm 'to "|sleep 2; cat > out; echo done > st"\n')
+{ printf 'Subject: big\n\n'; head -c 1000000 /dev/zero | tr '\0' 'x' | fold -w 70; } >"$sb/big"
+(runnel "$sb") <"$sb/big" >/dev/null 2>"$sb/.err" &
+pid=$!
+sleep 0.5
+kill -TERM $pid
+wait $pid
+rc=$?
+sleep 2.5
+if [ "$rc" = 75 ] && [ ! -e "$sb/st" ]; then
+	pass "sigterm-kills-reading-command"
+else
+	fail sigterm-kills-reading-command "exit $rc, the command went on: out has $(wc -c <"$sb/out" 2>/dev/null) bytes"
 fi
 
