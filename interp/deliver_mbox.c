@@ -285,6 +285,12 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 		fail_errno(r, why, WRITE_FAILED, "fsync", path, errno);
 		goto out;
 	}
+	/* A new file's name is only durable once its directory is. */
+	if (!existed && store_sync_parent(path) != 0) {
+		fail_errno(r, why, WRITE_FAILED, "fsync the directory of",
+		    path, errno);
+		goto out;
+	}
 	if (cut) {
 		cleanup_untruncate(fd);
 		cut = 0;

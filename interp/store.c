@@ -121,3 +121,22 @@ store_sync_dir(const char *dir)
 	errno = e;
 	return rc;
 }
+
+int
+store_sync_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int rc, e;
+
+	if (slash == NULL)
+		return store_sync_dir(".");
+	if (slash == path)
+		return store_sync_dir("/");
+	dir = xstrndup(path, (size_t)(slash - path));
+	rc = store_sync_dir(dir);
+	e = errno;
+	free(dir);
+	errno = e;
+	return rc;
+}

@@ -26,5 +26,7 @@ long		 store_num(struct run *, const char *name, long def);
 int		 store_write_all(int fd, const void *p, size_t n);
 /* fsync a directory by name; 0 or -1/errno. */
 int		 store_sync_dir(const char *dir);
+/* fsync the directory that holds path (a file just created there). */
+int		 store_sync_parent(const char *path);
 
 #endif

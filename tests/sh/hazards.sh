@@ -3,7 +3,8 @@
 # must still hold (mail whole and durable, or exit 75):
 #   - stdin, stdout or stderr closed at start;
 #   - a file size limit (RLIMIT_FSIZE) smaller than the message;
-#   - a fatal signal while a delivery command is reading the message.
+#   - a fatal signal while a delivery command is reading the message;
+#   - a new mbox file, whose name must be on disk too.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 RUNNEL=${RUNNEL:-$top/runnel}
@@ -115,3 +116,22 @@ else
 	fail sigterm-kills-reading-command "exit $rc, the command went on: out has $(wc -c <"$sb/out" 2>/dev/null) bytes"
 fi
 
+# A new mbox: its directory is synced after the file, or a crash could
+# lose the name and with it the message just acknowledged.
+sb=$(sandbox newmbox 'to "d/mb"\n')
+mkdir "$sb/d"
+if [ -f "$SO" ]; then
+	(runnel "$sb" LD_PRELOAD="$SO" FAULT_TRACE="$sb/.trace") <"$msg" >/dev/null 2>"$sb/.err"
+	rc=$?
+	# "open d" then "fsync fd N" of that descriptor, after the file's fsync.
+	synced=$(awk '$2 == "fsync" && !file { file = 1; next }
+	    file && $2 == "open" && $3 == "d" { dir = 1; next }
+	    dir && $2 == "fsync" { ok = 1 } END { print ok + 0 }' "$sb/.trace")
+	if [ "$rc" = 0 ] && [ "$synced" = 1 ]; then
+		pass "new-mbox-directory-synced"
+	else
+		fail new-mbox-directory-synced "exit $rc; calls: $(tr '\n' ';' <"$sb/.trace")"
+	fi
+else
+	echo "SKIP hazards new-mbox-directory-synced: $SO not built"
+fi
