@@ -245,26 +245,30 @@ reap(struct child *c, long ms, int *wstatus)
 	}
 }
 
-/* The deadline passed: the whole group goes, politely first. */
+/*
+ * The deadline passed: the whole group goes, politely first.  Its stdin
+ * stays open until then: a command that outlived SIGTERM would otherwise
+ * read the rest of the pipe, see end-of-file and take the cut message
+ * for the whole one.
+ */
 static void
 kill_group(struct child *c, int *wstatus)
 {
 	c->res->timed_out = 1;
+	kill(-c->pid, SIGTERM);
+	kill(c->pid, SIGTERM);
+	if (!reap(c, GRACE_MS, wstatus)) {
+		kill(-c->pid, SIGKILL);
+		kill(c->pid, SIGKILL);
+		reap(c, -1, wstatus);
+	}
+	/* The leader is gone; stragglers in its group are not spared. */
+	kill(-c->pid, SIGKILL);
 	close_in(c);
 	if (c->outfd >= 0) {
 		close(c->outfd);
 		c->outfd = -1;
 	}
-	kill(-c->pid, SIGTERM);
-	kill(c->pid, SIGTERM);
-	if (reap(c, GRACE_MS, wstatus)) {
-		/* The leader is gone; stragglers in its group are not spared. */
-		kill(-c->pid, SIGKILL);
-		return;
-	}
-	kill(-c->pid, SIGKILL);
-	kill(c->pid, SIGKILL);
-	reap(c, -1, wstatus);
 }
 
 /*
@@ -433,7 +437,8 @@ spawn_run(struct run *r, const struct spawn_req *q, struct spawn_res *res)
 			res->write_errno = errno != 0 ? errno : EIO;
 	} else if (q->in == SPAWN_IN_BYTES)
 		feed(&c, q->inbytes, q->inlen);
-	close_in(&c);
+	if (!c.expired)
+		close_in(&c);	/* else kill_group() does, once it is dead */
 	while (!c.expired && c.outfd >= 0)
 		pump(&c, 0);
 	if (!c.expired && !reap(&c, ms_left(&c), &wstatus))

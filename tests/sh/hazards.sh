@@ -3,7 +3,8 @@
 # must still hold (mail whole and durable, or exit 75):
 #   - stdin, stdout or stderr closed at start;
 #   - a file size limit (RLIMIT_FSIZE) smaller than the message;
-#   - a fatal signal while a delivery command is reading the message;
+#   - a fatal signal while a delivery command is reading the message,
+#     or a command past its deadline that ignores SIGTERM;
 #   - a new mbox file, whose name must be on disk too.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -134,4 +135,17 @@ if [ -f "$SO" ]; then
 	fi
 else
 	echo "SKIP hazards new-mbox-directory-synced: $SO not built"
+fi
+
+# A command that ignores SIGTERM, killed at its deadline: its stdin must
+# stay open until it is dead, or it reads the rest of the pipe, sees
+# end-of-file and delivers a cut message during the grace period.
+sb=$(sandbox deadline "to \"|trap '' TERM; sleep 1.5; cat > out; echo done > st\"\\n")
+{ printf 'Subject: big\n\n'; head -c 1000000 /dev/zero | tr '\0' 'x' | fold -w 70; } >"$sb/big"
+(runnel "$sb" RUNNEL_CHILD_TIMEOUT=1) <"$sb/big" >/dev/null 2>"$sb/.err"
+rc=$?
+if [ "$rc" = 75 ] && [ ! -e "$sb/st" ]; then
+	pass "deadline-kill-before-eof"
+else
+	fail deadline-kill-before-eof "exit $rc, the command went on: out has $(wc -c <"$sb/out" 2>/dev/null) bytes"
 fi
