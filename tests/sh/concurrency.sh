@@ -6,19 +6,7 @@
 #   mbox: 30 at once under the dot-lock and the kernel lock, and 30 more
 #     inside a filter's own flock { } block; the file parses into exactly
 #     the messages sent, each whole, none interleaved or doubled.
-set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-RUNNEL=${RUNNEL:-$top/runnel}
-work=$(mktemp -d "${WORK:-/tmp}/concurrency.XXXXXX")
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
-if [ ! -x "$RUNNEL" ]; then
-	echo "SKIP concurrency: $RUNNEL not built"
-	exit 0
-fi
-cp "$RUNNEL" "$work/runnel" && RUNNEL=$work/runnel
-
-pass() { echo "PASS concurrency $1"; }
-fail() { echo "FAIL concurrency $1: $2"; }
+. "$(dirname "$0")/lib/suite.sh" concurrency
 
 # Message i: a few KB, a body line that needs >From quoting, and a
 # last line naming it, so a torn or interleaved copy shows.
@@ -27,13 +15,6 @@ message() {	# i
 	printf 'From the body of %d\n' "$1"
 	seq 1 400 | sed "s/^/$1 line /"
 	printf 'end of %d\n' "$1"
-}
-
-sandbox() {	# name filter-text
-	mkdir -p "$work/$1/M/tmp" "$work/$1/M/new" "$work/$1/M/cur"
-	printf '%b' "$2" >"$work/$1/f"
-	chmod 600 "$work/$1/f"
-	echo "$work/$1"
 }
 
 # Start n deliveries of messages 1..n at once; each exit status goes to

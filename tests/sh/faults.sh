@@ -15,18 +15,10 @@
 # message is delivered; readers clean tmp/ after 36 hours).  A dot-lock
 # is accepted only when the failed call was its unlink, and then the next
 # delivery must break it at once (its owner is gone).
-set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-RUNNEL=${RUNNEL:-$top/runnel}
-BUILD=${BUILD:-$top/build}
+. "$(dirname "$0")/lib/suite.sh" faults
 SO=$BUILD/tests/preload/fault.so
-work=$(mktemp -d "${WORK:-/tmp}/faults.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-# A private copy: the tree's binary may be rebuilt while this runs.
-[ -x "$RUNNEL" ] && cp "$RUNNEL" "$work/runnel" && RUNNEL=$work/runnel
-
-if [ ! -x "$RUNNEL" ] || [ ! -f "$SO" ]; then
-	echo "SKIP faults: $RUNNEL or $SO not built"
+if [ ! -f "$SO" ]; then
+	echo "SKIP faults: $SO not built"
 	exit 0
 fi
 

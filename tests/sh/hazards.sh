@@ -6,29 +6,8 @@
 #   - a fatal signal while a delivery command is reading the message,
 #     or a command past its deadline that ignores SIGTERM;
 #   - a new mbox file, whose name must be on disk too.
-set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-RUNNEL=${RUNNEL:-$top/runnel}
-BUILD=${BUILD:-$top/build}
+. "$(dirname "$0")/lib/suite.sh" hazards
 SO=$BUILD/tests/preload/fault.so
-work=$(mktemp -d "${WORK:-/tmp}/hazards.XXXXXX")
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
-if [ ! -x "$RUNNEL" ]; then
-	echo "SKIP hazards: $RUNNEL not built"
-	exit 0
-fi
-cp "$RUNNEL" "$work/runnel" && RUNNEL=$work/runnel
-
-pass() { echo "PASS hazards $1"; }
-fail() { echo "FAIL hazards $1: $2"; }
-
-sandbox() {	# name filter-text
-	rm -rf "$work/$1"
-	mkdir -p "$work/$1/M/tmp" "$work/$1/M/new" "$work/$1/M/cur"
-	printf '%b' "$2" >"$work/$1/f"
-	chmod 600 "$work/$1/f"
-	echo "$work/$1"
-}
 
 # runnel in sb with a clean environment; the caller redirects.
 runnel() {	# sandbox [VAR=value...]

@@ -14,17 +14,8 @@
 #     killed run had finished], the next message.
 # SIGTERM (the runner's handler runs cleanup_run()): as above, and
 #   tmp/ must be empty and no dot-lock may be left.
-set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-RUNNEL=${RUNNEL:-$top/runnel}
+. "$(dirname "$0")/lib/suite.sh" kill-trials
 TRIALS=${TRIALS:-5}
-work=$(mktemp -d "${WORK:-/tmp}/kill.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-if [ ! -x "$RUNNEL" ]; then
-	echo "SKIP kill-trials: $RUNNEL not built"
-	exit 0
-fi
-cp "$RUNNEL" "$work/runnel" && RUNNEL=$work/runnel
 
 big=$work/big
 {

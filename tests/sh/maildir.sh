@@ -3,27 +3,7 @@
 # pipe arrives byte-identical, the error texts name the path, the user
 # and the fix, quota failures leave nothing behind, an empty message is
 # not written, and maildir++ folders are plain maildirs.
-set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-RUNNEL=${RUNNEL:-$top/runnel}
-work=$(mktemp -d "${WORK:-/tmp}/maildir.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-if [ ! -x "$RUNNEL" ]; then
-	echo "SKIP maildir: $RUNNEL not built"
-	exit 0
-fi
-cp "$RUNNEL" "$work/runnel" && RUNNEL=$work/runnel
-
-pass() { echo "PASS maildir $1"; }
-fail() { echo "FAIL maildir $1: $2"; }
-
-sandbox() {	# name filter-text
-	rm -rf "$work/$1"
-	mkdir -p "$work/$1/M/tmp" "$work/$1/M/new" "$work/$1/M/cur"
-	printf '%b' "$2" >"$work/$1/f"
-	chmod 600 "$work/$1/f"
-	echo "$work/$1"
-}
+. "$(dirname "$0")/lib/suite.sh" maildir
 
 run() {	# sandbox < message
 	(cd "$1" && env -i HOME="$1" LOGNAME=runnel-test PATH=/usr/bin:/bin \

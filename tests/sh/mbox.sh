@@ -2,20 +2,8 @@
 # mbox.sh: mbox delivery end to end, compared with maildrop 2.9.3 where
 # the bytes are comparable (From_ dates normalized), and runnel's own
 # locking rules where maildrop has none (dead owners, bounded waits).
-set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-RUNNEL=${RUNNEL:-$top/runnel}
-work=$(mktemp -d "${WORK:-/tmp}/mbox.XXXXXX")
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
-if [ ! -x "$RUNNEL" ]; then
-	echo "SKIP mbox: $RUNNEL not built"
-	exit 0
-fi
-cp "$RUNNEL" "$work/runnel" && RUNNEL=$work/runnel
+. "$(dirname "$0")/lib/suite.sh" mbox
 MAILDROP=/usr/bin/maildrop
-
-pass() { echo "PASS mbox $1"; }
-fail() { echo "FAIL mbox $1: $2"; }
 
 run() {	# program sandbox msg [VAR=value...]
 	local prog=$1 sb=$2 msg=$3
