@@ -24,6 +24,19 @@ enum mailbox_kind {
 enum mailbox_kind mailbox_kind(const char *target);
 const char	*mailbox_kind_name(enum mailbox_kind);
 
+/* maildrop's lines for a mailbox that cannot be written or opened. */
+#define DELIVER_WRITE_FAILED	"error writing to mailbox.\nmaildrop: " \
+				"Unable to deliver to mailbox."
+#define DELIVER_OPEN_FAILED	"Unable to open mailbox."
+
+/*
+ * Report the failed call what on path with errno e (run_fail); hint
+ * perm_hint when it is a permission problem.  DELIVER_WRITE_FAILED's
+ * first line is printed even inside exception { }, as maildrop does.
+ */
+void	deliver_fail(struct run *, const struct pos *why, const char *compat,
+	    const char *what, const char *path, int e, const char *perm_hint);
+
 int	deliver_maildir(struct run *, const struct pos *why, const char *dir,
 	    size_t *written);
 int	deliver_mbox(struct run *, const struct pos *why, const char *path,

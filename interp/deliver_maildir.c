@@ -25,9 +25,6 @@
 #include "vars.h"
 
 /* maildrop prints both lines when a maildir write fails. */
-#define WRITE_FAILED	"error writing to mailbox.\nmaildrop: " \
-			"Unable to deliver to mailbox."
-#define OPEN_FAILED	"Unable to open mailbox."
 
 static unsigned counter;		/* the _<n> of the unique name */
 
@@ -62,7 +59,7 @@ check_flags(struct md *m)
 		const char *at = *p != '\0' ? strchr(order, *p) : NULL;
 
 		if (at == NULL) {
-			run_fail(m->r, m->why, WRITE_FAILED,
+			run_fail(m->r, m->why, DELIVER_WRITE_FAILED,
 			    "FLAGS may hold only D (draft), F (flagged), "
 			    "R (replied) and S (seen)",
 			    "FLAGS=\"%s\": '%c' is not a maildir flag", f, *p);
@@ -96,7 +93,7 @@ check_dirs(struct md *m)
 		e = errno;
 		if (stat(p.p, &st) == 0)
 			e = ENOTDIR;
-		run_fail(m->r, m->why, OPEN_FAILED, NULL,
+		run_fail(m->r, m->why, DELIVER_OPEN_FAILED, NULL,
 		    "%s: %s (as user %s)", p.p, strerror(e), store_user());
 		buf_printf(&m->r->err.detail, "  %s is not a maildir; "
 		    "create it: mkdir -p %s/{cur,new,tmp} (or maildirmake "
@@ -116,14 +113,8 @@ fail_errno(struct md *m, const char *compat, const char *what,
 		errno = e;
 		return;
 	}
-	run_fail(m->r, m->why, compat,
-	    e == ENOSPC || e == EDQUOT ? "the file system is full or over "
-	    "its quota; the MTA will retry" :
-	    e == EACCES || e == EPERM ? "fix the owner or mode of the "
-	    "maildir" : NULL,
-	    "%s %s: %s (as user %s)", what, path, strerror(e), store_user());
-	if (strcmp(compat, WRITE_FAILED) == 0)
-		m->r->err.loud = 1;
+	deliver_fail(m->r, m->why, compat, what, path, e,
+	    "fix the owner or mode of the maildir");
 }
 
 /* Open tmp/<sec>.M<usec>P<pid>_<n>.<host>,S=<size>, a fresh name. */
@@ -206,18 +197,18 @@ write_keywords(struct md *m, const char *finalbase)
 		if (stat(m->dir.p, &st) == 0)
 			(void)chmod(dir.p, st.st_mode & 0777);
 	} else if (errno != EEXIST) {
-		fail_errno(m, WRITE_FAILED, "mkdir", dir.p, errno);
+		fail_errno(m, DELIVER_WRITE_FAILED, "mkdir", dir.p, errno);
 		goto out;
 	}
 	buf_printf(&m->kwtmp, "%s/.tmp.%s", dir.p, finalbase);
 	buf_printf(&m->kw, "%s/%s", dir.p, finalbase);
 	if (cleanup_register(m->kwtmp.p) != 0) {
-		fail_errno(m, WRITE_FAILED, "create", m->kwtmp.p, ENOMEM);
+		fail_errno(m, DELIVER_WRITE_FAILED, "create", m->kwtmp.p, ENOMEM);
 		goto out;
 	}
 	fd = open(m->kwtmp.p, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0640);
 	if (fd < 0) {
-		fail_errno(m, WRITE_FAILED, "create", m->kwtmp.p, errno);
+		fail_errno(m, DELIVER_WRITE_FAILED, "create", m->kwtmp.p, errno);
 		goto out;
 	}
 	/* 0640 whatever the umask, as maildrop leaves them (B23). */
@@ -225,22 +216,22 @@ write_keywords(struct md *m, const char *finalbase)
 	    != 0 || fsync(fd) != 0) {
 		e = errno;
 		close(fd);
-		fail_errno(m, WRITE_FAILED, "write", m->kwtmp.p, e);
+		fail_errno(m, DELIVER_WRITE_FAILED, "write", m->kwtmp.p, e);
 		goto out;
 	}
 	if (close(fd) != 0) {
-		fail_errno(m, WRITE_FAILED, "write", m->kwtmp.p, errno);
+		fail_errno(m, DELIVER_WRITE_FAILED, "write", m->kwtmp.p, errno);
 		goto out;
 	}
 	if (rename(m->kwtmp.p, m->kw.p) != 0) {
-		fail_errno(m, WRITE_FAILED, "rename to", m->kw.p, errno);
+		fail_errno(m, DELIVER_WRITE_FAILED, "rename to", m->kw.p, errno);
 		goto out;
 	}
 	cleanup_unregister(m->kwtmp.p);
 	/* Until the message is linked, the keyword file goes if we die. */
 	if (cleanup_register(m->kw.p) != 0) {
 		unlink(m->kw.p);
-		fail_errno(m, WRITE_FAILED, "create", m->kw.p, ENOMEM);
+		fail_errno(m, DELIVER_WRITE_FAILED, "create", m->kw.p, ENOMEM);
 		goto out;
 	}
 	rc = 0;
@@ -273,7 +264,7 @@ write_tmp(struct md *m, struct stat *st)
 	int fd, e;
 
 	if ((fd = open_tmp(m)) < 0) {
-		fail_errno(m, OPEN_FAILED, "create", m->tmp.p, errno);
+		fail_errno(m, DELIVER_OPEN_FAILED, "create", m->tmp.p, errno);
 		/* Never made, or someone else's (EEXIST): not ours to remove. */
 		buf_reset(&m->tmp);
 		return -1;
@@ -283,11 +274,11 @@ write_tmp(struct md *m, struct stat *st)
 	    fsync(fd) != 0 || fstat(fd, st) != 0) {
 		e = errno;
 		close(fd);
-		fail_errno(m, WRITE_FAILED, "write", m->tmp.p, e);
+		fail_errno(m, DELIVER_WRITE_FAILED, "write", m->tmp.p, e);
 		return -1;
 	}
 	if (close(fd) != 0) {
-		fail_errno(m, WRITE_FAILED, "write", m->tmp.p, errno);
+		fail_errno(m, DELIVER_WRITE_FAILED, "write", m->tmp.p, errno);
 		return -1;
 	}
 	return 0;
@@ -312,7 +303,7 @@ commit(struct md *m, const struct stat *st)
 	buf_printf(&m->path, "%s/%s/%s", m->dir.p, sub, m->final.p);
 	if (link(m->tmp.p, m->path.p) != 0 &&
 	    (errno != EXDEV || rename(m->tmp.p, m->path.p) != 0)) {
-		fail_errno(m, WRITE_FAILED, "link to", m->path.p, errno);
+		fail_errno(m, DELIVER_WRITE_FAILED, "link to", m->path.p, errno);
 		return -1;
 	}
 	m->linked = 1;
@@ -325,7 +316,7 @@ commit(struct md *m, const struct stat *st)
 	   it, which is fine since new/ holds the message. */
 	buf_printf(&d, "%s/%s", m->dir.p, sub);
 	if (store_sync_dir(d.p) != 0)
-		fail_errno(m, WRITE_FAILED, "fsync", d.p, errno);
+		fail_errno(m, DELIVER_WRITE_FAILED, "fsync", d.p, errno);
 	else
 		rc = 0;
 	buf_free(&d);

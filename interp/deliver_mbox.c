@@ -24,9 +24,6 @@
 #include "store.h"
 #include "vars.h"
 
-#define WRITE_FAILED	"error writing to mailbox.\nmaildrop: " \
-			"Unable to deliver to mailbox."
-#define OPEN_FAILED	"Unable to open mailbox."
 #define OUTBUF		65536
 
 /*
@@ -124,14 +121,8 @@ static void
 fail_errno(struct run *r, const struct pos *why, const char *compat,
     const char *what, const char *path, int e)
 {
-	run_fail(r, why, compat,
-	    e == ENOSPC || e == EDQUOT ? "the file system is full or over "
-	    "its quota; the MTA will retry" :
-	    e == EACCES || e == EPERM ? "fix the owner or mode of the "
-	    "mailbox or its directory" : NULL,
-	    "%s %s: %s (as user %s)", what, path, strerror(e), store_user());
-	if (strcmp(compat, WRITE_FAILED) == 0)
-		r->err.loud = 1;	/* maildrop says it where it fails */
+	deliver_fail(r, why, compat, what, path, e,
+	    "fix the owner or mode of the mailbox or its directory");
 }
 
 /*
@@ -168,7 +159,7 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 	existed = lstat(path, &lst) == 0;
 	if (existed && S_ISLNK(lst.st_mode)) {
 		if (!symlink_ok(&lst)) {
-			run_fail(r, why, OPEN_FAILED, "if the link is meant, "
+			run_fail(r, why, DELIVER_OPEN_FAILED, "if the link is meant, "
 			    "let its owner be the mailbox's owner",
 			    "%s: a symbolic link owned by uid %lu, not by "
 			    "user %s; not followed", path,
@@ -181,7 +172,7 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 		flags |= O_NOFOLLOW;
 	}
 	if (existed && S_ISDIR(before.st_mode)) {
-		run_fail(r, why, OPEN_FAILED, "a maildir needs tmp/, new/ and "
+		run_fail(r, why, DELIVER_OPEN_FAILED, "a maildir needs tmp/, new/ and "
 		    "cur/ inside it",
 		    "%s: is a directory but not a maildir (as user %s)",
 		    path, store_user());
@@ -199,17 +190,17 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 			goto out;
 	}
 	if ((fd = open(path, flags, store_mode(r))) < 0) {
-		fail_errno(r, why, OPEN_FAILED, "open", path, errno);
+		fail_errno(r, why, DELIVER_OPEN_FAILED, "open", path, errno);
 		goto out;
 	}
 	if (fstat(fd, &st) != 0) {
-		fail_errno(r, why, OPEN_FAILED, "fstat", path, errno);
+		fail_errno(r, why, DELIVER_OPEN_FAILED, "fstat", path, errno);
 		goto out;
 	}
 	if ((existed && (st.st_dev != before.st_dev ||
 	    st.st_ino != before.st_ino)) ||
 	    (!S_ISREG(st.st_mode) && !(device && S_ISCHR(st.st_mode)))) {
-		run_fail(r, why, OPEN_FAILED, "check who else writes there",
+		run_fail(r, why, DELIVER_OPEN_FAILED, "check who else writes there",
 		    "%s: the file changed while it was being opened, or is "
 		    "not a regular file", path);
 		goto out;
@@ -228,7 +219,7 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 		}
 		/* The end as it is now that nobody else may write. */
 		if (fstat(fd, &st) != 0) {
-			fail_errno(r, why, WRITE_FAILED, "fstat", path, errno);
+			fail_errno(r, why, DELIVER_WRITE_FAILED, "fstat", path, errno);
 			goto out;
 		}
 		old = st.st_size;
@@ -263,7 +254,7 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 	o->bol = 1;
 	o->gt = o->from = 0;
 	if (store_write_all(fd, line.p, line.len) != 0) {
-		fail_errno(r, why, WRITE_FAILED, "write", path, errno);
+		fail_errno(r, why, DELIVER_WRITE_FAILED, "write", path, errno);
 		goto out;
 	}
 	e = msg_each_chunk(r->msg, quote_chunk, o);
@@ -277,17 +268,17 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 	if (e == 0)
 		e = flush(o);
 	if (e != 0) {
-		fail_errno(r, why, WRITE_FAILED, o->err ? "write" : "read "
+		fail_errno(r, why, DELIVER_WRITE_FAILED, o->err ? "write" : "read "
 		    "the message for", path, o->err ? o->err : errno);
 		goto out;
 	}
 	if (!device && fsync(fd) != 0) {
-		fail_errno(r, why, WRITE_FAILED, "fsync", path, errno);
+		fail_errno(r, why, DELIVER_WRITE_FAILED, "fsync", path, errno);
 		goto out;
 	}
 	/* A new file's name is only durable once its directory is. */
 	if (!existed && store_sync_parent(path) != 0) {
-		fail_errno(r, why, WRITE_FAILED, "fsync the directory of",
+		fail_errno(r, why, DELIVER_WRITE_FAILED, "fsync the directory of",
 		    path, errno);
 		goto out;
 	}
@@ -304,7 +295,7 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 	fd = keep;
 	if (e != 0 && !device) {
 		e = errno;
-		fail_errno(r, why, WRITE_FAILED, "close", path, e);
+		fail_errno(r, why, DELIVER_WRITE_FAILED, "close", path, e);
 		goto out;
 	}
 	rc = 0;
