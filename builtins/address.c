@@ -7,8 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../interp/address.h"
-#include "../interp/message.h"
+#include "../interp/message/address.h"
+#include "../interp/message/message.h"
 #include "bi.h"
 
 static void

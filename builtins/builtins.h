@@ -9,7 +9,7 @@
 
 #include "../grammar/ast.h"
 #include "../grammar/buf.h"
-#include "../interp/run.h"
+#include "../interp/run/run.h"
 
 struct builtin {
 	const char	*name;

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../interp/effects.h"
+#include "../interp/run/effects.h"
 #include "bi.h"
 
 struct gdbm_open {

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../interp/match.h"
-#include "../interp/regex.h"
+#include "../interp/pattern/match.h"
+#include "../interp/pattern/regex.h"
 #include "bi.h"
 
 /* The whole file; -1 with errno when it cannot be read. */

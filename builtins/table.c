@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../interp/eval.h"
+#include "../interp/eval/eval.h"
 #include "bi.h"
 
 static const struct builtin builtins[] = {

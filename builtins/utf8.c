@@ -15,7 +15,7 @@
 #include <unistr.h>
 
 #include "../grammar/arena.h"
-#include "../interp/store.h"
+#include "../interp/deliver/store.h"
 #include "bi.h"
 
 int

@@ -17,9 +17,9 @@
 #include <unistr.h>
 
 #include "../../grammar/buf.h"
-#include "../../interp/address.h"
-#include "../../interp/message.h"
-#include "../../interp/msg_internal.h"
+#include "../../interp/message/address.h"
+#include "../../interp/message/message.h"
+#include "../../interp/message/msg_internal.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

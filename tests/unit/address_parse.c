@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "../../grammar/buf.h"
-#include "../../interp/address.h"
+#include "../../interp/message/address.h"
 
 static const struct {
 	const char	*in;

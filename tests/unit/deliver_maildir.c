@@ -16,11 +16,11 @@
 #include <unistd.h>
 #include <utime.h>
 
-#include "../../interp/cleanup.h"
-#include "../../interp/deliver.h"
-#include "../../interp/message.h"
-#include "../../interp/run.h"
-#include "../../interp/vars.h"
+#include "../../interp/proc/cleanup.h"
+#include "../../interp/deliver/deliver.h"
+#include "../../interp/message/message.h"
+#include "../../interp/run/run.h"
+#include "../../interp/run/vars.h"
 
 static int failed;
 static char top[256];

@@ -16,11 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../interp/deliver.h"
-#include "../../interp/lock.h"
-#include "../../interp/message.h"
-#include "../../interp/run.h"
-#include "../../interp/vars.h"
+#include "../../interp/deliver/deliver.h"
+#include "../../interp/deliver/lock.h"
+#include "../../interp/message/message.h"
+#include "../../interp/run/run.h"
+#include "../../interp/run/vars.h"
 
 static int failed;
 

@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "../../grammar/buf.h"
-#include "../../interp/eval.h"
-#include "../../interp/eval_int.h"
-#include "../../interp/vars.h"
+#include "../../interp/eval/eval.h"
+#include "../../interp/eval/eval_int.h"
+#include "../../interp/run/vars.h"
 
 static int failed;
 

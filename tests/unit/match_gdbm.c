@@ -10,7 +10,7 @@
 
 #include "../../builtins/builtins.h"
 #include "../../grammar/arena.h"
-#include "../../interp/vars.h"
+#include "../../interp/run/vars.h"
 
 static struct expr *
 lit(const char *s)

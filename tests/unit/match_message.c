@@ -12,9 +12,9 @@
 
 #include "../../builtins/builtins.h"
 #include "../../grammar/arena.h"
-#include "../../interp/match.h"
-#include "../../interp/message.h"
-#include "../../interp/vars.h"
+#include "../../interp/pattern/match.h"
+#include "../../interp/message/message.h"
+#include "../../interp/run/vars.h"
 
 static const char text[] =
     "From: Joe <joe@example.com>\n"

@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "../../grammar/arena.h"
-#include "../../interp/match.h"
-#include "../../interp/regex.h"
-#include "../../interp/vars.h"
+#include "../../interp/pattern/match.h"
+#include "../../interp/pattern/regex.h"
+#include "../../interp/run/vars.h"
 
 static int failures;
 

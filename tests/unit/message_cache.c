@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "../../grammar/buf.h"
-#include "../../interp/message.h"
-#include "../../interp/msg_internal.h"
+#include "../../interp/message/message.h"
+#include "../../interp/message/msg_internal.h"
 
 static int fails;
 

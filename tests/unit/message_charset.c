@@ -10,7 +10,7 @@
 #include <unistr.h>
 
 #include "../../grammar/buf.h"
-#include "../../interp/msg_internal.h"
+#include "../../interp/message/msg_internal.h"
 
 static int fails;
 

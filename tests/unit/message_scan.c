@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "../../grammar/buf.h"
-#include "../../interp/message.h"
+#include "../../interp/message/message.h"
 
 static int
 collect(void *arg, const char *line, size_t len)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "../../grammar/buf.h"
-#include "../../interp/msg_internal.h"
+#include "../../interp/message/msg_internal.h"
 
 static int fails;
 

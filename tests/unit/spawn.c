@@ -13,8 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../interp/logrec.h"
-#include "../../interp/spawn.h"
+#include "../../interp/deliver/logrec.h"
+#include "../../interp/proc/spawn.h"
 
 static int failed;
 

@@ -1,0 +1,329 @@
+/*
+ * deliver_mbox.c: a failed write truncates back to the old length; half
+ * a message corrupts every message after it (DELIVERY.md §4.2, STYLE.md
+ * §9).  The order follows mail.local: lstat, dot-lock, open, fstat and
+ * compare with what lstat saw, kernel lock, remember the old end, write,
+ * fsync, and leave through one exit label that undoes what failed.
+ * Layout is maildrop 2.9.3's (DIFFERENCES.md A13): a From_ line, the
+ * message with >From quoting, one empty line.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../grammar/buf.h"
+#include "../proc/cleanup.h"
+#include "deliver.h"
+#include "lock.h"
+#include "../message/message.h"
+#include "store.h"
+#include "../run/vars.h"
+
+#define OUTBUF		65536
+
+/*
+ * The quoting writer: the message goes through in chunks, and a line
+ * start may be split across chunks, so the state is how many '>' and how
+ * much of "From " the current line has begun with.
+ */
+struct out {
+	int	 fd;
+	char	 b[OUTBUF];
+	size_t	 n;
+	size_t	 written;	/* escaped message bytes, for the log */
+	int	 bol;		/* inside a line's leading ">*From " */
+	size_t	 gt;		/* '>' seen at this line's start */
+	size_t	 from;		/* bytes of "From " matched after them */
+	int	 last_nl;	/* the last byte sent was '\n' */
+	int	 err;		/* errno of a failed write, else 0 */
+};
+
+static int
+flush(struct out *o)
+{
+	if (o->n > 0 && store_write_all(o->fd, o->b, o->n) != 0) {
+		o->err = errno;
+		return -1;
+	}
+	o->n = 0;
+	return 0;
+}
+
+static int
+put(struct out *o, char c)
+{
+	if (o->n == sizeof(o->b) && flush(o) != 0)
+		return -1;
+	o->b[o->n++] = c;
+	o->written++;
+	o->last_nl = c == '\n';
+	return 0;
+}
+
+/* The pending ">>>Fro" of a line that turned out not to need quoting. */
+static int
+put_pending(struct out *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->gt; i++)
+		if (put(o, '>') != 0)
+			return -1;
+	for (i = 0; i < o->from; i++)
+		if (put(o, "From "[i]) != 0)
+			return -1;
+	o->bol = 0;
+	o->gt = o->from = 0;
+	return 0;
+}
+
+static int
+quote_chunk(void *arg, const char *p, size_t n)
+{
+	struct out *o = arg;
+	size_t i;
+	char c;
+
+	for (i = 0; i < n; i++) {
+		c = p[i];
+		if (o->bol) {
+			if (o->from == 0 && c == '>') {
+				o->gt++;
+				continue;
+			}
+			if (c == "From "[o->from]) {
+				if (++o->from < 5)
+					continue;
+				/* ^>*From : one more '>' in front. */
+				if (put(o, '>') != 0)
+					return -1;
+				if (put_pending(o) != 0)
+					return -1;
+				continue;
+			}
+			if (put_pending(o) != 0)
+				return -1;
+		}
+		if (put(o, c) != 0)
+			return -1;
+		if (c == '\n')
+			o->bol = 1;
+	}
+	return 0;
+}
+
+static void
+fail_errno(struct run *r, const struct pos *why, const char *compat,
+    const char *what, const char *path, int e)
+{
+	deliver_fail(r, why, compat, what, path, e,
+	    "fix the owner or mode of the mailbox or its directory");
+}
+
+/*
+ * A symbolic link is followed only when it belongs to us or to root;
+ * one planted by someone else could point our writes anywhere.
+ */
+static int
+symlink_ok(const struct stat *lst)
+{
+	return lst->st_uid == geteuid() || lst->st_uid == 0;
+}
+
+int
+deliver_mbox(struct run *r, const struct pos *why, const char *path,
+    size_t *written)
+{
+	struct buf lockname = BUF_INIT, line = BUF_INIT;
+	struct lock *dot = NULL;
+	struct stat lst, before, st;
+	struct out *o = NULL;
+	const char *from, *ext;
+	off_t old = -1;
+	time_t now;
+	int existed, device = 0, fd = -1, rc = -1, flags, e, cut = 0, keep;
+	char date[64];
+
+	*written = 0;
+	if (msg_size(r->msg) == 0) {
+		run_warn(r, why, "empty message not delivered");
+		return 0;
+	}
+
+	flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
+	existed = lstat(path, &lst) == 0;
+	if (existed && S_ISLNK(lst.st_mode)) {
+		if (!symlink_ok(&lst)) {
+			run_fail(r, why, DELIVER_OPEN_FAILED, "if the link is meant, "
+			    "let its owner be the mailbox's owner",
+			    "%s: a symbolic link owned by uid %lu, not by "
+			    "user %s; not followed", path,
+			    (unsigned long)lst.st_uid, store_user());
+			return -1;
+		}
+		existed = stat(path, &before) == 0;
+	} else {
+		before = lst;
+		flags |= O_NOFOLLOW;
+	}
+	if (existed && S_ISDIR(before.st_mode)) {
+		run_fail(r, why, DELIVER_OPEN_FAILED, "a maildir needs tmp/, new/ and "
+		    "cur/ inside it",
+		    "%s: is a directory but not a maildir (as user %s)",
+		    path, store_user());
+		return -1;
+	}
+	device = existed && (S_ISCHR(before.st_mode) ||
+	    S_ISBLK(before.st_mode));
+
+	/* Devices (/dev/null) take no dot-lock, as in maildrop. */
+	if (!device) {
+		ext = vars_get(r->vars, "LOCKEXT", 7) != NULL ?
+		    vars_str(r->vars, "LOCKEXT") : "";
+		buf_printf(&lockname, "%s%s", path, *ext ? ext : ".lock");
+		if (lock_dot(r, why, lockname.p, &dot) != 0)
+			goto out;
+	}
+	if ((fd = open(path, flags, store_mode(r))) < 0) {
+		fail_errno(r, why, DELIVER_OPEN_FAILED, "open", path, errno);
+		goto out;
+	}
+	if (fstat(fd, &st) != 0) {
+		fail_errno(r, why, DELIVER_OPEN_FAILED, "fstat", path, errno);
+		goto out;
+	}
+	if ((existed && (st.st_dev != before.st_dev ||
+	    st.st_ino != before.st_ino)) ||
+	    (!S_ISREG(st.st_mode) && !(device && S_ISCHR(st.st_mode)))) {
+		run_fail(r, why, DELIVER_OPEN_FAILED, "check who else writes there",
+		    "%s: the file changed while it was being opened, or is "
+		    "not a regular file", path);
+		goto out;
+	}
+	if (!device) {
+		if (!existed)
+			(void)fchmod(fd, store_mode(r));
+		if (lock_fd(fd, lock_wait_bound(r)) != 0) {
+			e = errno;
+			run_fail(r, why, "Unable to lock mailbox.",
+			    e == ETIMEDOUT ? "another process holds the "
+			    "mailbox; find it" : NULL, "%s: %s", path,
+			    e == ETIMEDOUT ? "still locked by another process"
+			    : strerror(e));
+			goto out;
+		}
+		/* The end as it is now that nobody else may write. */
+		if (fstat(fd, &st) != 0) {
+			fail_errno(r, why, DELIVER_WRITE_FAILED, "fstat", path, errno);
+			goto out;
+		}
+		old = st.st_size;
+		/*
+		 * The holder before us was killed while appending: what it
+		 * left past its noted size was never acknowledged (the MTA
+		 * will bring that message again) and, if cut mid-line, would
+		 * swallow our From_ line.  Cut it off.
+		 */
+		if (lock_dead_size(dot) >= 0 && lock_dead_size(dot) < old &&
+		    ftruncate(fd, (off_t)lock_dead_size(dot)) == 0) {
+			(void)fsync(fd);
+			old = (off_t)lock_dead_size(dot);
+			run_warn(r, why, "removed the partial message a killed "
+			    "delivery left at the end of the mailbox");
+		}
+		(void)lock_note_size(dot, (long long)old);
+		/* A fatal signal from here on cuts the file back too. */
+		cut = cleanup_truncate(fd, (long long)old) == 0;
+	}
+
+	from = vars_str(r->vars, "FROM");
+	if (*from == '\0')
+		from = "MAILER-DAEMON";
+	now = time(NULL);
+	if (ctime_r(&now, date) == NULL)
+		snprintf(date, sizeof(date), "Thu Jan  1 00:00:00 1970\n");
+	buf_printf(&line, "From %s %s", from, date);	/* ctime ends in \n */
+
+	o = xcalloc(1, sizeof(*o));
+	o->fd = fd;
+	o->bol = 1;
+	o->gt = o->from = 0;
+	if (store_write_all(fd, line.p, line.len) != 0) {
+		fail_errno(r, why, DELIVER_WRITE_FAILED, "write", path, errno);
+		goto out;
+	}
+	e = msg_each_chunk(r->msg, quote_chunk, o);
+	if (e == 0 && o->bol && (o->gt > 0 || o->from > 0))
+		e = put_pending(o);
+	if (e == 0 && !o->last_nl)
+		e = put(o, '\n');
+	*written = o->written;
+	if (e == 0)
+		e = put(o, '\n');	/* the empty line between messages */
+	if (e == 0)
+		e = flush(o);
+	if (e != 0) {
+		fail_errno(r, why, DELIVER_WRITE_FAILED, o->err ? "write" : "read "
+		    "the message for", path, o->err ? o->err : errno);
+		goto out;
+	}
+	if (!device && fsync(fd) != 0) {
+		fail_errno(r, why, DELIVER_WRITE_FAILED, "fsync", path, errno);
+		goto out;
+	}
+	/* A new file's name is only durable once its directory is. */
+	if (!existed && store_sync_parent(path) != 0) {
+		fail_errno(r, why, DELIVER_WRITE_FAILED, "fsync the directory of",
+		    path, errno);
+		goto out;
+	}
+	if (cut) {
+		cleanup_untruncate(fd);
+		cut = 0;
+	}
+	/*
+	 * close(2) may report a lost write (NFS) even after fsync; keep a
+	 * second descriptor to cut the file back with if it does.
+	 */
+	keep = dup(fd);
+	e = close(fd);
+	fd = keep;
+	if (e != 0 && !device) {
+		e = errno;
+		fail_errno(r, why, DELIVER_WRITE_FAILED, "close", path, e);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc != 0) {
+		/* *written stays: maildrop logs what it tried to write. */
+		if (fd >= 0 && old >= 0) {
+			/* Back to where it was, durably, before unlocking. */
+			if (ftruncate(fd, old) == 0)
+				(void)fsync(fd);
+			else {
+				buf_printf(&r->err.detail, "  could not cut %s "
+				    "back to %lld bytes: %s; the dot-lock %s "
+				    "stays, so that the next delivery does it\n",
+				    path, (long long)old, strerror(errno),
+				    lockname.p);
+				lock_abandon(dot);
+				dot = NULL;
+			}
+		}
+	}
+	if (cut && fd >= 0)
+		cleanup_untruncate(fd);
+	if (fd >= 0)
+		close(fd);
+	lock_release(dot);
+	free(o);
+	buf_free(&lockname);
+	buf_free(&line);
+	return rc;
+}

@@ -1,0 +1,279 @@
+/*
+ * effects_dryrun.c: the effects that only explain.  The same evaluator
+ * runs the filter; here every act on the world is written down instead
+ * of done, as a trace on stdout a user reads top to bottom: each
+ * decision with its place and source text, the message line a pattern
+ * matched, each delivery that would happen and whether it ends the run,
+ * and the outcome.  Commands (xfilter, system, backticks) run only with
+ * --exec; without it the trace says what their absence changes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "deliver.h"
+#include "../run/effects.h"
+#include "../eval/eval_int.h"
+#include "../message/message.h"
+#include "../run/vars.h"
+
+struct trace {
+	int		 allow_exec;
+	struct buf	 pending;	/* pattern hits, shown under their
+					   decision */
+	struct buf	 delivered;	/* "a, b" for the result line */
+	int		 stopped;	/* a 'to' ended the run */
+};
+
+static struct trace the_trace;
+
+struct trace *
+dryrun_start(struct run *r, int allow_exec)
+{
+	(void)r;
+	memset(&the_trace, 0, sizeof(the_trace));
+	the_trace.allow_exec = allow_exec;
+	return &the_trace;
+}
+
+/* One trace line: "FILE:LINE:COL: what", later lines indented. */
+static void
+line(const struct pos *at, const char *indent, const char *what)
+{
+	const char *nl;
+
+	fputs(indent, stdout);
+	if (at != NULL && at->file != NULL && at->line > 0)
+		printf("%s:%u:%u: ", at->file, at->line, at->col);
+	while ((nl = strchr(what, '\n')) != NULL) {
+		printf("%.*s\n%s  ", (int)(nl - what), what, indent);
+		what = nl + 1;
+		while (*what == ' ')
+			what++;
+	}
+	printf("%s\n", what);
+}
+
+static void
+flush_pending(void)
+{
+	if (the_trace.pending.len == 0)
+		return;
+	fputs(the_trace.pending.p, stdout);
+	buf_reset(&the_trace.pending);
+}
+
+/*
+ * Pattern hits arrive while a condition is being evaluated, before the
+ * decision is known; they are held and printed under it.
+ */
+static void
+dry_note(struct run *r, const struct pos *why, const char *what)
+{
+	(void)r;
+	if (strncmp(what, "matched ", 8) == 0) {
+		buf_printf(&the_trace.pending, "    %s\n", what);
+		return;
+	}
+	line(why, "", what);
+	flush_pending();
+	fflush(stdout);
+}
+
+/* An mbox is created if missing, but not its directory. */
+static int
+parent_exists(const char *path)
+{
+	struct buf dir = BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+	int ok;
+
+	if (slash == NULL)
+		return 1;
+	buf_add(&dir, path, slash == path ? 1 : (size_t)(slash - path));
+	ok = stat(dir.p, &st) == 0 && S_ISDIR(st.st_mode);
+	buf_free(&dir);
+	return ok;
+}
+
+static int
+dry_deliver(struct run *r, const struct pos *why, const char *mailbox,
+    enum delivery_how how, int *status)
+{
+	struct buf b = BUF_INIT;
+
+	*status = 0;
+	flush_pending();
+	buf_printf(&b, "%s: would deliver to %s (%s)",
+	    how == HOW_TO ? "to" : how == HOW_CC ? "cc" :
+	    "end of filter, default delivery to $DEFAULT",
+	    mailbox, mailbox_kind_name(mailbox_kind(mailbox)));
+	if (mailbox_kind(mailbox) == MB_MBOX && (!parent_exists(mailbox) ||
+	    mailbox[strlen(mailbox) - 1] == '/')) {
+		/*
+		 * The real run would fail here, so the dry run fails too:
+		 * what follows (exception, exit 75) is what would happen.
+		 */
+		buf_adds(&b, "; it is not a maildir and cannot be an mbox, "
+		    "so the delivery would fail");
+		line(why, "", b.p);
+		fflush(stdout);
+		buf_reset(&b);
+		if (mailbox[strlen(mailbox) - 1] == '/')
+			buf_printf(&b, "create the maildir: mkdir -p "
+			    "%s{cur,new,tmp}", mailbox);
+		else
+			buf_printf(&b, "create the mbox's directory: mkdir -p "
+			    "%.*s", (int)(strrchr(mailbox, '/') - mailbox),
+			    mailbox);
+		run_fail(r, why, "Unable to deliver to mailbox.", b.p,
+		    "%s: no such maildir, and no directory for an mbox",
+		    mailbox);
+		buf_free(&b);
+		return -1;
+	}
+	if (msg_size(r->msg) == 0)
+		buf_adds(&b, "; the message is empty, nothing would be "
+		    "written");
+	buf_adds(&b, how == HOW_CC ? "; the filter goes on" :
+	    "; this ends the run");
+	line(why, "", b.p);
+	if (the_trace.delivered.len > 0)
+		buf_adds(&the_trace.delivered, ", ");
+	buf_adds(&the_trace.delivered, mailbox);
+	buf_free(&b);
+	fflush(stdout);
+	return 0;
+}
+
+static int
+dry_command(struct run *r, const struct pos *why, const char *what,
+    const char *cmd, const char *without)
+{
+	struct buf b = BUF_INIT;
+
+	flush_pending();
+	buf_printf(&b, "%s \"%s\": %s", what, cmd, the_trace.allow_exec ?
+	    "run (--exec)" : without);
+	line(why, "", b.p);
+	buf_free(&b);
+	fflush(stdout);
+	return the_trace.allow_exec;
+}
+
+static int
+dry_xfilter(struct run *r, const struct pos *why, const char *cmd,
+    int *status)
+{
+	*status = 0;
+	if (dry_command(r, why, "xfilter", cmd, "not run, the message is "
+	    "left unchanged (--exec runs it)"))
+		return fx_real.xfilter(r, why, cmd, status);
+	return 0;
+}
+
+static int
+dry_system(struct run *r, const struct pos *why, const char *cmd,
+    int *status)
+{
+	*status = 0;
+	if (dry_command(r, why, "system", cmd, "not run, RETURNCODE=0 "
+	    "(--exec runs it)"))
+		return fx_real.system(r, why, cmd, status);
+	return 0;
+}
+
+static int
+dry_backtick(struct run *r, const struct pos *why, const char *cmd,
+    struct buf *out, int *status)
+{
+	*status = 0;
+	if (dry_command(r, why, "command", cmd, "not run, yields \"\" "
+	    "(--exec runs it)"))
+		return fx_real.backtick(r, why, cmd, out, status);
+	return 0;
+}
+
+static int
+dry_logfile(struct run *r, const struct pos *why, const char *path)
+{
+	struct buf b = BUF_INIT;
+
+	(void)r;
+	buf_printf(&b, "would log to %s", path);
+	dry_note(r, why, b.p);
+	buf_free(&b);
+	return 0;
+}
+
+static int
+dry_log(struct run *r, const struct pos *why, const char *text, size_t len)
+{
+	struct buf b = BUF_INIT;
+
+	while (len > 0 && text[len - 1] == '\n')
+		len--;
+	buf_adds(&b, "would log: ");
+	buf_add(&b, text, len);
+	dry_note(r, why, b.p);
+	buf_free(&b);
+	return 0;
+}
+
+static int
+dry_lock(struct run *r, const struct pos *why, const char *path,
+    int is_flock, void **handle)
+{
+	struct buf b = BUF_INIT;
+
+	*handle = NULL;
+	buf_printf(&b, "would %s %s", is_flock ? "flock" : "dot-lock", path);
+	dry_note(r, why, b.p);
+	buf_free(&b);
+	return 0;
+}
+
+static void
+dry_unlock(struct run *r, void *handle)
+{
+	(void)r;
+	(void)handle;
+}
+
+void
+dryrun_result(struct run *r, enum flow f, int status)
+{
+	flush_pending();
+	switch (f) {
+	case FLOW_FAIL:
+		printf("result: error: %s; exit %d (the MTA would retry)\n",
+		    r->err.compat.len ? r->err.compat.p : "syntax error",
+		    status);
+		break;
+	case FLOW_EXIT:
+	case FLOW_NEXT:
+		if (the_trace.delivered.len > 0)
+			printf("result: delivered to %s; exit %d\n",
+			    the_trace.delivered.p, status);
+		else
+			printf("result: not delivered (exit without 'to'); "
+			    "exit %d\n", status);
+		break;
+	}
+	fflush(stdout);
+}
+
+const struct effects fx_dryrun = {
+	"dry-run",
+	dry_deliver,
+	dry_xfilter,
+	dry_system,
+	dry_backtick,
+	dry_logfile,
+	dry_log,
+	dry_lock,
+	dry_unlock,
+	dry_note,
+};

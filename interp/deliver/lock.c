@@ -1,0 +1,438 @@
+/*
+ * lock.c: dot-locks and kernel locks.  The dot-lock follows maildrop's
+ * link(2) dance so that maildrop, procmail and mutt running beside runnel
+ * exclude each other; what runnel adds is that no wait is endless (the
+ * MTA would rather retry later than hold a slot for ever) and that a lock
+ * whose owner has died is broken at once instead of after LOCKTIMEOUT.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+#include <signal.h>
+
+#include "../../grammar/arena.h"
+#include "../../grammar/buf.h"
+#include "../proc/cleanup.h"
+#include "lock.h"
+#include "store.h"
+
+struct lock {
+	int		 fd;		/* flock file, else -1 */
+	char		*path;		/* dot-lock file, else NULL */
+	char		*tmp;		/* its temp name, in case it stayed */
+	long		 refresh;	/* LOCKREFRESH seconds, 0: never */
+	long long	 dead_size;	/* a dead holder's noted size, or -1 */
+	time_t		 next;		/* when to touch it next */
+	struct lock	*next_held;
+};
+
+static struct lock *held;		/* dot-locks, for lock_refresh() */
+static unsigned tmpcount;		/* the <n> of DIR/<pid>.<n>.<host> */
+
+/*
+ * A lock that stays unchanged for LOCKTIMEOUT is broken as stale, so a
+ * wait longer than twice that (plus one nap) means the lock is being
+ * refreshed or retaken by others all along: give up, the MTA retries.
+ */
+unsigned
+lock_wait_bound(struct run *r)
+{
+	long t = store_num(r, "LOCKTIMEOUT", 60);
+	long s = store_num(r, "LOCKSLEEP", 5);
+
+	if (t > 86400)
+		t = 86400;
+	if (s > 3600)
+		s = 3600;
+	return (unsigned)(2 * t + (s < 1 ? 1 : s));
+}
+
+static void
+nap_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/*
+ * One attempt: 1 when someone else holds it, 0 when it is ours, -1 after
+ * run_fail().
+ */
+static int
+attempt(struct run *r, const struct pos *why, const char *tmp,
+    const char *lockname)
+{
+	struct buf compat = BUF_INIT;
+	char pid[32];
+	struct stat st;
+	int fd, n, e;
+
+	if (cleanup_register(tmp) != 0) {
+		run_fail(r, why, "Unable to create a dot-lock.", NULL,
+		    "%s: out of memory", tmp);
+		return -1;
+	}
+	fd = open(tmp, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		e = errno;
+		cleanup_unregister(tmp);
+		buf_printf(&compat, "Unable to create a dot-lock at %s.\n", tmp);
+		run_fail(r, why, compat.p,
+		    e == ENOENT ? "the directory does not exist; create it or "
+		    "fix the mailbox path" :
+		    e == EACCES || e == EPERM || e == EROFS ? "a dot-lock needs "
+		    "write access to the mailbox's directory" : NULL,
+		    "%s: %s (as user %s)", tmp, strerror(e), store_user());
+		buf_free(&compat);
+		return -1;
+	}
+	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (store_write_all(fd, pid, (size_t)n) != 0) {
+		e = errno;
+		close(fd);
+		unlink(tmp);
+		cleanup_unregister(tmp);
+		run_fail(r, why, "Unable to write to a dot-lock.", NULL,
+		    "%s: %s", tmp, strerror(e));
+		return -1;
+	}
+	if (close(fd) != 0) {
+		e = errno;
+		unlink(tmp);
+		cleanup_unregister(tmp);
+		run_fail(r, why, "Unable to close a dot-lock.", NULL,
+		    "%s: %s", tmp, strerror(e));
+		return -1;
+	}
+	/* link() may report failure over NFS and still have worked; the
+	   link count is the truth. */
+	e = link(tmp, lockname) == 0 ? 0 : errno;
+	if (stat(tmp, &st) == 0 && st.st_nlink == 2) {
+		if (cleanup_register(lockname) != 0) {
+			unlink(lockname);
+			unlink(tmp);
+			cleanup_unregister(tmp);
+			run_fail(r, why, "Unable to create a dot-lock.", NULL,
+			    "%s: out of memory", lockname);
+			return -1;
+		}
+		/* If this unlink fails the name stays registered and
+		   lock_release() tries again. */
+		if (unlink(tmp) == 0 || errno == ENOENT)
+			cleanup_unregister(tmp);
+		return 0;
+	}
+	unlink(tmp);
+	cleanup_unregister(tmp);
+	if (e != 0 && e != EEXIST) {
+		run_fail(r, why, "Unable to create a dot-lock.",
+		    "check the file system and the directory's permissions",
+		    "link %s to %s: %s (as user %s)", tmp, lockname,
+		    strerror(e), store_user());
+		return -1;
+	}
+	return 1;
+}
+
+/*
+ * The lock file holds "<pid>\n".  When that process no longer exists on
+ * this host the lock is dead: remove it, but only if the file we read is
+ * still the one at lockname (someone may have replaced it meanwhile).
+ * Returns 1 when it was removed.
+ */
+static int
+break_if_dead(const char *lockname, long long *noted)
+{
+	char b[64];
+	struct stat a, now;
+	ssize_t n;
+	long pid;
+	char *end;
+	int fd;
+
+	*noted = -1;
+	if ((fd = open(lockname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, b, sizeof(b) - 1);
+	if (n <= 0 || fstat(fd, &a) != 0) {
+		close(fd);
+		return 0;
+	}
+	close(fd);
+	b[n] = '\0';
+	pid = strtol(b, &end, 10);
+	if (end == b || (*end != '\n' && *end != '\0') || pid <= 0 ||
+	    pid == (long)getpid())
+		return 0;
+	if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		return 0;
+	if (stat(lockname, &now) != 0 || now.st_dev != a.st_dev ||
+	    now.st_ino != a.st_ino)
+		return 0;
+	if (unlink(lockname) != 0)
+		return 0;
+	/* "<pid>\n<size>\n": the holder was appending to an mbox. */
+	if (*end == '\n' && end[1] >= '0' && end[1] <= '9')
+		*noted = strtoll(end + 1, NULL, 10);
+	return 1;
+}
+
+int
+lock_dot(struct run *r, const struct pos *why, const char *lockname,
+    struct lock **out)
+{
+	struct buf tmp = BUF_INIT;
+	struct stat last, cur;
+	const char *slash;
+	long sleep_s, timeout, refresh;
+	time_t start, seen = 0;
+	unsigned bound;
+	int have_last = 0, rc;
+	long long dead = -1;
+	struct lock *l;
+
+	*out = NULL;
+	/*
+	 * `dotlock "mbox.lock" { to "mbox" }`: this run holds the lock
+	 * already.  maildrop waits for itself until its watchdog fires
+	 * (its refresh keeps the lock from going stale); the filter's
+	 * intent is plainly to deliver under that lock, so the inner
+	 * request is granted as it stands (released as a no-op).
+	 */
+	for (l = held; l != NULL; l = l->next_held)
+		if (strcmp(l->path, lockname) == 0) {
+			l = xcalloc(1, sizeof(*l));
+			l->fd = -1;
+			l->dead_size = -1;
+			*out = l;
+			return 0;
+		}
+	sleep_s = store_num(r, "LOCKSLEEP", 5);
+	timeout = store_num(r, "LOCKTIMEOUT", 60);
+	refresh = store_num(r, "LOCKREFRESH", 15);
+	if (sleep_s < 1)
+		sleep_s = 1;
+	bound = lock_wait_bound(r);
+
+	slash = strrchr(lockname, '/');
+	if (slash != NULL)
+		buf_add(&tmp, lockname, (size_t)(slash - lockname) + 1);
+	buf_printf(&tmp, "%ld.%u.%s", (long)getpid(), tmpcount++,
+	    store_host());
+	memset(&last, 0, sizeof(last));
+	start = time(NULL);
+	while ((rc = attempt(r, why, tmp.p, lockname)) == 1) {
+		/* A noted size counts only if nobody got in between. */
+		dead = -1;
+		if (break_if_dead(lockname, &dead))
+			continue;
+		/* maildrop's rule: stale when unchanged for LOCKTIMEOUT. */
+		if (stat(lockname, &cur) == 0) {
+			if (!have_last || cur.st_ino != last.st_ino ||
+			    cur.st_ctime != last.st_ctime ||
+			    cur.st_atime != last.st_atime) {
+				have_last = 1;
+				last = cur;
+				seen = time(NULL);
+			} else if (time(NULL) - seen >= timeout) {
+				unlink(lockname);
+				have_last = 0;
+			}
+		}
+		if (time(NULL) - start >= (time_t)bound) {
+			run_fail(r, why, "Unable to lock mailbox.",
+			    "find the process holding it, or remove the "
+			    "lock file if it is stale",
+			    "%s: still locked by another process after %u "
+			    "seconds", lockname, bound);
+			buf_free(&tmp);
+			return -1;
+		}
+		nap_ms(sleep_s * 1000L);
+	}
+	if (rc < 0) {
+		buf_free(&tmp);
+		return -1;
+	}
+	l = xcalloc(1, sizeof(*l));
+	l->fd = -1;
+	l->path = xstrdup(lockname);
+	l->tmp = xstrdup(tmp.p);
+	l->dead_size = dead;
+	buf_free(&tmp);
+	l->refresh = refresh >= 10 ? refresh : 0;
+	l->next = time(NULL) + l->refresh;
+	l->next_held = held;
+	held = l;
+	*out = l;
+	return 0;
+}
+
+int
+lock_note_size(struct lock *l, long long size)
+{
+	char b[64];
+	int fd, n, rc = -1, e;
+
+	if (l == NULL || l->path == NULL)
+		return 0;
+	n = snprintf(b, sizeof(b), "%ld\n%lld\n", (long)getpid(), size);
+	/* Longer than "<pid>\n", so no truncation is needed: the pid
+	   line stays readable at every moment. */
+	if ((fd = open(l->path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return -1;
+	if (store_write_all(fd, b, (size_t)n) == 0)
+		rc = 0;
+	e = errno;
+	if (close(fd) != 0 && rc == 0)
+		return -1;
+	errno = e;
+	return rc;
+}
+
+long long
+lock_dead_size(const struct lock *l)
+{
+	return l != NULL ? l->dead_size : -1;
+}
+
+int
+lock_fd(int fd, unsigned seconds)
+{
+	struct flock fl;
+	struct timespec t0, t;
+	long ms = 10;
+
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if (fcntl(fd, F_SETLK, &fl) == 0)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		if (errno != EACCES && errno != EAGAIN)
+			return -1;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec >= (time_t)seconds) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		nap_ms(ms);
+		if (ms < 1000)
+			ms *= 2;
+	}
+}
+
+int
+lock_flock(struct run *r, const struct pos *why, const char *path,
+    struct lock **out)
+{
+	struct stat st;
+	struct lock *l;
+	int fd, e;
+
+	*out = NULL;
+	if ((fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600)) < 0) {
+		e = errno;
+		run_fail(r, why, "Unable to create flock file.",
+		    e == ENOENT ? "create the directory first" : NULL,
+		    "%s: %s (as user %s)", path, strerror(e), store_user());
+		return -1;
+	}
+	if (lock_fd(fd, lock_wait_bound(r)) != 0) {
+		e = errno;
+		/* Devices may not lock; writing to one is the user's
+		   choice (maildrop's filelock.C says the same). */
+		if (fstat(fd, &st) != 0 || S_ISREG(st.st_mode) ||
+		    e == ETIMEDOUT) {
+			close(fd);
+			run_fail(r, why, "flock() failed.",
+			    e == ETIMEDOUT ? "another process holds the "
+			    "lock; find it" : NULL,
+			    "%s: %s", path, e == ETIMEDOUT ?
+			    "still locked by another process" : strerror(e));
+			return -1;
+		}
+	}
+	l = xcalloc(1, sizeof(*l));
+	l->fd = fd;
+	l->dead_size = -1;
+	*out = l;
+	return 0;
+}
+
+void
+lock_abandon(struct lock *l)
+{
+	struct lock **pp;
+
+	if (l == NULL)
+		return;
+	for (pp = &held; *pp != NULL; pp = &(*pp)->next_held)
+		if (*pp == l) {
+			*pp = l->next_held;
+			break;
+		}
+	if (l->path != NULL)
+		cleanup_unregister(l->path);
+	if (l->fd >= 0)
+		close(l->fd);
+	free(l->path);
+	free(l->tmp);
+	free(l);
+}
+
+void
+lock_release(struct lock *l)
+{
+	struct lock **pp;
+
+	if (l == NULL)
+		return;
+	if (l->path != NULL) {
+		for (pp = &held; *pp != NULL; pp = &(*pp)->next_held)
+			if (*pp == l) {
+				*pp = l->next_held;
+				break;
+			}
+		unlink(l->path);
+		cleanup_unregister(l->path);
+		free(l->path);
+		if (access(l->tmp, F_OK) == 0 && unlink(l->tmp) == 0)
+			cleanup_unregister(l->tmp);
+		free(l->tmp);
+	}
+	if (l->fd >= 0)
+		close(l->fd);
+	free(l);
+}
+
+void
+lock_refresh(void)
+{
+	struct lock *l;
+	time_t now = 0;
+
+	for (l = held; l != NULL; l = l->next_held) {
+		if (l->refresh == 0)
+			continue;
+		if (now == 0)
+			now = time(NULL);
+		if (now < l->next)
+			continue;
+		/* maildrop touches the ctime with chmod; do the same so its
+		   stale test sees a live lock. */
+		(void)chmod(l->path, 0644);
+		l->next = now + l->refresh;
+	}
+}

@@ -1,0 +1,73 @@
+/*
+ * lock.h: dot-locks and kernel locks, for mbox delivery (DELIVERY.md
+ * §4.2) and for the dotlock / flock statements (§6).  Every wait is
+ * bounded: a lock that cannot be had in time fails the run with 75
+ * rather than hanging the MTA's delivery slot for ever.
+ */
+#ifndef LOCK_H
+#define LOCK_H
+
+#include "../../grammar/ast.h"
+#include "../run/run.h"
+
+struct lock;
+
+/*
+ * Take the dot-lock lockname (the lock file itself: "MBOX.lock" for a
+ * mailbox, the literal name for the dotlock statement) with maildrop's
+ * algorithm: DIR/<pid>.<n>.<host> holding "<pid>\n", linked to lockname.
+ * LOCKSLEEP, LOCKTIMEOUT and LOCKREFRESH come from r->vars.  A lock whose
+ * owner process is gone is removed at once; one that does not change for
+ * LOCKTIMEOUT seconds is removed as stale.  Gives up after
+ * lock_wait_bound() seconds.  Returns 0 and *out, or -1 after run_fail().
+ * The lock file is registered with cleanup.h while held.
+ */
+int	lock_dot(struct run *, const struct pos *why, const char *lockname,
+	    struct lock **out);
+
+/*
+ * flock "file": open (creating, mode 0600) and lock it exclusively.
+ * Errors: "Unable to create flock file." / "flock() failed.".
+ */
+int	lock_flock(struct run *, const struct pos *why, const char *path,
+	    struct lock **out);
+
+/*
+ * Exclusive kernel (fcntl) write lock on the whole of an open file,
+ * waiting at most `seconds`.  0, or -1 with errno (ETIMEDOUT when the
+ * wait ran out).  Released by close(fd).
+ */
+int	lock_fd(int fd, unsigned seconds);
+
+/*
+ * mbox repair after a holder was killed mid-append: the holder notes the
+ * mailbox's size before it appends ("<pid>\n<size>\n" in the lock file);
+ * whoever breaks that lock because its owner is dead learns the size
+ * and may cut off what the dead holder left (it never reported success,
+ * so the MTA will deliver that message again).  lock_dead_size() is -1
+ * unless this lock was taken right after breaking such a lock.
+ */
+int	lock_note_size(struct lock *, long long size);
+long long lock_dead_size(const struct lock *);
+
+/*
+ * Leave the dot-lock in place for good (an mbox could not be cut back):
+ * once this process is gone, the next runnel delivery breaks the lock
+ * and cuts the mailbox back to the noted size.  Frees l.
+ */
+void	lock_abandon(struct lock *);
+
+/* Release (NULL is fine): unlink the dot-lock / close the flock file. */
+void	lock_release(struct lock *);
+
+/*
+ * Touch every held dot-lock whose LOCKREFRESH interval has passed, so
+ * that others do not take it for stale.  Cheap; call it between
+ * statements or while waiting for a child.
+ */
+void	lock_refresh(void);
+
+/* How long, in seconds, any lock wait may last for this run. */
+unsigned lock_wait_bound(struct run *);
+
+#endif

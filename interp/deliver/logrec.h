@@ -1,0 +1,30 @@
+/*
+ * logrec.h: the record a delivery leaves in the logfile (DELIVERY.md
+ * §4.5).  Its layout is maildrop's to the byte, because people grep these
+ * files and scripts parse them.
+ */
+#ifndef LOGREC_H
+#define LOGREC_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "../../grammar/buf.h"
+
+struct run;
+struct message;
+
+/*
+ * Append the record for one delivery attempt to r->logfd (if open).
+ * maildrop logs only deliveries that got as far as writing; we log every
+ * failed one too (DIFFERENCES.md B22).  Error messages are never logged:
+ * maildrop writes them to stderr only.
+ */
+void	logrec_delivery(struct run *, const char *mailbox, int failed,
+	    size_t size);
+
+/* The record as text, for tests: when is the Date: line's time. */
+void	logrec_format(const struct message *, time_t when,
+	    const char *mailbox, int failed, size_t size, struct buf *out);
+
+#endif

@@ -1,0 +1,634 @@
+/*
+ * eval.c: statements.  One switch over every statement kind with no
+ * default, so -Wall names a kind left out.  A statement returns what
+ * happens next (enum flow); a failure travels up as that value to the
+ * nearest exception { } or to the runner, never by longjmp, so locks are
+ * released and nothing is left half done.  Every act on the world goes
+ * through r->fx, which is how the same walk serves the real run and the
+ * dry run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../builtins/builtins.h"
+#include "../../grammar/parse.h"
+#include "../run/effects.h"
+#include "eval.h"
+#include "eval_int.h"
+#include "../pattern/match.h"
+#include "../message/message.h"
+#include "../run/vars.h"
+
+#define INCLUDE_MAX	20		/* LANGUAGE.md §4.8 */
+
+/* The innermost file being run, for the trace's source text. */
+static const struct program *cur_prog;
+static struct timespec deadline;
+static int have_deadline;
+static int timed_out;		/* the watchdog's error is never trapped */
+static const struct stmt *cur_loop;	/* innermost while, for the report */
+
+void
+eval_budget(double seconds)
+{
+	have_deadline = seconds > 0;
+	if (!have_deadline)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += (time_t)seconds;
+}
+
+static int
+over_budget(void)
+{
+	struct timespec now;
+
+	if (!have_deadline)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > deadline.tv_sec || (now.tv_sec ==
+	    deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec);
+}
+
+void
+eval_verbose(struct run *r, int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->verbose < level || r->trace != NULL)
+		return;
+	fflush(stdout);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+eval_source(const struct pos *at, struct buf *out)
+{
+	const char *p, *end;
+
+	buf_reset(out);
+	if (cur_prog == NULL || at->off >= cur_prog->len ||
+	    at->file != cur_prog->file)
+		return;
+	p = cur_prog->text + at->off;
+	end = memchr(p, '\n', cur_prog->len - at->off);
+	if (end == NULL)
+		end = cur_prog->text + cur_prog->len;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\r'))
+		end--;
+	buf_add(out, p, (size_t)(end - p));
+}
+
+void
+eval_setvar(struct run *r, const char *name, size_t namelen,
+    const char *value, size_t len)
+{
+	vars_set(r->vars, name, namelen, value, len);
+	/*
+	 * VERBOSE is honoured in manual mode; in delivery mode only -V
+	 * counts, so a user's filter cannot fill the MTA's log.
+	 */
+	if (namelen == 7 && memcmp(name, "VERBOSE", 7) == 0 &&
+	    r->mode == MODE_MANUAL)
+		r->verbose = atoi(vars_str(r->vars, "VERBOSE"));
+	else if (namelen == 5 && memcmp(name, "UMASK", 5) == 0) {
+		char *end;
+		long m = strtol(vars_str(r->vars, "UMASK"), &end, 8);
+
+		if (end != vars_str(r->vars, "UMASK") && m >= 0 && m <= 0777)
+			umask((mode_t)m);
+	}
+}
+
+void
+eval_returncode(struct run *r, int status)
+{
+	char code[32];
+	int n = snprintf(code, sizeof(code), "%lu", (unsigned long)status);
+
+	eval_setvar(r, "RETURNCODE", 10, code, (size_t)n);
+}
+
+/* Tell the dry run (and VERBOSE >= 4) what a condition decided. */
+static void
+decided(struct run *r, const struct stmt *s, const char *what, int yes)
+{
+	struct buf src = BUF_INIT, msg = BUF_INIT;
+
+	eval_verbose(r, 4, "%s evaluated, result=%d", what, yes);
+	if (r->trace == NULL)
+		return;
+	eval_source(&s->pos, &src);
+	buf_printf(&msg, "%s -> %s", src.len ? src.p : what,
+	    yes ? "true" : "false");
+	r->fx->note(r, &s->pos, msg.p);
+	buf_free(&src);
+	buf_free(&msg);
+}
+
+/* Does e search the message or a string (a pattern anywhere in it)? */
+static int
+searches(const struct expr *e)
+{
+	size_t i;
+
+	if (e == NULL)
+		return 0;
+	if (e->kind == E_PATTERN || e->kind == E_MATCH)
+		return 1;
+	for (i = 0; i < e->nargs; i++)
+		if (searches(e->args[i]))
+			return 1;
+	return searches(e->lhs) || searches(e->rhs);
+}
+
+/*
+ * The dry run shows a statement that searched, "JUNK=(/.../:b,2 + ...)
+ * -> 11", so the lines its patterns matched appear under it rather
+ * than under the next condition.
+ */
+static void
+computed(struct run *r, const struct stmt *s, const struct buf *v)
+{
+	struct buf src = BUF_INIT, msg = BUF_INIT;
+
+	eval_source(&s->pos, &src);
+	buf_printf(&msg, "%s -> %s", src.len ? src.p : "expression",
+	    v->p != NULL ? v->p : "");
+	r->fx->note(r, &s->pos, msg.p);
+	buf_free(&src);
+	buf_free(&msg);
+}
+
+static enum flow eval_list(struct run *, const struct stmt *);
+static enum flow eval_stmt(struct run *, const struct stmt *);
+
+static enum flow
+cond_true(struct run *r, const struct stmt *s, const char *what, int *yes)
+{
+	struct buf v = BUF_INIT;
+
+	eval_verbose(r, 4, "Evaluating %s condition.", what);
+	if (eval_expr(r, s->expr, &v) != FLOW_NEXT) {
+		buf_free(&v);
+		return FLOW_FAIL;
+	}
+	*yes = value_true(v.p, v.len);
+	buf_free(&v);
+	decided(r, s, what, *yes);
+	return FLOW_NEXT;
+}
+
+/* Pipe or forward: the only kinds whose status becomes EXITCODE. */
+static int
+is_command(const char *target)
+{
+	return target[0] == '|' || target[0] == '!';
+}
+
+static enum flow
+deliver(struct run *r, const struct stmt *s)
+{
+	struct buf target = BUF_INIT, code = BUF_INIT;
+	enum delivery_how how = s->kind == S_TO ? HOW_TO : HOW_CC;
+	int status = 0;
+
+	if (eval_expr(r, s->expr, &target) != FLOW_NEXT)
+		goto fail;
+	if (r->trace != NULL && strstr(target.p, "\\$") != NULL)
+		r->fx->note(r, &s->pos, "note: the mailbox name keeps the "
+		    "backslash of \\$ (DIFFERENCES.md B2)");
+	/* B11, an empty message, is the effects' business. */
+	if (r->fx->deliver(r, &s->pos, target.p, how, &status) < 0)
+		goto fail;
+	else if (is_command(target.p)) {
+		buf_printf(&code, "%d", status);
+		eval_setvar(r, "EXITCODE", 8, code.p, code.len);
+	}
+	buf_free(&target);
+	buf_free(&code);
+	if (how == HOW_CC)
+		return FLOW_NEXT;
+	r->exit_status = run_exitcode(r);
+	return FLOW_EXIT;
+fail:
+	buf_free(&target);
+	buf_free(&code);
+	return FLOW_FAIL;
+}
+
+/* B5 fix: to/exit always end the run; only failures are trapped. */
+static enum flow
+exception(struct run *r, const struct stmt *s)
+{
+	enum flow f;
+
+	r->in_exception++;
+	f = eval_list(r, s->body);
+	r->in_exception--;
+	if (f != FLOW_FAIL)
+		return f;
+	if (timed_out)
+		return f;
+	if (r->err.loud && r->trace == NULL) {
+		fflush(stdout);
+		fprintf(stderr, "maildrop: %.*s\n",
+		    (int)strcspn(r->err.compat.p, "\n"), r->err.compat.p);
+	}
+	{
+		struct buf msg = BUF_INIT;
+
+		buf_printf(&msg, "exception trapped: %s", r->err.compat.len ?
+		    r->err.compat.p : "error");
+		if (r->err.detail.len > 0)
+			buf_printf(&msg, "\n%s", r->err.detail.p);
+		while (msg.len > 0 && msg.p[msg.len - 1] == '\n')
+			msg.p[--msg.len] = '\0';
+		r->fx->note(r, &s->pos, msg.p);
+		buf_free(&msg);
+	}
+	r->err.set = 0;
+	buf_reset(&r->err.compat);
+	buf_reset(&r->err.detail);
+	return FLOW_NEXT;
+}
+
+static int
+read_file(const char *path, struct arena *a, char **text, size_t *len)
+{
+	struct buf b = BUF_INIT;
+	char chunk[8192];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			buf_free(&b);
+			return -1;
+		}
+		buf_add(&b, chunk, (size_t)n);
+	}
+	close(fd);
+	*len = b.len;
+	*text = arena_alloc(a, b.len + 1);
+	if (b.len)
+		memcpy(*text, b.p, b.len);
+	buf_free(&b);
+	return 0;
+}
+
+/*
+ * LANGUAGE.md §4.8: <sysconfdir>/maildroprcs/NAME with no '.' in NAME
+ * is the administrator's: embedded restrictions lifted, reset
+ * variables set again.
+ */
+static int
+is_maildroprcs(const struct run *r, const char *path)
+{
+	size_t n = strlen(r->sysconfdir);
+
+	return strncmp(path, r->sysconfdir, n) == 0 &&
+	    strncmp(path + n, "/maildroprcs/", 13) == 0 &&
+	    strchr(path + n + 13, '.') == NULL;
+}
+
+static enum flow
+include(struct run *r, const struct stmt *s)
+{
+	struct buf path = BUF_INIT;
+	struct diags d;
+	struct program *prog;
+	const struct program *saved;
+	char *text, *file;
+	size_t len, i;
+	int special, saved_emb;
+	enum flow f;
+
+	if (eval_expr(r, s->expr, &path) != FLOW_NEXT)
+		goto fail;
+	if (r->include_depth >= INCLUDE_MAX) {
+		struct buf line = BUF_INIT;
+
+		/* maildrop's own line has the FILE(LINE) form here. */
+		run_fail(r, &s->pos, "", "an included file probably includes "
+		    "itself", "include \"%s\": more than %d files deep",
+		    path.p, INCLUDE_MAX);
+		buf_printf(&line, "%s(%u): Too many included files.\n",
+		    s->pos.file, s->pos.line);
+		buf_add(&line, r->err.detail.p, r->err.detail.len);
+		buf_free(&r->err.detail);
+		r->err.detail = line;
+		goto fail;
+	}
+	file = arena_strdup(r->perm, path.p);
+	if (read_file(file, r->perm, &text, &len) < 0) {
+		run_fail(r, &s->pos, "Unable to open include file.", NULL,
+		    "include \"%s\": %s", file, strerror(errno));
+		goto fail;
+	}
+	special = is_maildroprcs(r, file);
+	memset(&d, 0, sizeof(d));
+	prog = parse_program(r->perm, file, text, len,
+	    r->embedded && !special ? PARSE_EMBEDDED : 0, &d);
+	for (i = 0; i < d.n; i++)
+		if (d.v[i].level == DIAG_ERROR || r->trace != NULL ||
+		    r->mode == MODE_MANUAL)
+			diag_print_maildrop(stderr, &d.v[i], text, len);
+	if (prog == NULL) {
+		diag_free(&d);
+		/* maildrop's line was the FILE(LINE) one just printed. */
+		run_fail(r, &s->pos, "", NULL, "include \"%s\": the file has "
+		    "syntax errors", file);
+		goto fail;
+	}
+	diag_free(&d);
+	if (special)
+		runner_reset_vars(r);
+	saved = cur_prog;
+	saved_emb = r->embedded;
+	if (special)
+		r->embedded = 0;
+	r->include_depth++;
+	f = eval_program(r, prog);
+	r->include_depth--;
+	/* maildrop closes an included file's gdbm database when it returns */
+	builtins_file_done(r, prog->file);
+	r->embedded = saved_emb;
+	cur_prog = saved;
+	buf_free(&path);
+	return f;
+fail:
+	buf_free(&path);
+	return FLOW_FAIL;
+}
+
+/* import NAME: the value from the caller's environment, or empty. */
+static void
+import(struct run *r, const char *name, size_t n)
+{
+	char **e;
+
+	for (e = r->orig_env; e != NULL && *e != NULL; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=') {
+			eval_setvar(r, name, n, *e + n + 1, strlen(*e + n + 1));
+			return;
+		}
+	eval_setvar(r, name, n, "", 0);
+}
+
+static enum flow
+lock_block(struct run *r, const struct stmt *s)
+{
+	struct buf path = BUF_INIT;
+	void *handle = NULL;
+	enum flow f;
+
+	if (eval_expr(r, s->expr, &path) != FLOW_NEXT ||
+	    r->fx->lock(r, &s->pos, path.p, s->kind == S_FLOCK,
+	    &handle) < 0) {
+		buf_free(&path);
+		return FLOW_FAIL;
+	}
+	buf_free(&path);
+	f = eval_list(r, s->body);
+	r->fx->unlock(r, handle);	/* also when the block failed */
+	return f;
+}
+
+static enum flow
+foreach(struct run *r, const struct stmt *s)
+{
+	struct match_set set;
+	struct buf subj = BUF_INIT, msg = BUF_INIT;
+	const struct expr *e = s->expr;
+	enum flow f;
+	size_t i;
+
+	memset(&set, 0, sizeof(set));
+	if (e->kind == E_MATCH) {
+		if (eval_expr(r, e->lhs, &subj) != FLOW_NEXT)
+			return FLOW_FAIL;
+		f = match_collect(r, e, subj.p, subj.len, &set);
+	} else
+		f = match_collect(r, e, NULL, 0, &set);
+	buf_free(&subj);
+	if (f != FLOW_NEXT) {
+		match_set_free(&set);
+		return f;
+	}
+	if (r->trace != NULL) {
+		eval_source(&s->pos, &subj);
+		buf_printf(&msg, "%s -> %zu match%s", subj.len ? subj.p :
+		    "foreach", set.n, set.n == 1 ? "" : "es");
+		r->fx->note(r, &s->pos, msg.p);
+		buf_free(&subj);
+		buf_free(&msg);
+	}
+	for (i = 0; i < set.n && f == FLOW_NEXT; i++) {
+		match_set_vars(r, &set.v[i]);
+		f = eval_list(r, s->body);
+	}
+	match_set_free(&set);
+	return f;
+}
+
+/* echo, log, logfile, xfilter, system: a value, then one act. */
+static enum flow
+act(struct run *r, const struct stmt *s)
+{
+	struct buf v = BUF_INIT, out = BUF_INIT, code = BUF_INIT;
+	int status = 0, rc = 0;
+	enum flow f = FLOW_NEXT;
+
+	if (eval_expr(r, s->expr, &v) != FLOW_NEXT) {
+		buf_free(&v);
+		return FLOW_FAIL;
+	}
+	switch (s->kind) {
+	case S_ECHO:
+		echo_unescape(v.p, v.len, &out);
+		fwrite(out.p, 1, out.len, stdout);
+		fflush(stdout);
+		break;
+	case S_LOG:
+		echo_unescape(v.p, v.len, &out);
+		rc = r->fx->log(r, &s->pos, out.p, out.len);
+		break;
+	case S_LOGFILE:
+		rc = r->fx->logfile(r, &s->pos, v.p);
+		break;
+	case S_XFILTER:
+		status = FX_NOT_RUN;
+		rc = r->fx->xfilter(r, &s->pos, v.p, &status);
+		if (status == FX_NOT_RUN)
+			break;
+		/* maildrop sets RETURNCODE also when the filter failed. */
+		eval_returncode(r, status);
+		if (rc < 0)
+			break;
+		if (status != 0) {
+			f = run_fail(r, &s->pos, "Unable to filter message.",
+			    "the command must exit 0; the message is "
+			    "unchanged", "xfilter \"%s\" exited with status "
+			    "%d", v.p, status);
+			break;
+		}
+		buf_reset(&code);
+		buf_printf(&code, "%lld", (long long)msg_size(r->msg));
+		eval_setvar(r, "SIZE", 4, code.p, code.len);
+		buf_reset(&code);
+		buf_printf(&code, "%zu", msg_lines(r->msg));
+		eval_setvar(r, "LINES", 5, code.p, code.len);
+		break;
+	case S_SYSTEM:
+		if ((rc = r->fx->system(r, &s->pos, v.p, &status)) < 0)
+			break;
+		eval_returncode(r, status);
+		break;
+	default:
+		break;
+	}
+	buf_free(&v);
+	buf_free(&out);
+	buf_free(&code);
+	return rc < 0 ? FLOW_FAIL : f;
+}
+
+static enum flow
+eval_stmt(struct run *r, const struct stmt *s)
+{
+	struct arena_mark mark;
+	struct buf v = BUF_INIT;
+	const struct stmt *saved_loop;
+	enum flow f = FLOW_NEXT;
+	int yes;
+
+	if (over_budget()) {
+		have_deadline = 0;
+		timed_out = 1;
+		if (cur_loop != NULL)
+			run_fail(r, &cur_loop->pos, "Timeout quota exceeded.",
+			    "does the condition ever become false? the limit "
+			    "is RUNNEL_TIMEOUT (seconds)", "the filter ran out "
+			    "of time in this loop");
+		else
+			run_fail(r, &s->pos, "Timeout quota exceeded.", "the "
+			    "limit is RUNNEL_TIMEOUT (seconds)", "the filter "
+			    "ran out of time here");
+		return FLOW_FAIL;
+	}
+	mark = arena_mark(&r->scratch);
+	switch (s->kind) {
+	case S_EXPR:
+		f = eval_expr(r, s->expr, &v);
+		if (f == FLOW_NEXT && r->trace != NULL && searches(s->expr))
+			computed(r, s, &v);
+		break;
+	case S_IF:
+		if ((f = cond_true(r, s, "IF", &yes)) != FLOW_NEXT)
+			break;
+		f = eval_list(r, yes ? s->body : s->otherwise);
+		break;
+	case S_WHILE:
+		saved_loop = cur_loop;
+		cur_loop = s;
+		while ((f = cond_true(r, s, "WHILE", &yes)) == FLOW_NEXT &&
+		    yes) {
+			if ((f = eval_list(r, s->body)) != FLOW_NEXT)
+				break;
+			if (over_budget())
+				break;	/* the next statement reports it */
+		}
+		if (f == FLOW_NEXT && yes)
+			f = eval_stmt(r, s);	/* over budget: fail here */
+		cur_loop = saved_loop;
+		break;
+	case S_FOREACH:
+		f = foreach(r, s);
+		break;
+	case S_BLOCK:
+		f = eval_list(r, s->body);
+		break;
+	case S_TO:
+	case S_CC:
+		f = deliver(r, s);
+		break;
+	case S_EXCEPTION:
+		f = exception(r, s);
+		break;
+	case S_ECHO:
+	case S_LOG:
+	case S_LOGFILE:
+	case S_XFILTER:
+	case S_SYSTEM:
+		f = act(r, s);
+		break;
+	case S_INCLUDE:
+		f = include(r, s);
+		break;
+	case S_IMPORT:
+		if ((f = eval_expr(r, s->expr, &v)) == FLOW_NEXT)
+			import(r, v.p, v.len);
+		break;
+	case S_UNSET:
+		if ((f = eval_expr(r, s->expr, &v)) == FLOW_NEXT)
+			vars_unset(r->vars, v.p, v.len);
+		break;
+	case S_DOTLOCK:
+	case S_FLOCK:
+		f = lock_block(r, s);
+		break;
+	case S_EXIT:
+		r->exit_status = run_exitcode(r);
+		if (r->trace != NULL)
+			r->fx->note(r, &s->pos, "exit");
+		f = FLOW_EXIT;
+		break;
+	}
+	buf_free(&v);
+	arena_reset(&r->scratch, mark);
+	/* An error recorded but not raised must not hide the next one. */
+	if (f == FLOW_NEXT && r->err.set)
+		r->err.set = 0;
+	return f;
+}
+
+static enum flow
+eval_list(struct run *r, const struct stmt *s)
+{
+	enum flow f;
+
+	for (; s != NULL; s = s->next)
+		if ((f = eval_stmt(r, s)) != FLOW_NEXT)
+			return f;
+	return FLOW_NEXT;
+}
+
+enum flow
+eval_program(struct run *r, const struct program *prog)
+{
+	const struct program *saved = cur_prog;
+	enum flow f;
+
+	cur_prog = prog;
+	f = eval_list(r, prog->body);
+	cur_prog = saved;
+	return f;
+}

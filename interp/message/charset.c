@@ -1,0 +1,220 @@
+/*
+ * charset.c: everything patterns see is UTF-8 (LANGUAGE.md §5.2), and
+ * PCRE2 in UTF mode must never be handed invalid UTF-8.  So conversion
+ * never fails: a byte that the declared charset cannot explain is
+ * dropped, which is what maildrop 2.9.3 does [observed: "caf\xe9 raw" in
+ * a header, a plain body or a utf-8 part is searched as "caf raw"].  An
+ * unknown charset is read as UTF-8 the same way (2.9.3 searches nothing
+ * of such a part; runnel passes what it can through).  iconv(3) does the
+ * real conversions; it is stateless between calls because callers
+ * convert whole lines.
+ */
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../../grammar/arena.h"
+#include "msg_internal.h"
+
+struct cs_conv {
+	iconv_t		 cd;		/* (iconv_t)-1: UTF-8 or unknown */
+};
+
+/* Charset names that mean "already UTF-8 or a subset of it". */
+static int
+is_utf8ish(const char *name)
+{
+	static const char *const names[] = {
+		"", "utf-8", "utf8", "us-ascii", "ascii", "ansi_x3.4-1968",
+		"us", "iso646-us", "csascii", "unicode-1-1-utf-8",
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(names); i++)
+		if (strcasecmp(name, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * iconv_open() loads and sets up a gconv module: far dearer than the
+ * conversion of a header.  A message names few charsets, so descriptors
+ * (and failures) are kept for the life of the process; callers reset the
+ * state before each use.
+ */
+static iconv_t
+cached_iconv(const char *name)
+{
+	static struct {
+		char	 name[64];
+		iconv_t	 cd;
+	} cache[16];
+	static size_t used, next;
+	size_t i;
+
+	for (i = 0; i < used; i++)
+		if (strcasecmp(cache[i].name, name) == 0)
+			return cache[i].cd;
+	if (used < nitems(cache)) {
+		i = used++;
+	} else {
+		i = next;		/* full: replace round-robin */
+		next = (next + 1) % nitems(cache);
+		if (cache[i].cd != (iconv_t)-1)
+			iconv_close(cache[i].cd);
+	}
+	strcpy(cache[i].name, name);
+	cache[i].cd = iconv_open("UTF-8", name);
+	return cache[i].cd;
+}
+
+struct cs_conv *
+cs_open(const char *charset, size_t n)
+{
+	struct cs_conv *c = xcalloc(1, sizeof(*c));
+	char name[64];
+	size_t i, k = 0;
+
+	c->cd = (iconv_t)-1;
+	/* Trim blanks and quotes; refuse what cannot be a charset name. */
+	for (i = 0; i < n && k + 1 < sizeof(name); i++) {
+		unsigned char ch = (unsigned char)charset[i];
+
+		if (ch == ' ' || ch == '\t' || ch == '"' || ch == '\'')
+			continue;
+		if (ch <= ' ' || ch >= 0x7f || ch == '/')
+			return c;
+		name[k++] = (char)ch;
+	}
+	if (i < n)
+		return c;	/* name too long to be real */
+	name[k] = '\0';
+	/* RFC 2231 language suffix: "iso-8859-1*en". */
+	if (strchr(name, '*') != NULL)
+		*strchr(name, '*') = '\0';
+	if (is_utf8ish(name))
+		return c;
+	c->cd = cached_iconv(name);
+	return c;
+}
+
+void
+cs_close(struct cs_conv *c)
+{
+	free(c);		/* the iconv_t stays in the cache */
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0. */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	size_t len, i;
+	unsigned long cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		cp = c & 0x07;
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and past U+10FFFF are invalid. */
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+void
+utf8_repair(const char *s, size_t n, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, len, run;
+
+	buf_grow(out, n);
+	while (i < n) {
+		/* Copy valid runs in one piece: the common case. */
+		for (run = i; run < n && (len = utf8_seq(p + run,
+		    n - run)) != 0; run += len)
+			;
+		if (run > i)
+			buf_add(out, s + i, run - i);
+		i = run;
+		if (i < n)
+			i++;		/* invalid: dropped */
+	}
+	buf_add(out, "", 0);
+}
+
+size_t
+utf8_cut(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t k = n, back = 0;
+
+	/* Step back over at most 3 continuation bytes to a lead byte. */
+	while (k > 0 && back < 4 && (p[k - 1] & 0xc0) == 0x80) {
+		k--;
+		back++;
+	}
+	if (k == 0 || back >= 4)
+		return n;
+	if (p[k - 1] >= 0xc0) {
+		/* A lead byte: keep its sequence only if it is complete. */
+		if (utf8_seq(p + k - 1, n - (k - 1)) == back + 1)
+			return n;
+		return k - 1;
+	}
+	return n;
+}
+
+void
+cs_convert(struct cs_conv *c, const char *s, size_t n, struct buf *out)
+{
+	char tmp[1024];
+	char *in = (char *)s, *o;
+	size_t inleft = n, oleft;
+	size_t r;
+
+	if (c->cd == (iconv_t)-1) {
+		utf8_repair(s, n, out);
+		return;
+	}
+	iconv(c->cd, NULL, NULL, NULL, NULL);
+	while (inleft > 0) {
+		o = tmp;
+		oleft = sizeof(tmp);
+		r = iconv(c->cd, &in, &inleft, &o, &oleft);
+		buf_add(out, tmp, sizeof(tmp) - oleft);
+		if (r != (size_t)-1)
+			continue;
+		if (errno == E2BIG)
+			continue;
+		/* EILSEQ, or EINVAL at a truncated sequence: drop one
+		   byte and go on from a clean state. */
+		in++;
+		inleft--;
+		iconv(c->cd, NULL, NULL, NULL, NULL);
+	}
+	o = tmp;
+	oleft = sizeof(tmp);
+	iconv(c->cd, NULL, NULL, &o, &oleft);
+	buf_add(out, tmp, sizeof(tmp) - oleft);
+	buf_add(out, "", 0);
+}

@@ -1,0 +1,73 @@
+/*
+ * hdrdisplay.c: one header field as a pattern sees it, the way 2.9.3's
+ * rfc2045_decodemsgtoutf8() shows it: "Name: value" with exactly one
+ * blank after the colon (A16), the value's leading and trailing blanks
+ * gone, CRs gone, each folding newline turned into one space (the blanks
+ * after it stay: "first part <TAB>second part"), encoded words decoded,
+ * and address fields re-rendered by addr_render().  A line without a
+ * colon (a leading From_ line) is shown as maildrop shows it: the line,
+ * then ": " on a line of its own (or "line: " when no newline ends it).
+ */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../../grammar/arena.h"
+#include "address.h"
+#include "msg_internal.h"
+
+/* The fields 2.9.3 re-renders as addresses [observed: not Reply-To,
+   Sender, In-Reply-To, Return-Path, Errors-To, Resent-Sender]. */
+static int
+is_address_field(const char *name, size_t n)
+{
+	static const char *const fields[] = {
+		"from", "to", "cc", "bcc",
+		"resent-from", "resent-to", "resent-cc", "resent-bcc",
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(fields); i++)
+		if (strlen(fields[i]) == n &&
+		    strncasecmp(name, fields[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+void
+hdr_display(const char *name, size_t namelen, const char *value,
+    size_t valuelen, struct buf *out)
+{
+	struct buf v = BUF_INIT, dec = BUF_INIT;
+	size_t i, b = 0, e = valuelen;
+
+	utf8_repair(name, namelen, out);
+	/*
+	 * hdr_split() puts a colon-less field's empty value right after its
+	 * name; a real value starts after the colon.  2.9.3 takes the whole
+	 * line, newline included, as the name of a colon-less field; the
+	 * header bytes are NUL-terminated, so name[namelen] can be read.
+	 */
+	if (value == name + namelen && (name[namelen] == '\n' ||
+	    name[namelen] == '\r'))
+		buf_adds(out, "\n: ");
+	else
+		buf_adds(out, ": ");
+	while (b < e && isspace((unsigned char)value[b]))
+		b++;
+	while (e > b && isspace((unsigned char)value[e - 1]))
+		e--;
+	for (i = b; i < e; i++)
+		if (value[i] != '\r')
+			buf_addc(&v, value[i]);
+	buf_add(&v, "", 0);
+	if (is_address_field(name, namelen))
+		addr_render(v.p, v.len, &dec);
+	else
+		rfc2047_decode(v.p, v.len, &dec);
+	for (i = 0; i < dec.len; i++)
+		buf_addc(out, dec.p[i] == '\n' ? ' ' : dec.p[i]);
+	buf_add(out, "", 0);
+	buf_free(&v);
+	buf_free(&dec);
+}

@@ -1,0 +1,528 @@
+/*
+ * match.c: /patterns/ against the message and against strings
+ * (LANGUAGE.md §5, §4.14).  A pattern without $ substitution is compiled
+ * once and kept in its AST node; one with $ is substituted at every
+ * evaluation (§1.7) and compiled through a small cache keyed by the
+ * substituted text, so a loop does not recompile.  The message is searched
+ * line by line through msg_scan, which hands out decoded UTF-8 lines; the
+ * scan state below is the only thing the callback sees.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../grammar/arena.h"
+#include "../run/effects.h"
+#include "../eval/eval.h"
+#include "match.h"
+#include "../message/message.h"
+#include "regex.h"
+#include "../run/vars.h"
+
+/* Cache of compiled $-substituted patterns, most recently used first. */
+#define LRU_SIZE	16
+
+struct lru_entry {
+	char		*text;
+	size_t		 len;
+	unsigned	 how;		/* regex_compile()'s flags */
+	struct regex	*re;
+};
+
+static struct lru_entry	 lru[LRU_SIZE];
+static size_t		 nlru;
+/* Patterns cached in AST nodes, kept reachable for leak checkers. */
+static struct regex	*kept;
+
+/* Longest matched line shown in a dry-run note. */
+#define NOTE_MAX	72
+
+/*
+ * Does re need $ substitution?  The parser's has_dollar says so, but the
+ * rule is simple enough to check here too: an unescaped '$' followed by a
+ * name character or '{' (LANGUAGE.md §1.5); any other '$' is an anchor.
+ */
+static int
+needs_subst(const struct pattern *pat)
+{
+	size_t i;
+	unsigned char c;
+
+	if (pat->has_dollar)
+		return 1;
+	for (i = 0; i + 1 < pat->relen; i++) {
+		if (pat->re[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (pat->re[i] != '$')
+			continue;
+		c = (unsigned char)pat->re[i + 1];
+		if (c == '{' || c == '_' || (c >= '0' && c <= '9') ||
+		    (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
+			return 1;
+	}
+	return 0;
+}
+
+int
+match_check(const struct pattern *pat, struct buf *reason, size_t *offset)
+{
+	if (needs_subst(pat))
+		return 0;
+	return regex_check(pat->re, pat->relen, (pat->flags & PAT_D) != 0,
+	    reason, offset);
+}
+
+/* maildrop's two lines (and its blank line) for a pattern that fails. */
+static void
+report_invalid(struct run *r, const struct expr *e, const struct buf *err)
+{
+	fprintf(stderr, "%s\n", err->p);
+	run_warn(r, &e->pos, "Syntax error in /pattern/.");
+	fputc('\n', stderr);
+}
+
+static struct regex *
+lru_get(const char *text, size_t len, unsigned how)
+{
+	size_t i;
+	struct lru_entry hit;
+
+	for (i = 0; i < nlru; i++) {
+		if (lru[i].len != len || lru[i].how != how ||
+		    memcmp(lru[i].text, text, len) != 0)
+			continue;
+		hit = lru[i];
+		memmove(&lru[1], &lru[0], i * sizeof(lru[0]));
+		lru[0] = hit;
+		return hit.re;
+	}
+	return NULL;
+}
+
+static void
+lru_put(const char *text, size_t len, unsigned how, struct regex *re)
+{
+	if (nlru == LRU_SIZE) {
+		nlru--;
+		free(lru[nlru].text);
+		regex_free(lru[nlru].re);
+	}
+	memmove(&lru[1], &lru[0], nlru * sizeof(lru[0]));
+	lru[0].text = xstrndup(text, len);
+	lru[0].len = len;
+	lru[0].how = how;
+	lru[0].re = re;
+	nlru++;
+}
+
+/*
+ * The compiled form of e's pattern, or NULL after maildrop's warning
+ * (the pattern's value is then 0; not fatal).  text gets the regex as
+ * compiled, for messages.  A pattern node is used either on the message
+ * (whose lines are valid UTF-8: on_message) or on strings, never both.
+ */
+static struct regex *
+pattern_regex(struct run *r, const struct expr *e, struct buf *text,
+    int on_message)
+{
+	struct pattern *pat = e->pat;
+	struct buf err = BUF_INIT;
+	struct regex *re;
+	unsigned how = REGEX_JIT;
+
+	if (pat->flags & PAT_D)
+		how |= REGEX_CASE;
+	if (on_message)
+		how |= REGEX_VALID_UTF8;
+
+	buf_reset(text);
+	if (!needs_subst(pat)) {
+		buf_set(text, pat->re, pat->relen);
+		if (pat->compiled != NULL)
+			return pat->compiled;
+		re = regex_compile(pat->re, pat->relen, how, &err);
+		if (re != NULL) {
+			re->next = kept;
+			kept = re;
+			pat->compiled = re;
+		}
+	} else {
+		eval_subst(r, &e->pos, pat->re, pat->relen, text);
+		if ((re = lru_get(text->p ? text->p : "", text->len, how)))
+			return re;
+		re = regex_compile(text->p ? text->p : "", text->len, how,
+		    &err);
+		if (re != NULL)
+			lru_put(text->p ? text->p : "", text->len, how, re);
+	}
+	if (re == NULL)
+		report_invalid(r, e, &err);
+	buf_free(&err);
+	return re;
+}
+
+static enum flow
+gave_up(struct run *r, const struct expr *e, const struct buf *text,
+    size_t linelen)
+{
+	return run_fail(r, &e->pos, "Pattern match limit exceeded.",
+	    "simplify the pattern: nested repeats such as (a+)+ or (.*)* "
+	    "backtrack without end",
+	    "/%s/: %s on a subject of %zu bytes", text->p ? text->p : "",
+	    regex_why(), linelen);
+}
+
+/* Copy every group of the last match of re in s into c. */
+static void
+caps_from(struct match_caps *c, const struct regex *re, const char *s)
+{
+	unsigned i;
+	size_t so, eo;
+
+	c->ncaps = re->ncap;
+	c->caps = xcalloc(re->ncap, sizeof(c->caps[0]));
+	for (i = 0; i < re->ncap; i++)
+		if (regex_span(re, i, &so, &eo))
+			buf_set(&c->caps[i], s + so, eo - so);
+}
+
+static void
+caps_free(struct match_caps *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->ncaps; i++)
+		buf_free(&c->caps[i]);
+	free(c->caps);
+	c->caps = NULL;
+	c->ncaps = 0;
+}
+
+/* MATCH, MATCH1.. from the last match of re in s (LANGUAGE.md §5.4). */
+static void
+set_vars_from(struct run *r, const struct regex *re, const char *s)
+{
+	struct match_caps c;
+
+	caps_from(&c, re, s);
+	match_set_vars(r, &c);
+	caps_free(&c);
+}
+
+void
+match_set_vars(struct run *r, const struct match_caps *c)
+{
+	char name[32];
+	size_t i;
+
+	for (i = 0; i < c->ncaps; i++) {
+		if (i == 0)
+			snprintf(name, sizeof(name), "MATCH");
+		else
+			snprintf(name, sizeof(name), "MATCH%zu", i);
+		vars_set(r->vars, name, strlen(name),
+		    c->caps[i].p ? c->caps[i].p : "", c->caps[i].len);
+	}
+}
+
+static void
+set_push(struct match_set *set, const struct regex *re, const char *s)
+{
+	if (set->n == set->cap) {
+		set->cap = set->cap ? set->cap * 2 : 8;
+		set->v = xrealloc(set->v, set->cap * sizeof(set->v[0]));
+	}
+	caps_from(&set->v[set->n++], re, s);
+}
+
+void
+match_set_free(struct match_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		caps_free(&set->v[i]);
+	free(set->v);
+	set->v = NULL;
+	set->n = set->cap = 0;
+}
+
+/* A line for a note: cut at NOTE_MAX bytes, on a UTF-8 boundary. */
+static void
+note_match(struct run *r, const struct expr *e, const char *where,
+    const char *line, size_t len)
+{
+	struct buf b = BUF_INIT;
+	size_t i, n = len;
+	unsigned char c;
+
+	if (r->trace == NULL || r->fx == NULL || r->fx->note == NULL)
+		return;
+	if (n > NOTE_MAX) {
+		n = NOTE_MAX;
+		while (n > 0 && ((unsigned char)line[n] & 0xc0) == 0x80)
+			n--;
+	}
+	buf_printf(&b, "matched %s: ", where);
+	/* a string subject may hold newlines: keep the trace one line */
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)line[i];
+		if (c == '\n')
+			buf_adds(&b, "\\n");
+		else if (c < 0x20 || c == 0x7f)
+			buf_printf(&b, "\\x%02x", c);
+		else
+			buf_addc(&b, c);
+	}
+	if (n < len)
+		buf_adds(&b, "...");
+	r->fx->note(r, &e->pos, b.p);
+	buf_free(&b);
+}
+
+/* What msg_scan is asked for (LANGUAGE.md §5.1; 'H' is 4.x, A4). */
+static unsigned
+scan_what(unsigned flags)
+{
+	unsigned what = 0;
+
+	if (flags & PAT_H)
+		what |= MSG_TOP_HEADER | MSG_PART_HEADERS;
+	if (flags & PAT_TOPH)
+		what |= MSG_TOP_HEADER;
+	if (flags & PAT_B)
+		what |= MSG_BODY;
+	if (what == 0) {
+		what = MSG_TOP_HEADER | MSG_PART_HEADERS;
+		if (flags & PAT_W)
+			what |= MSG_BODY;
+	}
+	return what;
+}
+
+static const char *
+where_name(unsigned what)
+{
+	if ((what & MSG_BODY) == 0)
+		return "header";
+	if ((what & (MSG_TOP_HEADER | MSG_PART_HEADERS)) == 0)
+		return "body";
+	return "line";
+}
+
+/* One search of the message, seen from msg_scan's callback. */
+struct scan {
+	struct run		*r;
+	const struct expr	*e;
+	struct regex		*re;
+	const char		*where;
+	const char		*text;		/* the regex, for VERBOSE */
+	int			 weighted;
+	double			 score, w, factor;
+	int			 matched;
+	int			 gave_up;
+	size_t			 gave_up_len;
+	struct match_set	*collect;	/* foreach, else NULL */
+};
+
+static int
+scan_line(void *arg, const char *line, size_t len)
+{
+	struct scan *s = arg;
+	int rc;
+
+	if (s->r->verbose > 2)
+		fprintf(stderr, "Matching /%s/ against %.*s\n", s->text,
+		    (int)len, line);
+	rc = regex_exec(s->re, line, len, 0);
+	if (rc == 0 && s->r->verbose > 2)
+		fputs("Not matched.\n", stderr);
+	if (rc < 0) {
+		s->gave_up = 1;
+		s->gave_up_len = len;
+		return 1;
+	}
+	if (rc == 0)
+		return 0;
+	note_match(s->r, s->e, s->where, line, len);
+	if (s->collect != NULL) {
+		set_push(s->collect, s->re, line);
+		return 0;
+	}
+	if (s->weighted) {
+		/* Every matching line counts once: xxx + xxx*yyy + ... */
+		s->score += s->w;
+		s->w *= s->factor;
+		return 0;
+	}
+	s->matched = 1;
+	set_vars_from(s->r, s->re, line);
+	return 1;	/* the first matching line decides */
+}
+
+static void
+scan_message(struct run *r, const struct expr *e, struct scan *s,
+    struct buf *text)
+{
+	unsigned what = scan_what(e->pat->flags);
+
+	memset(s, 0, sizeof(*s));
+	s->r = r;
+	s->e = e;
+	s->where = where_name(what);
+	s->weighted = e->pat->weighted;
+	s->w = e->pat->weight;
+	s->factor = e->pat->factor;
+	s->re = pattern_regex(r, e, text, 1);
+	s->text = buf_cstr(text);
+}
+
+/* VERBOSE 4 and up: the value of a search, as maildrop reports it. */
+static void
+verbose_result(struct run *r, const struct expr *e, struct buf *text,
+    const struct buf *value)
+{
+	if (r->verbose > 3)
+		fprintf(stderr, "%s(%u): Search of %s = %s\n",
+		    e->pos.file ? e->pos.file : "", e->pos.line,
+		    buf_cstr(text), value->p ? value->p : "");
+}
+
+enum flow
+match_message(struct run *r, const struct expr *e, struct buf *out)
+{
+	struct scan s;
+	struct buf text = BUF_INIT;
+	enum flow f;
+
+	scan_message(r, e, &s, &text);
+	if (s.re != NULL && r->msg != NULL)
+		msg_scan(r->msg, scan_what(e->pat->flags), scan_line, &s);
+	if (s.gave_up) {
+		f = gave_up(r, e, &text, s.gave_up_len);
+		buf_free(&text);
+		return f;
+	}
+	buf_reset(out);
+	if (s.weighted)
+		value_format(s.score, out);
+	else
+		buf_adds(out, s.matched ? "1" : "0");
+	if (s.re != NULL)
+		verbose_result(r, e, &text, out);
+	buf_free(&text);
+	return FLOW_NEXT;
+}
+
+/*
+ * Where the next search through a string starts after a match at
+ * [so, eo): at its end, or one character further when it was empty, so
+ * that /x* / cannot loop for ever (4.x would).
+ */
+static size_t
+next_start(const char *s, size_t len, size_t so, size_t eo)
+{
+	if (eo > so)
+		return eo;
+	if (eo >= len)
+		return len + 1;
+	eo++;
+	while (eo < len && ((unsigned char)s[eo] & 0xc0) == 0x80)
+		eo++;
+	return eo;
+}
+
+enum flow
+match_string(struct run *r, const struct expr *e, const char *subject,
+    size_t len, struct buf *out)
+{
+	struct buf text = BUF_INIT;
+	struct regex *re;
+	struct pattern *pat = e->pat;
+	double score = 0, w = pat->weight;
+	size_t start = 0, so, eo;
+	int rc, matched = 0;
+
+	if ((re = pattern_regex(r, e, &text, 0)) == NULL) {
+		buf_free(&text);
+		buf_set(out, "0", 1);
+		return FLOW_NEXT;
+	}
+	if (r->verbose > 2)
+		fprintf(stderr, "Matching /%s/ against %.*s\n", buf_cstr(&text),
+		    (int)len, subject ? subject : "");
+	while (start <= len) {
+		if ((rc = regex_exec(re, subject, len, start)) < 0) {
+			enum flow f = gave_up(r, e, &text, len);
+
+			buf_free(&text);
+			return f;
+		}
+		if (rc == 0)
+			break;
+		regex_span(re, 0, &so, &eo);
+		note_match(r, e, "string", subject + so, eo - so);
+		if (!pat->weighted) {
+			matched = 1;
+			set_vars_from(r, re, subject);
+			break;
+		}
+		/* Weighted: every non-overlapping match counts (§5.3). */
+		score += w;
+		w *= pat->factor;
+		start = next_start(subject, len, so, eo);
+	}
+	buf_reset(out);
+	if (pat->weighted)
+		value_format(score, out);
+	else
+		buf_adds(out, matched ? "1" : "0");
+	verbose_result(r, e, &text, out);
+	buf_free(&text);
+	return FLOW_NEXT;
+}
+
+enum flow
+match_collect(struct run *r, const struct expr *e, const char *subject,
+    size_t len, struct match_set *out)
+{
+	struct scan s;
+	struct buf text = BUF_INIT;
+	size_t start = 0, so, eo;
+	int rc;
+	enum flow f = FLOW_NEXT;
+
+	if (subject == NULL) {
+		/* Message form: at most one match per line. */
+		scan_message(r, e, &s, &text);
+		s.collect = out;
+		if (s.re != NULL && r->msg != NULL)
+			msg_scan(r->msg, scan_what(e->pat->flags), scan_line,
+			    &s);
+		if (s.gave_up)
+			f = gave_up(r, e, &text, s.gave_up_len);
+		buf_free(&text);
+		return f;
+	}
+	/* String form: each search starts where the last match ended. */
+	if ((s.re = pattern_regex(r, e, &text, 0)) == NULL) {
+		buf_free(&text);
+		return FLOW_NEXT;
+	}
+	while (start <= len) {
+		if ((rc = regex_exec(s.re, subject, len, start)) < 0) {
+			f = gave_up(r, e, &text, len);
+			break;
+		}
+		if (rc == 0)
+			break;
+		regex_span(s.re, 0, &so, &eo);
+		note_match(r, e, "string", subject + so, eo - so);
+		set_push(out, s.re, subject);
+		start = next_start(subject, len, so, eo);
+	}
+	buf_free(&text);
+	return f;
+}

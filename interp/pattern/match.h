@@ -1,0 +1,52 @@
+/*
+ * match.h: /patterns/ with PCRE2 (LANGUAGE.md §5).  UTF mode, caseless
+ * unless D; a match limit so no pattern can hang a delivery.
+ */
+#ifndef MATCH_H
+#define MATCH_H
+
+#include <stddef.h>
+
+#include "../../grammar/ast.h"
+#include "../../grammar/buf.h"
+#include "../run/run.h"
+
+/* E_PATTERN: search the message; value "1"/"0" or the weighted score. */
+enum flow	 match_message(struct run *, const struct expr *,
+		    struct buf *out);
+
+/* E_MATCH: search subject; value as above; sets MATCH variables. */
+enum flow	 match_string(struct run *, const struct expr *,
+		    const char *subject, size_t len, struct buf *out);
+
+/* One match: caps[0] is MATCH, caps[i] is MATCHi. */
+struct match_caps {
+	struct buf	*caps;
+	size_t		 ncaps;
+};
+
+struct match_set {
+	struct match_caps *v;
+	size_t		 n, cap;
+};
+
+/*
+ * foreach: collect every match first (LANGUAGE.md §4.14): one per line in
+ * the message (subject NULL), or repeated through the subject string.
+ */
+enum flow	 match_collect(struct run *, const struct expr *,
+		    const char *subject, size_t len, struct match_set *out);
+/*
+ * --check: does the pattern compile?  0 when it does, or when it has $
+ * substitutions and cannot be known before run time; else -1 with
+ * PCRE2's reason in reason and the byte offset into the regex (the
+ * pattern text starts one column after the opening '/').
+ */
+int		 match_check(const struct pattern *, struct buf *reason,
+		    size_t *offset);
+
+/* Set MATCH, MATCH1.. from one match. */
+void		 match_set_vars(struct run *, const struct match_caps *);
+void		 match_set_free(struct match_set *);
+
+#endif

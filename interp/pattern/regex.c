@@ -1,0 +1,228 @@
+/*
+ * regex.c: PCRE2 behind three calls.  Every match runs under one match
+ * context with a match limit, a depth limit and a bounded JIT stack, so
+ * no pattern can hang a delivery (LANGUAGE.md §5); a JIT stack overflow
+ * is retried by the interpreter, which has the same limits.  Subjects may
+ * be any bytes: PCRE2_MATCH_INVALID_UTF lets invalid UTF-8 simply fail to
+ * match instead of being an error.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../grammar/arena.h"
+#include "regex.h"
+
+static pcre2_match_context	*mctx;
+static pcre2_jit_stack		*jstack;
+static int			 last_error;
+
+/*
+ * One match data for every regex: its ovector serves the last match
+ * only, which every caller reads at once, and its backtracking frames
+ * (20 KiB and up) are allocated once instead of once per pattern.
+ */
+static pcre2_match_data		*md;
+static unsigned			 md_pairs;
+static const struct regex	*md_owner;	/* whose match md holds */
+
+static pcre2_match_data *
+match_data(unsigned pairs)
+{
+	if (md != NULL && md_pairs >= pairs)
+		return md;
+	pcre2_match_data_free(md);
+	if ((md = pcre2_match_data_create(pairs, NULL)) == NULL)
+		xalloc_fail();
+	md_pairs = pairs;
+	return md;
+}
+
+static pcre2_match_context *
+context(void)
+{
+	if (mctx != NULL)
+		return mctx;
+	if ((mctx = pcre2_match_context_create(NULL)) == NULL)
+		xalloc_fail();
+	pcre2_set_match_limit(mctx, REGEX_MATCH_LIMIT);
+	pcre2_set_heap_limit(mctx, REGEX_HEAP_LIMIT_KIB);
+	/* 32 KiB to 1 MiB; when that overflows the interpreter takes over. */
+	jstack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+	if (jstack != NULL)
+		pcre2_jit_stack_assign(mctx, NULL, jstack);
+	return mctx;
+}
+
+/*
+ * The byte every match must start with when the pattern is anchored
+ * ("^From:"), as PCRE2's own analysis finds it, or -1.  Most header
+ * patterns are anchored and most lines fail on their first byte; saying
+ * so before calling pcre2_match() saves the call.  PCRE2 reports no such
+ * byte where caseless matching could start with another one (k and the
+ * Kelvin sign), and compared caselessly it never rejects a line that
+ * PCRE2 would match.
+ */
+static int
+ascii_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+static int
+anchored_first(const pcre2_code *code)
+{
+	uint32_t type, unit, all;
+
+	if (pcre2_pattern_info(code, PCRE2_INFO_ALLOPTIONS, &all) != 0 ||
+	    (all & PCRE2_ANCHORED) == 0 ||
+	    pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODETYPE, &type) != 0 ||
+	    type != 1 ||
+	    pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODEUNIT, &unit) != 0 ||
+	    unit >= 128)
+		return -1;
+	return (int)unit;
+}
+
+struct regex *
+regex_compile(const char *re, size_t len, unsigned how, struct buf *err)
+{
+	struct regex *x;
+	pcre2_code *code;
+	int errcode;
+	PCRE2_SIZE erroff;
+	PCRE2_UCHAR msg[256];
+	uint32_t opts = PCRE2_UTF, groups;
+
+	/*
+	 * Message text is valid UTF-8 by construction; any other subject
+	 * may not be, and then simply fails to match.
+	 */
+	if ((how & REGEX_VALID_UTF8) == 0)
+		opts |= PCRE2_MATCH_INVALID_UTF;
+	if ((how & REGEX_CASE) == 0)
+		opts |= PCRE2_CASELESS;
+	code = pcre2_compile((PCRE2_SPTR)re, len, opts, &errcode, &erroff,
+	    NULL);
+	if (code == NULL) {
+		if (pcre2_get_error_message(errcode, msg, sizeof(msg)) < 0)
+			snprintf((char *)msg, sizeof(msg), "error %d", errcode);
+		buf_reset(err);
+		buf_printf(err, "Invalid regular expression, offset %zu of: ",
+		    (size_t)erroff);
+		buf_add(err, re, len);
+		buf_printf(err, ": %s", (const char *)msg);
+		return NULL;
+	}
+	x = xcalloc(1, sizeof(*x));
+	x->code = code;
+	if (pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &groups) != 0)
+		groups = 0;
+	x->ncap = groups + 1;
+	x->may_jit = (how & REGEX_JIT) != 0;
+	x->valid_utf8 = (how & REGEX_VALID_UTF8) != 0;
+	x->first = anchored_first(code);
+	return x;
+}
+
+int
+regex_check(const char *re, size_t len, int case_sensitive,
+    struct buf *reason, size_t *offset)
+{
+	pcre2_code *code;
+	int errcode;
+	PCRE2_SIZE erroff;
+	PCRE2_UCHAR msg[256];
+	uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+
+	if (!case_sensitive)
+		opts |= PCRE2_CASELESS;
+	code = pcre2_compile((PCRE2_SPTR)re, len, opts, &errcode, &erroff,
+	    NULL);
+	if (code != NULL) {
+		pcre2_code_free(code);
+		return 0;
+	}
+	if (pcre2_get_error_message(errcode, msg, sizeof(msg)) < 0)
+		snprintf((char *)msg, sizeof(msg), "error %d", errcode);
+	buf_reset(reason);
+	buf_adds(reason, (const char *)msg);
+	*offset = erroff;
+	return -1;
+}
+
+void
+regex_free(struct regex *x)
+{
+	if (x == NULL)
+		return;
+	if (md_owner == x)
+		md_owner = NULL;
+	pcre2_code_free(x->code);
+	free(x);
+}
+
+int
+regex_exec(struct regex *x, const char *s, size_t len, size_t start)
+{
+	uint32_t opts = x->valid_utf8 ? PCRE2_NO_UTF_CHECK : 0;
+	int rc;
+
+	if (s == NULL)
+		s = "";
+	if (x->first >= 0 && (start >= len ||
+	    ascii_lower((unsigned char)s[start]) != ascii_lower(x->first)))
+		return 0;
+	/* JIT is an optimisation only: any failure leaves the interpreter. */
+	if (++x->uses == REGEX_JIT_AFTER && x->may_jit &&
+	    pcre2_jit_compile(x->code, PCRE2_JIT_COMPLETE) == 0)
+		x->jit = 1;
+	md_owner = x;
+	rc = pcre2_match(x->code, (PCRE2_SPTR)s, len, start, opts,
+	    match_data(x->ncap), context());
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		rc = pcre2_match(x->code, (PCRE2_SPTR)s, len, start,
+		    opts | PCRE2_NO_JIT, md, context());
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL)
+		return 0;
+	last_error = rc;
+	return -1;
+}
+
+int
+regex_span(const struct regex *x, unsigned i, size_t *so, size_t *eo)
+{
+	PCRE2_SIZE *ov;
+
+	if (x != md_owner || i >= x->ncap)
+		ov = NULL;
+	else
+		ov = pcre2_get_ovector_pointer(md);
+	if (ov == NULL || ov[2 * i] == PCRE2_UNSET ||
+	    ov[2 * i + 1] < ov[2 * i]) {
+		*so = *eo = 0;
+		return 0;
+	}
+	*so = ov[2 * i];
+	*eo = ov[2 * i + 1];
+	return 1;
+}
+
+const char *
+regex_why(void)
+{
+	switch (last_error) {
+	case PCRE2_ERROR_MATCHLIMIT:
+		return "the match limit was reached";
+	case PCRE2_ERROR_DEPTHLIMIT:
+		return "the backtracking depth limit was reached";
+	case PCRE2_ERROR_HEAPLIMIT:
+		return "the heap limit was reached";
+	case PCRE2_ERROR_NOMEMORY:
+		return "out of memory";
+	default:
+		return "the regular expression library failed";
+	}
+}

@@ -1,0 +1,288 @@
+/*
+ * check.c: --check and --dump-ast.  Both are "parse and report": nothing
+ * runs, no message is read, so a user can test a filter before installing
+ * it.  --check prints every error and warning of every file in the
+ * compiler form (LANGUAGE.md §9) and fails when any file has an error.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "../../grammar/arena.h"
+#include "../../grammar/buf.h"
+#include "../../grammar/parse.h"
+#include "options.h"
+
+/* The whole file, or -1 with errno set. */
+static int
+slurp(const char *path, struct buf *b)
+{
+	char chunk[65536];
+	ssize_t n;
+	int fd, saved;
+
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return -1;
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		buf_add(b, chunk, (size_t)n);
+	}
+	close(fd);
+	return 0;
+}
+
+static unsigned
+parse_flags(const struct options *o)
+{
+	return o->embedded || o->embedded_name != NULL ? PARSE_EMBEDDED : 0;
+}
+
+/*
+ * Parse one file into a; print its diagnostics to stderr.  Returns the
+ * program, or NULL after an error (unreadable file included).
+ */
+static struct program *
+check_file(struct arena *a, const char *path, unsigned flags,
+    struct buf *text)
+{
+	struct diags d;
+	struct program *prog;
+	size_t i;
+
+	memset(&d, 0, sizeof(d));
+	if (slurp(path, text) < 0) {
+		fprintf(stderr, "%s: error: cannot read the filter: %s\n", path,
+		    strerror(errno));
+		return NULL;
+	}
+	prog = parse_program(a, path, text->p, text->len, flags, &d);
+	for (i = 0; i < d.n; i++)
+		diag_print_compiler(stderr, &d.v[i], text->p, text->len);
+	diag_free(&d);
+	return prog;
+}
+
+/* Included files deeper than this are not followed (a loop, surely). */
+#define INCLUDE_DEPTH_MAX	20
+
+struct walk {
+	struct arena	*a;
+	unsigned	 flags;
+	char		*seen[64];	/* real paths already checked */
+	size_t		 nseen;
+	int		 status;
+};
+
+static int check_tree(struct walk *, const char *path, unsigned depth);
+
+static void
+warn_at(const struct program *prog, struct pos at, const char *msg,
+    const char *hint)
+{
+	struct diag d;
+
+	memset(&d, 0, sizeof(d));
+	d.level = DIAG_WARNING;
+	d.pos = at;
+	d.msg = msg;
+	d.hint = hint;
+	diag_print_compiler(stderr, &d, prog->text, prog->len);
+}
+
+/* The length of "$HOME" or "${HOME}" at t (n bytes), else 0. */
+static size_t
+home_ref(const char *t, size_t n)
+{
+	if (n >= 7 && memcmp(t, "${HOME}", 7) == 0)
+		return 7;
+	if (n >= 5 && memcmp(t, "$HOME", 5) == 0 && (n == 5 ||
+	    !(isalnum((unsigned char)t[5]) || t[5] == '_')))
+		return 5;
+	return 0;
+}
+
+/*
+ * The file an include names, when it can be known now: quoted or plain
+ * text, $HOME or ${HOME} standing for this user's home.  Returns 0 and
+ * the name in out, or -1 with what decides it in why.
+ */
+static int
+include_name(const struct expr *e, struct buf *out, struct buf *why)
+{
+	const char *home = getenv("HOME"), *t, *end;
+	size_t i, k;
+
+	if (e == NULL || e->kind != E_STRING)
+		return -1;
+	for (i = 0; i < e->nparts; i++) {
+		t = e->parts[i].text;
+		end = t + e->parts[i].len;
+		if (e->parts[i].kind == P_BT) {
+			buf_adds(why, "a command's output");
+			return -1;
+		}
+		if (e->parts[i].kind == P_SQ) {
+			buf_add(out, t, e->parts[i].len);
+			continue;
+		}
+		while (t < end) {
+			if (*t != '$')
+				buf_addc(out, *t++);
+			else if (home != NULL &&
+			    (k = home_ref(t, (size_t)(end - t))) > 0) {
+				buf_adds(out, home);
+				t += k;
+			} else {
+				for (k = 1; t + k < end && t[k] != '/'; k++)
+					;
+				buf_add(why, t, k);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static void
+check_include(struct walk *w, const struct program *prog,
+    const struct stmt *s, unsigned depth)
+{
+	struct buf name = BUF_INIT, why = BUF_INIT, msg = BUF_INIT;
+	struct pos at = s->expr != NULL ? s->expr->pos : s->pos;
+
+	if (include_name(s->expr, &name, &why) < 0) {
+		buf_printf(&msg, "the included file is not checked: its name "
+		    "depends on %s", why.len ? buf_cstr(&why) : "a value");
+		warn_at(prog, at, arena_strdup(w->a, buf_cstr(&msg)),
+		    "check that file with its own runnel --check");
+	} else if (access(buf_cstr(&name), R_OK) != 0) {
+		buf_printf(&msg, "cannot read the included file %s: %s",
+		    buf_cstr(&name), strerror(errno));
+		warn_at(prog, at, arena_strdup(w->a, buf_cstr(&msg)),
+		    buf_cstr(&name)[0] == '/' ? "a missing file fails the delivery "
+		    "unless included inside exception { }" : "at delivery "
+		    "a relative name is taken from the home directory; a "
+		    "missing file fails the delivery unless included "
+		    "inside exception { }");
+	} else if (depth >= INCLUDE_DEPTH_MAX) {
+		warn_at(prog, at, "includes nest too deep to follow", NULL);
+	} else if (check_tree(w, buf_cstr(&name), depth + 1) != 0) {
+		fprintf(stderr, "%s:%u:%u: note: %s is included here\n",
+		    at.file, at.line, at.col, buf_cstr(&name));
+	}
+	buf_free(&name);
+	buf_free(&why);
+	buf_free(&msg);
+}
+
+static void
+walk_stmts(struct walk *w, const struct program *prog, const struct stmt *s,
+    unsigned depth)
+{
+	for (; s != NULL; s = s->next) {
+		if (s->kind == S_INCLUDE)
+			check_include(w, prog, s, depth);
+		walk_stmts(w, prog, s->body, depth);
+		walk_stmts(w, prog, s->otherwise, depth);
+	}
+}
+
+/* Has this file been checked already (the same file included twice)? */
+static int
+seen_before(struct walk *w, const char *path)
+{
+	char *real = realpath(path, NULL);
+	size_t i;
+
+	if (real == NULL)
+		return 0;
+	for (i = 0; i < w->nseen; i++)
+		if (strcmp(w->seen[i], real) == 0) {
+			free(real);
+			return 1;
+		}
+	if (w->nseen < sizeof(w->seen) / sizeof(w->seen[0]))
+		w->seen[w->nseen++] = real;
+	else
+		free(real);
+	return 0;
+}
+
+/* Check path and what it includes; 1 when path itself has an error. */
+static int
+check_tree(struct walk *w, const char *path, unsigned depth)
+{
+	struct buf text = BUF_INIT;
+	struct program *prog;
+
+	if (seen_before(w, path))
+		return 0;
+	prog = check_file(w->a, path, w->flags, &text);
+	if (prog == NULL)
+		w->status = 1;
+	else
+		walk_stmts(w, prog, prog->body, depth);
+	buf_free(&text);
+	return prog == NULL;
+}
+
+int
+check_main(const struct options *o)
+{
+	struct arena a;
+	struct walk w;
+	size_t k;
+	int i;
+
+	if (o->nargs < 1) {
+		fprintf(stderr, "runnel: --check needs a FILE to check\n");
+		return EX_USAGE;
+	}
+	arena_init(&a);
+	memset(&w, 0, sizeof(w));
+	w.a = &a;
+	w.flags = parse_flags(o);
+	for (i = 0; i < o->nargs; i++)
+		(void)check_tree(&w, o->args[i], 0);
+	for (k = 0; k < w.nseen; k++)
+		free(w.seen[k]);
+	arena_free(&a);
+	return w.status;
+}
+
+int
+dump_ast_main(const struct options *o)
+{
+	struct arena a;
+	struct buf text = BUF_INIT;
+	struct program *prog;
+	int status = 0;
+
+	if (o->nargs != 1) {
+		fprintf(stderr, "runnel: --dump-ast needs exactly one FILE\n");
+		return EX_USAGE;
+	}
+	arena_init(&a);
+	prog = check_file(&a, o->args[0], parse_flags(o), &text);
+	if (prog != NULL) {
+		fflush(stderr);
+		ast_dump(stdout, prog);
+	} else
+		status = 1;
+	buf_free(&text);
+	arena_free(&a);
+	return status;
+}

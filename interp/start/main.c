@@ -1,0 +1,235 @@
+/*
+ * main.c: argv -> mode.  maildrop's options are parsed as maildrop parses
+ * them (DELIVERY.md §1: until the first argument not starting with '-', or
+ * "--"; a value attached or in the next argument), so an MTA can call
+ * runnel in maildrop's place.  runnel's own options are long ones.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "../../grammar/arena.h"
+#include "options.h"
+
+#define RUNNEL_VERSION	"0.1"
+
+/* maildrop's -h text, word for word: an MTA's wrapper may show it. */
+static const char maildrop_usage[] =
+    "Usage: maildrop [options] [-d user] [arg] [arg] ...\n"
+    "       maildrop [options] [filterfile [arg] [arg] ...\n";
+
+static void
+help(void)
+{
+	fputs(maildrop_usage, stdout);
+	fputs("\n"
+	    "runnel, a maildrop-compatible mail delivery agent.\n"
+	    "  -d user      delivery mode for user\n"
+	    "  -f sender    envelope sender (FROM)\n"
+	    "  -A 'H: v'    add a header line\n"
+	    "  -V level     debug output to stderr\n"
+	    "  -m / -M name embedded mode\n"
+	    "  -w percent   quota warning when a maildir is this full\n"
+	    "  -W file      quota warning text (default: quotawarnmsg)\n"
+	    "  -a           accepted; runnel looks users up in passwd only\n"
+	    "  -v           version\n"
+	    "  -h           maildrop's usage lines (exit 75)\n"
+	    "  --check FILE...      report syntax errors as FILE:LINE:COL\n"
+	    "  --dry-run [filter]   show what the filter would do with the\n"
+	    "                       message on stdin, touching no mailbox\n"
+	    "  --exec               with --dry-run: also run xfilter, system\n"
+	    "                       and backtick commands\n"
+	    "  --dump-ast FILE      print the parsed filter\n"
+	    "  --help               this text\n", stdout);
+}
+
+/*
+ * An MTA may start us with fd 0, 1 or 2 closed.  The next open() would
+ * take the number, and echo's text or an error line would go into a log
+ * file or a mailbox.  /dev/null holds each free one; stdin's copy is
+ * write-only so that reading it still fails ("Unable to read message.",
+ * 75) instead of passing for an empty message, which is never delivered.
+ */
+static void
+hold_stdio(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", fd == 0 ? O_WRONLY : O_RDWR) != fd)
+			_exit(EX_TEMPFAIL);
+	}
+}
+
+static void
+version(void)
+{
+	printf("runnel %s, maildrop-compatible mail delivery agent\n"
+	    "GDBM/DB extensions enabled.\n"
+	    "Maildir quota extension are now always enabled.\n",
+	    RUNNEL_VERSION);
+}
+
+static _Noreturn void
+bad_args(void)
+{
+	fputs("maildrop: Bad command line arguments, -h for help.\n", stderr);
+	exit(EX_TEMPFAIL);
+}
+
+/* Long options are runnel's own; they come before maildrop's letters. */
+static int
+long_option(struct options *o, const char *arg)
+{
+	if (strcmp(arg, "--check") == 0)
+		o->cmd = CMD_CHECK;
+	else if (strcmp(arg, "--dump-ast") == 0)
+		o->cmd = CMD_DUMP_AST;
+	else if (strcmp(arg, "--dry-run") == 0)
+		o->dry_run = 1;
+	else if (strcmp(arg, "--exec") == 0)
+		o->allow_exec = 1;
+	else if (strcmp(arg, "--version") == 0)
+		o->cmd = CMD_VERSION;
+	else if (strcmp(arg, "--help") == 0) {
+		help();
+		exit(0);
+	} else
+		return -1;
+	return 0;
+}
+
+static void
+add_header(struct options *o, const char *h)
+{
+	o->headers = xrealloc(o->headers, (o->nheaders + 1) *
+	    sizeof(*o->headers));
+	o->headers[o->nheaders++] = h;
+}
+
+/*
+ * An option with a value: the rest of its argument, else the next
+ * argument, else "" (maildrop's rule, so "-d -f" delivers for user "-f").
+ */
+static const char *
+value(int argc, char **argv, int *i)
+{
+	const char *v = argv[*i] + 2;
+
+	if (*v == '\0' && *i + 1 < argc)
+		v = argv[++*i];
+	return v;
+}
+
+/*
+ * One of maildrop's letters.  Returns -1 to go on, else the exit status:
+ * -v and -h act at once, whatever follows.  As in maildrop an empty -f,
+ * -A, -w or -W value is no value (an earlier one stays), and a letter
+ * without a value ignores the rest of its argument ("-mx" is -m).
+ */
+static int
+letter_option(struct options *o, int argc, char **argv, int *i)
+{
+	const char *val;
+
+	switch (argv[*i][1]) {
+	case 'd':
+		val = value(argc, argv, i);
+		o->delivery = 1;
+		o->user = *val ? val : NULL;
+		break;
+	case 'f':
+		if (*(val = value(argc, argv, i)) != '\0')
+			o->from = val;
+		break;
+	case 'A':
+		if (*(val = value(argc, argv, i)) != '\0')
+			add_header(o, val);
+		break;
+	case 'V':
+		o->verbose = value(argc, argv, i);
+		break;
+	case 'm':
+		o->embedded = 1;
+		break;
+	case 'M':
+		val = value(argc, argv, i);
+		if (*val == '\0') {
+			fputs(maildrop_usage, stdout);
+			return EX_TEMPFAIL;
+		}
+		o->embedded_name = val;
+		o->delivery = 1;
+		break;
+	case 'a':
+		break;		/* authlib's: runnel reads only passwd */
+	case 'w':
+		if (*(val = value(argc, argv, i)) != '\0')
+			o->quota_warn = val;
+		break;
+	case 'W':
+		if (*(val = value(argc, argv, i)) != '\0')
+			o->warn_file = val;
+		break;
+	case 'v':
+		version();
+		return 0;
+	case 'h':
+		fputs(maildrop_usage, stdout);
+		return EX_TEMPFAIL;
+	default:
+		/* "-", and -t and -D: Debian's maildrop has neither. */
+		bad_args();
+	}
+	return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	int i, rc;
+
+	hold_stdio();
+	memset(&o, 0, sizeof(o));
+	o.cmd = CMD_RUN;
+	o.argv0 = argv[0];
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		if (argv[i][1] == '-') {
+			if (long_option(&o, argv[i]) < 0)
+				bad_args();
+		} else if ((rc = letter_option(&o, argc, argv, &i)) >= 0)
+			return rc;
+	}
+	switch (o.cmd) {
+	case CMD_VERSION:
+		version();
+		return 0;
+	case CMD_CHECK:
+	case CMD_DUMP_AST:
+		o.args = argv + i;
+		o.nargs = argc - i;
+		return o.cmd == CMD_CHECK ? check_main(&o) : dump_ast_main(&o);
+	case CMD_RUN:
+		break;
+	}
+	if (!o.delivery && i < argc)
+		o.filter = argv[i++];
+	else
+		o.delivery = 1;
+	o.args = argv + i;
+	o.nargs = argc - i;
+	rc = runner_main(&o);
+	free(o.headers);
+	return rc;
+}

@@ -1,0 +1,706 @@
+/*
+ * runner.c: the startup sequence of DELIVERY.md §2, in its order, for
+ * manual and delivery mode alike: who we are, the variables, the home
+ * directory, the message, /etc/maildroprc, the filter, the default
+ * delivery.  Privileges are dropped before any file of the user is
+ * read.  Every failure that is not the sender's fault ends in 75 so the
+ * MTA keeps the message and retries.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "../../builtins/builtins.h"
+#include "../../grammar/diag.h"
+#include "../../grammar/parse.h"
+#include "../proc/cleanup.h"
+#include "../run/effects.h"
+#include "../eval/eval.h"
+#include "../eval/eval_int.h"
+#include "../message/message.h"
+#include "options.h"
+#include "../run/vars.h"
+
+extern char **environ;
+
+/* The watchdog of DELIVERY.md §2 step 5, in seconds. */
+#define TIMEOUT_DEFAULT	300
+
+/* Build-time settings of Debian's maildrop (LANGUAGE.md §6.2). */
+#define DEFAULT_SPOOL	"/var/mail"
+#define DEFAULT_PATH	"/bin:/usr/bin:/usr/local/bin"
+#define DEFAULT_SENDMAIL "/usr/sbin/sendmail -oi"
+
+struct user {
+	const char	*name, *home, *shell;
+	uid_t		 uid;
+	gid_t		 gid;
+};
+
+static struct user who;
+
+static void
+fatal_signal(int sig)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char msg[] = "maildrop: signal 0x00\n";
+
+	cleanup_run();
+	msg[19] = hex[(sig >> 4) & 0xf];
+	msg[20] = hex[sig & 0xf];
+	(void)!write(2, msg, sizeof(msg) - 1);
+	_exit(EX_TEMPFAIL);
+}
+
+static void
+signals(void)
+{
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+	    SIGABRT, SIGTERM, SIGINT, SIGHUP, SIGALRM, SIGQUIT };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = fatal_signal;
+	sa.sa_flags = SA_RESETHAND;
+	for (i = 0; i < nitems(fatal); i++)
+		sigaction(fatal[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Past RLIMIT_FSIZE a write fails with EFBIG, which every delivery
+	 * undoes and reports (75); SIGXFSZ would kill us mid-append with
+	 * no cleanup and a status that is not 75.  Children get it back.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
+	xalloc_set_fail_hook(cleanup_run);
+}
+
+/* maildrop's line, then runnel's indented ones (LANGUAGE.md §9). */
+static int
+report(struct run *r)
+{
+	fflush(stdout);
+	if (r->err.compat.len > 0)
+		fprintf(stderr, "maildrop: %s\n", r->err.compat.p);
+	if (r->err.detail.len > 0)
+		fputs(r->err.detail.p, stderr);
+	return r->err.status ? r->err.status : EX_TEMPFAIL;
+}
+
+/* An error before the filter runs: no position, just the lines. */
+static int
+die(struct run *r, int status, const char *compat, const char *hint,
+    const char *what)
+{
+	run_fail(r, NULL, compat, hint, "%s", what ? what : "");
+	r->err.status = status;
+	return report(r);
+}
+
+static int
+find_user(struct run *r, const struct options *o)
+{
+	struct passwd *pw;
+
+	errno = 0;
+	if (o->user != NULL)
+		pw = getpwnam(o->user);
+	else
+		pw = getpwuid(getuid());
+	if (pw == NULL) {
+		struct buf b = BUF_INIT;
+
+		if (o->user != NULL)
+			buf_printf(&b, "no user \"%s\" in the password file",
+			    o->user);
+		else
+			buf_printf(&b, "uid %u has no password entry",
+			    (unsigned)getuid());
+		/* maildrop prints this one without its name in front. */
+		fflush(stdout);
+		fputs("Invalid user specified.\n", stderr);
+		die(r, EX_NOUSER, "", NULL, b.p);
+		buf_free(&b);
+		return EX_NOUSER;
+	}
+	who.name = xstrdup(pw->pw_name);
+	who.home = xstrdup(pw->pw_dir);
+	who.shell = xstrdup(pw->pw_shell && *pw->pw_shell ? pw->pw_shell :
+	    "/bin/sh");
+	who.uid = pw->pw_uid;
+	who.gid = pw->pw_gid;
+	return 0;
+}
+
+/* DELIVERY.md §2 step 1: become the user before reading their files. */
+static int
+become_user(struct run *r, const struct options *o)
+{
+	if (geteuid() == 0 && who.uid != 0) {
+		if (setgid(who.gid) < 0 || initgroups(who.name, who.gid) < 0 ||
+		    setuid(who.uid) < 0)
+			return die(r, EX_TEMPFAIL, "Cannot set my user or "
+			    "group id.", NULL, strerror(errno));
+		return 0;
+	}
+	if (o->user != NULL && getuid() != 0 && getuid() != who.uid)
+		return die(r, EX_TEMPFAIL, "Cannot set my user or group id.",
+		    "only root (or the user) may deliver for another user",
+		    NULL);
+	/* A set-uid install must not keep its privileges. */
+	if (geteuid() != getuid() && setuid(getuid()) < 0)
+		return die(r, EX_TEMPFAIL, "Cannot set my user or group id.",
+		    NULL, strerror(errno));
+	if (getegid() != getgid() && setgid(getgid()) < 0)
+		return die(r, EX_TEMPFAIL, "Cannot set my user or group id.",
+		    NULL, strerror(errno));
+	return 0;
+}
+
+static const char *
+orig_getenv(struct run *r, const char *name)
+{
+	size_t n = strlen(name);
+	char **e;
+
+	for (e = r->orig_env; e != NULL && *e != NULL; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
+/* LANGUAGE.md §6.1: everything in manual mode, the locale otherwise. */
+static void
+import_env(struct run *r, int everything)
+{
+	char **e;
+
+	for (e = r->orig_env; e != NULL && *e != NULL; e++) {
+		const char *eq = strchr(*e, '=');
+		size_t n;
+
+		if (eq == NULL)
+			continue;
+		n = (size_t)(eq - *e);
+		if (!everything && !(n == 4 && strncmp(*e, "LANG", 4) == 0) &&
+		    !(n == 8 && strncmp(*e, "LANGUAGE", 8) == 0) &&
+		    strncmp(*e, "LC_", 3) != 0)
+			continue;
+		vars_set(r->vars, *e, n, eq + 1, strlen(eq + 1));
+	}
+}
+
+/* LANGUAGE.md §6.2: set at start, and again by a maildroprcs include. */
+void
+runner_reset_vars(struct run *r)
+{
+	struct buf b = BUF_INIT;
+
+	vars_sets(r->vars, "HOME", who.home);
+	vars_sets(r->vars, "LOGNAME", who.name);
+	vars_sets(r->vars, "SHELL", who.shell);
+	buf_printf(&b, "%s/%s", DEFAULT_SPOOL, who.name);
+	vars_sets(r->vars, "DEFAULT", b.p);
+	buf_free(&b);
+	vars_sets(r->vars, "PATH", DEFAULT_PATH);
+	vars_sets(r->vars, "SENDMAIL", DEFAULT_SENDMAIL);
+	vars_sets(r->vars, "LOCKEXT", ".lock");
+	vars_sets(r->vars, "LOCKSLEEP", "5");
+	vars_sets(r->vars, "LOCKTIMEOUT", "60");
+	vars_sets(r->vars, "LOCKREFRESH", "15");
+	vars_sets(r->vars, "MAILDIRQUOTA", "");
+	eval_setvar(r, "UMASK", 5, "077", 3);
+}
+
+/* DELIVERY.md §2 step 4: home directory checks in delivery mode. */
+static int
+home_checks(struct run *r)
+{
+	struct stat st;
+	struct buf b = BUF_INIT;
+	int rc = 0;
+
+	eval_verbose(r, 2, "maildrop: Changing to %s", who.home);
+	if (chdir(who.home) < 0) {
+		buf_printf(&b, "chdir %s: %s", who.home, strerror(errno));
+		rc = die(r, EX_TEMPFAIL, "Unable to change to home "
+		    "directory.", NULL, b.p);
+	} else if (stat(".", &st) < 0 || !S_ISDIR(st.st_mode)) {
+		buf_printf(&b, "%s", who.home);
+		rc = die(r, EX_TEMPFAIL, "Home directory is not a directory.",
+		    NULL, b.p);
+	} else if (st.st_mode & S_ISVTX) {
+		/* The administrator holds mail here: 75, and no word. */
+		rc = EX_TEMPFAIL;
+	} else if (st.st_mode & S_IWOTH) {
+		buf_printf(&b, "%s is writable by every user", who.home);
+		rc = die(r, EX_TEMPFAIL, "Invalid home directory permissions "
+		    "- world writable.", "chmod o-w on the home directory",
+		    b.p);
+	} else if (st.st_uid != who.uid) {
+		buf_printf(&b, "%s belongs to uid %u, not %s", who.home,
+		    (unsigned)st.st_uid, who.name);
+		rc = die(r, EX_TEMPFAIL, "Home directory owned by wrong user.",
+		    NULL, b.p);
+	}
+	buf_free(&b);
+	return rc;
+}
+
+static void
+setnum(struct run *r, const char *name, long long v)
+{
+	char s[32];
+
+	snprintf(s, sizeof(s), "%lld", v);
+	vars_sets(r->vars, name, s);
+}
+
+/*
+ * DELIVERY.md §3: -f, else the first Return-Path's address, else
+ * MAILER-DAEMON.  As in maildrop, an empty -f counts as none, and an
+ * empty address (a bounce's "<>") gives the user's own login name.
+ */
+static void
+envelope_sender(const struct run *r, const struct options *o,
+    struct buf *from)
+{
+	if (o->from != NULL && *o->from != '\0')
+		buf_adds(from, o->from);
+	else if (msg_return_path(r->msg, from) != 0)
+		buf_set(from, "MAILER-DAEMON", 13);
+	else if (from->len == 0)
+		buf_adds(from, who.name);
+}
+
+static int
+read_message(struct run *r, const struct options *o)
+{
+	struct buf from = BUF_INIT;
+	char host[256];
+
+	r->msg = msg_read(0, o->headers, o->nheaders, NULL);
+	if (r->msg == NULL)
+		return die(r, EX_TEMPFAIL, "Unable to read message.", NULL,
+		    strerror(errno));
+	envelope_sender(r, o, &from);
+	vars_sets(r->vars, "FROM", from.p);
+	eval_verbose(r, 2, "Message envelope sender=%s", from.p);
+	buf_free(&from);
+	if (gethostname(host, sizeof(host)) < 0)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	vars_sets(r->vars, "HOSTNAME", host);
+	setnum(r, "SIZE", (long long)msg_size(r->msg));
+	setnum(r, "LINES", (long long)msg_lines(r->msg));
+	return 0;
+}
+
+/*
+ * Read and parse a filter that is already open.  Returns 0 and the
+ * program, or the exit status after printing maildrop's lines.
+ */
+static int
+load(struct run *r, int fd, const char *file, unsigned flags,
+    struct program **out)
+{
+	struct buf text = BUF_INIT;
+	struct diags d;
+	char chunk[8192], *t;
+	ssize_t n;
+	size_t i;
+
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			buf_free(&text);
+			return die(r, EX_TEMPFAIL, "Unable to read filter "
+			    "file.", NULL, strerror(errno));
+		}
+		buf_add(&text, chunk, (size_t)n);
+	}
+	t = arena_alloc(r->perm, text.len + 1);
+	if (text.len)
+		memcpy(t, text.p, text.len);
+	memset(&d, 0, sizeof(d));
+	*out = parse_program(r->perm, arena_strdup(r->perm, file), t,
+	    text.len, flags, &d);
+	for (i = 0; i < d.n; i++)
+		if (d.v[i].level == DIAG_ERROR || r->mode == MODE_MANUAL ||
+		    r->trace != NULL)
+			diag_print_maildrop(stderr, &d.v[i], t, text.len);
+	diag_free(&d);
+	buf_free(&text);
+	return *out == NULL ? EX_TEMPFAIL : 0;
+}
+
+/*
+ * DIFFERENCES.md A14: refuse a filter others could rewrite; read bits
+ * are fine, as under Debian's maildrop.
+ */
+static int
+filter_checks(struct run *r, int fd, const char *file)
+{
+	struct stat st;
+	struct buf b = BUF_INIT, h = BUF_INIT;
+	int rc = 0;
+
+	if (fstat(fd, &st) < 0) {
+		buf_printf(&b, "%s: %s", file, strerror(errno));
+		rc = die(r, EX_TEMPFAIL, "Unable to open filter file.", NULL,
+		    b.p);
+	} else if (!S_ISREG(st.st_mode)) {
+		buf_printf(&b, "%s is not a regular file", file);
+		rc = die(r, EX_TEMPFAIL, "mailfilter file isn't a regular "
+		    "file.", NULL, b.p);
+	} else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		buf_printf(&b, "%s is writable by %s", file,
+		    st.st_mode & S_IWOTH ? "every user" : "its group");
+		buf_printf(&h, "another user could rewrite it; fix: "
+		    "chmod go-w %s", file);
+		rc = die(r, EX_TEMPFAIL, st.st_mode & S_IWOTH ?
+		    "Invalid permissions on the filter file - world-writable." :
+		    "Cannot have world/group permissions on the filter file - "
+		    "for your own good.", h.p, b.p);
+	} else if (st.st_uid != who.uid && st.st_uid != 0) {
+		buf_printf(&b, "%s belongs to uid %u, not to %s", file,
+		    (unsigned)st.st_uid, who.name);
+		buf_printf(&h, "fix: chown %s %s", who.name, file);
+		rc = die(r, EX_TEMPFAIL, "mailfilter file is owned by the "
+		    "wrong user.", h.p, b.p);
+	}
+	buf_free(&b);
+	buf_free(&h);
+	return rc;
+}
+
+/* Run one parsed file; the flow and, on failure, the printed error. */
+static enum flow
+run_file(struct run *r, struct program *prog)
+{
+	return eval_program(r, prog);
+}
+
+/*
+ * DELIVERY.md §2 step 7: <sysconfdir>/maildroprc, no ownership checks.
+ * Returns -1 to go on, else the exit status.
+ */
+static int
+maildroprc(struct run *r)
+{
+	struct buf path = BUF_INIT;
+	struct program *prog;
+	enum flow f;
+	int fd, rc;
+
+	buf_printf(&path, "%s/maildroprc", r->sysconfdir);
+	if ((fd = open(path.p, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT) {
+			buf_free(&path);
+			return -1;
+		}
+		rc = errno;
+		buf_free(&path);
+		buf_printf(&path, "Error opening %s/maildroprc.",
+		    r->sysconfdir);
+		return die(r, EX_TEMPFAIL, path.p, NULL, strerror(rc));
+	}
+	eval_verbose(r, 2, "maildrop: Attempting %s", path.p);
+	rc = load(r, fd, path.p, 0, &prog);
+	close(fd);
+	buf_free(&path);
+	if (rc != 0)
+		return rc;
+	f = run_file(r, prog);
+	if (r->trace != NULL && f != FLOW_NEXT)
+		dryrun_result(r, f, f == FLOW_EXIT ? r->exit_status :
+		    r->err.status);
+	if (f == FLOW_FAIL)
+		return report(r);
+	if (f == FLOW_EXIT)
+		return r->exit_status;
+	return -1;
+}
+
+/*
+ * -M's $HOME/.mailfilters: missing is fine (no filter runs), as in
+ * maildrop; otherwise a directory of the user's that others cannot write
+ * into (DIFFERENCES.md A14's rule, applied to the directory).  Returns 0
+ * or the exit status after printing maildrop's line.
+ */
+static int
+filters_dir_checks(struct run *r)
+{
+	struct stat st;
+	struct buf b = BUF_INIT;
+	int rc = 0;
+
+	if (stat(".mailfilters", &st) < 0) {
+		if (errno != ENOENT)
+			rc = die(r, EX_TEMPFAIL, "Unable to read "
+			    "$HOME/.mailfilters.", NULL, strerror(errno));
+	} else if (!S_ISDIR(st.st_mode)) {
+		rc = die(r, EX_TEMPFAIL, "$HOME/.mailfilters should be a "
+		    "directory.", NULL, "$HOME/.mailfilters is not a directory");
+	} else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		buf_printf(&b, "$HOME/.mailfilters is writable by %s",
+		    st.st_mode & S_IWOTH ? "every user" : "its group");
+		rc = die(r, EX_TEMPFAIL, st.st_mode & S_IWOTH ?
+		    "Invalid permissions on $HOME/.mailfilters - "
+		    "world-writable." : "Invalid permissions on "
+		    "$HOME/.mailfilters - remove world and group perms.",
+		    "another user could add filters; fix: chmod go-w "
+		    ".mailfilters", b.p);
+	} else if (st.st_uid != who.uid) {
+		buf_printf(&b, "$HOME/.mailfilters belongs to uid %u, not to %s",
+		    (unsigned)st.st_uid, who.name);
+		rc = die(r, EX_TEMPFAIL, "Invalid user ownership of "
+		    "$HOME/.mailfilters.", NULL, b.p);
+	}
+	buf_free(&b);
+	return rc;
+}
+
+static int
+attempt(struct run *r, const struct buf *file)
+{
+	eval_verbose(r, 2, "maildrop: Attempting %s", file->p);
+	return open(file->p, O_RDONLY | O_CLOEXEC);
+}
+
+/* -M NAME as a file name (and MAILFILTER): '/' and '.' become ':'. */
+static void
+embedded_name(const char *name, struct buf *n)
+{
+	char *p;
+
+	buf_reset(n);
+	buf_adds(n, name);
+	for (p = n->p; *p; p++)
+		if (*p == '/' || *p == '.')
+			*p = ':';
+}
+
+/*
+ * DELIVERY.md §1 -M: $HOME/.mailfilters/NAME (NAME mapped, and cut
+ * here), then NAME-default, then each shorter "-"-prefix plus
+ * "-default", then "default".  Returns an open fd, -1 (errno set: none
+ * opened) or -2 (the directory is refused); *file is the last name tried.
+ */
+static int
+open_embedded(struct run *r, struct buf *n, struct buf *file)
+{
+	char *p;
+	int fd;
+
+	if (filters_dir_checks(r) != 0)
+		return -2;
+	buf_reset(file);
+	buf_printf(file, ".mailfilters/%s", n->p);
+	if ((fd = attempt(r, file)) >= 0 || errno != ENOENT)
+		return fd;
+	for (;;) {
+		buf_reset(file);
+		buf_printf(file, ".mailfilters/%s-default", n->p);
+		if ((fd = attempt(r, file)) >= 0 || errno != ENOENT)
+			return fd;
+		if ((p = strrchr(n->p, '-')) == NULL)
+			break;
+		*p = '\0';
+		n->len = (size_t)(p - n->p);
+	}
+	buf_reset(file);
+	buf_adds(file, ".mailfilters/default");
+	return attempt(r, file);
+}
+
+/* DELIVERY.md §2 step 10: $DEFAULT when the filter falls off its end. */
+static int
+default_delivery(struct run *r, struct pos *at)
+{
+	const char *def = vars_str(r->vars, "DEFAULT");
+	char code[16];
+	int status = 0;
+
+	if (*def == '\0') {
+		run_fail(r, NULL, "DEFAULT mailbox not defined.", "set "
+		    "DEFAULT in the filter, or end it with 'to' or 'exit'",
+		    NULL);
+		return -1;
+	}
+	if (r->fx->deliver(r, at, def, HOW_DEFAULT, &status) < 0)
+		return -1;
+	if (def[0] == '|' || def[0] == '!') {
+		snprintf(code, sizeof(code), "%d", status);
+		vars_sets(r->vars, "EXITCODE", code);
+	}
+	return 0;
+}
+
+static int
+run_all(struct run *r, const struct options *o)
+{
+	struct buf file = BUF_INIT, b = BUF_INIT;
+	struct program *prog = NULL;
+	struct pos end;
+	const char *t;
+	unsigned flags = o->embedded || o->embedded_name ? PARSE_EMBEDDED : 0;
+	enum flow f;
+	int fd, rc, i, err;
+
+	if (find_user(r, o) != 0)
+		return EX_NOUSER;
+	if ((rc = become_user(r, o)) != 0)
+		return rc;
+	import_env(r, r->mode == MODE_MANUAL);
+	runner_reset_vars(r);
+	for (i = 0; i < o->nargs; i++) {
+		buf_reset(&b);
+		buf_printf(&b, "%d", i + 1);
+		vars_sets(r->vars, b.p, o->args[i]);
+	}
+	if (o->verbose != NULL) {
+		vars_sets(r->vars, "VERBOSE", o->verbose);
+		r->verbose = atoi(o->verbose);
+	}
+	if (r->mode == MODE_DELIVERY && (rc = home_checks(r)) != 0)
+		goto out;
+	t = orig_getenv(r, "RUNNEL_TIMEOUT");
+	eval_budget(t != NULL ? atof(t) : TIMEOUT_DEFAULT);
+	if ((rc = read_message(r, o)) != 0)
+		goto out;
+	if (r->mode == MODE_DELIVERY && o->embedded_name == NULL &&
+	    (rc = maildroprc(r)) >= 0)
+		goto out;
+
+	if (o->embedded_name != NULL) {
+		embedded_name(o->embedded_name, &b);
+		vars_sets(r->vars, "MAILFILTER", b.p);
+		fd = open_embedded(r, &b, &file);
+		if (fd == -2) {
+			rc = r->err.status;
+			goto out;
+		}
+	} else {
+		buf_adds(&file, r->mode == MODE_MANUAL ? o->filter :
+		    ".mailfilter");
+		vars_sets(r->vars, "MAILFILTER", file.p);
+		fd = attempt(r, &file);
+	}
+	err = errno;
+	/* In delivery mode (-M too) a missing filter is no filter. */
+	if (fd < 0 && (err != ENOENT || r->mode == MODE_MANUAL)) {
+		rc = err;
+		buf_reset(&b);
+		buf_printf(&b, "Unable to open filter file, errno=%d.", rc);
+		buf_printf(&file, ": %s", strerror(rc));
+		rc = die(r, EX_TEMPFAIL, b.p, NULL, file.p);
+		goto out;
+	}
+	if (fd >= 0) {
+		if ((rc = filter_checks(r, fd, file.p)) != 0 ||
+		    (rc = load(r, fd, file.p, flags, &prog)) != 0) {
+			close(fd);
+			goto out;
+		}
+		close(fd);
+		r->embedded = flags != 0;
+		f = run_file(r, prog);
+		if (r->trace != NULL && f != FLOW_NEXT)
+			dryrun_result(r, f, f == FLOW_EXIT ? r->exit_status :
+			    r->err.status);
+		if (f == FLOW_FAIL) {
+			rc = report(r);
+			goto out;
+		}
+		if (f == FLOW_EXIT) {
+			rc = r->exit_status;
+			goto out;
+		}
+	}
+	if (r->embedded || flags) {
+		rc = run_exitcode(r);
+		goto out;
+	}
+	memset(&end, 0, sizeof(end));
+	end.file = "$DEFAULT";
+	if (default_delivery(r, &end) < 0) {
+		if (r->trace != NULL)
+			dryrun_result(r, FLOW_FAIL, r->err.status);
+		rc = report(r);
+		goto out;
+	}
+	rc = run_exitcode(r);
+	if (r->trace != NULL)
+		dryrun_result(r, FLOW_NEXT, rc);
+out:
+	buf_free(&file);
+	buf_free(&b);
+	return rc;
+}
+
+/* -w as maildrop reads it (atoi): "" leaves it off, "abc" is 0. */
+static int
+warn_percent(const char *s)
+{
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	v = strtol(s, NULL, 10);
+	return v > INT_MAX ? INT_MAX : v < INT_MIN ? INT_MIN : (int)v;
+}
+
+int
+runner_main(const struct options *o)
+{
+	struct run r;
+	struct arena perm;
+	const char *s;
+	int rc;
+
+	signals();
+	memset(&r, 0, sizeof(r));
+	arena_init(&perm);
+	arena_init(&r.scratch);
+	r.perm = &perm;
+	r.vars = vars_new();
+	r.mode = o->delivery ? MODE_DELIVERY : MODE_MANUAL;
+	r.logfd = -1;
+	r.orig_env = environ;
+	s = orig_getenv(&r, "RUNNEL_SYSCONFDIR");
+	r.sysconfdir = s != NULL && *s != '\0' ? s : "/etc";
+	r.quota_warn = warn_percent(o->quota_warn);
+	r.quota_warn_file = o->warn_file;
+	if (o->dry_run) {
+		r.fx = &fx_dryrun;
+		r.trace = dryrun_start(&r, o->allow_exec);
+	} else
+		r.fx = &fx_real;
+	rc = run_all(&r, o);
+	fflush(stdout);
+	if (r.msg != NULL)
+		builtins_cleanup(&r);
+	cleanup_run();
+	/* Free what the run held, so a leak checker sees only real leaks. */
+	if (r.msg != NULL)
+		msg_free(r.msg);
+	vars_free(r.vars);
+	buf_free(&r.err.compat);
+	buf_free(&r.err.detail);
+	arena_free(&r.scratch);
+	arena_free(&perm);
+	return rc & 0xff;
+}
