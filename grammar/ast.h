@@ -38,6 +38,7 @@ struct part {
 #define PAT_W		0x10	/* 'w': legacy, adds body when no h/H/b */
 
 struct pattern {
+	struct pos	 pos;		/* the opening '/' */
 	const char	*re;		/* between the slashes, $ not substituted */
 	size_t		 relen;
 	const char	*opts;		/* after ':', "" when none */

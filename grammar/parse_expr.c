@@ -116,6 +116,7 @@ pattern(struct parser *p)
 	struct pattern *pat = arena_alloc(p->arena, sizeof(*pat));
 	size_t i;
 
+	pat->pos = t->pos;
 	for (i = 1; i < t->len && t->text[i] != '/'; i++)
 		if (t->text[i] == '\\')
 			i++;

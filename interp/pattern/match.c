@@ -65,12 +65,30 @@ needs_subst(const struct pattern *pat)
 	return 0;
 }
 
+/*
+ * regex_compile()'s flags for pat: the same for a delivery and for
+ * --check.  A pattern node is used either on the message (whose lines
+ * are valid UTF-8: on_message) or on strings, never both.
+ */
+static unsigned
+regex_how(const struct pattern *pat, int on_message)
+{
+	unsigned how = REGEX_JIT;
+
+	if (pat->flags & PAT_D)
+		how |= REGEX_CASE;
+	if (on_message)
+		how |= REGEX_VALID_UTF8;
+	return how;
+}
+
 int
-match_check(const struct pattern *pat, struct buf *reason, size_t *offset)
+match_check(const struct pattern *pat, int on_message, struct buf *reason,
+    size_t *offset)
 {
 	if (needs_subst(pat))
 		return 0;
-	return regex_check(pat->re, pat->relen, (pat->flags & PAT_D) != 0,
+	return regex_check(pat->re, pat->relen, regex_how(pat, on_message),
 	    reason, offset);
 }
 
@@ -120,8 +138,7 @@ lru_put(const char *text, size_t len, unsigned how, struct regex *re)
 /*
  * The compiled form of e's pattern, or NULL after maildrop's warning
  * (the pattern's value is then 0; not fatal).  text gets the regex as
- * compiled, for messages.  A pattern node is used either on the message
- * (whose lines are valid UTF-8: on_message) or on strings, never both.
+ * compiled, for messages.
  */
 static struct regex *
 pattern_regex(struct run *r, const struct expr *e, struct buf *text,
@@ -130,12 +147,7 @@ pattern_regex(struct run *r, const struct expr *e, struct buf *text,
 	struct pattern *pat = e->pat;
 	struct buf err = BUF_INIT;
 	struct regex *re;
-	unsigned how = REGEX_JIT;
-
-	if (pat->flags & PAT_D)
-		how |= REGEX_CASE;
-	if (on_message)
-		how |= REGEX_VALID_UTF8;
+	unsigned how = regex_how(pat, on_message);
 
 	buf_reset(text);
 	if (!needs_subst(pat)) {

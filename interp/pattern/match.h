@@ -37,13 +37,14 @@ struct match_set {
 enum flow	 match_collect(struct run *, const struct expr *,
 		    const char *subject, size_t len, struct match_set *out);
 /*
- * --check: does the pattern compile?  0 when it does, or when it has $
- * substitutions and cannot be known before run time; else -1 with
- * PCRE2's reason in reason and the byte offset into the regex (the
- * pattern text starts one column after the opening '/').
+ * --check: does the pattern compile, with the flags a delivery uses
+ * (on_message: an E_PATTERN or a foreach over the message, else a
+ * string =~)?  0 when it does, or when it has $ substitutions and cannot
+ * be known before run time; else -1 with PCRE2's reason in reason and
+ * the byte offset into the regex (pattern->pos is its opening '/').
  */
-int		 match_check(const struct pattern *, struct buf *reason,
-		    size_t *offset);
+int		 match_check(const struct pattern *, int on_message,
+		    struct buf *reason, size_t *offset);
 
 /* Set MATCH, MATCH1.. from one match. */
 void		 match_set_vars(struct run *, const struct match_caps *);

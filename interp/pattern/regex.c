@@ -84,15 +84,14 @@ anchored_first(const pcre2_code *code)
 	return (int)unit;
 }
 
-struct regex *
-regex_compile(const char *re, size_t len, unsigned how, struct buf *err)
+/*
+ * The compile options for how: the one place they are decided, so
+ * --check (regex_check) compiles exactly what delivery compiles.
+ */
+static uint32_t
+compile_options(unsigned how)
 {
-	struct regex *x;
-	pcre2_code *code;
-	int errcode;
-	PCRE2_SIZE erroff;
-	PCRE2_UCHAR msg[256];
-	uint32_t opts = PCRE2_UTF, groups;
+	uint32_t opts = PCRE2_UTF;
 
 	/*
 	 * Message text is valid UTF-8 by construction; any other subject
@@ -102,11 +101,31 @@ regex_compile(const char *re, size_t len, unsigned how, struct buf *err)
 		opts |= PCRE2_MATCH_INVALID_UTF;
 	if ((how & REGEX_CASE) == 0)
 		opts |= PCRE2_CASELESS;
-	code = pcre2_compile((PCRE2_SPTR)re, len, opts, &errcode, &erroff,
-	    NULL);
+	return opts;
+}
+
+/* PCRE2's words for errcode. */
+static void
+error_message(int errcode, PCRE2_UCHAR *msg, size_t size)
+{
+	if (pcre2_get_error_message(errcode, msg, size) < 0)
+		snprintf((char *)msg, size, "error %d", errcode);
+}
+
+struct regex *
+regex_compile(const char *re, size_t len, unsigned how, struct buf *err)
+{
+	struct regex *x;
+	pcre2_code *code;
+	int errcode;
+	PCRE2_SIZE erroff;
+	PCRE2_UCHAR msg[256];
+	uint32_t groups;
+
+	code = pcre2_compile((PCRE2_SPTR)re, len, compile_options(how),
+	    &errcode, &erroff, NULL);
 	if (code == NULL) {
-		if (pcre2_get_error_message(errcode, msg, sizeof(msg)) < 0)
-			snprintf((char *)msg, sizeof(msg), "error %d", errcode);
+		error_message(errcode, msg, sizeof(msg));
 		buf_reset(err);
 		buf_printf(err, "Invalid regular expression, offset %zu of: ",
 		    (size_t)erroff);
@@ -126,25 +145,21 @@ regex_compile(const char *re, size_t len, unsigned how, struct buf *err)
 }
 
 int
-regex_check(const char *re, size_t len, int case_sensitive,
-    struct buf *reason, size_t *offset)
+regex_check(const char *re, size_t len, unsigned how, struct buf *reason,
+    size_t *offset)
 {
 	pcre2_code *code;
 	int errcode;
 	PCRE2_SIZE erroff;
 	PCRE2_UCHAR msg[256];
-	uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
 
-	if (!case_sensitive)
-		opts |= PCRE2_CASELESS;
-	code = pcre2_compile((PCRE2_SPTR)re, len, opts, &errcode, &erroff,
-	    NULL);
+	code = pcre2_compile((PCRE2_SPTR)re, len, compile_options(how),
+	    &errcode, &erroff, NULL);
 	if (code != NULL) {
 		pcre2_code_free(code);
 		return 0;
 	}
-	if (pcre2_get_error_message(errcode, msg, sizeof(msg)) < 0)
-		snprintf((char *)msg, sizeof(msg), "error %d", errcode);
+	error_message(errcode, msg, sizeof(msg));
 	buf_reset(reason);
 	buf_adds(reason, (const char *)msg);
 	*offset = erroff;

@@ -44,10 +44,11 @@ struct regex	*regex_compile(const char *re, size_t len, unsigned how,
 		    struct buf *err);
 void		 regex_free(struct regex *);
 /*
- * Only check that re compiles: 0 when it does, else -1 with PCRE2's
- * reason in reason and the byte offset into re where it gave up.
+ * Only check that re compiles as regex_compile(re, len, how) would: 0
+ * when it does, else -1 with PCRE2's reason in reason and the byte
+ * offset into re where it gave up.
  */
-int		 regex_check(const char *re, size_t len, int case_sensitive,
+int		 regex_check(const char *re, size_t len, unsigned how,
 		    struct buf *reason, size_t *offset);
 
 /*

@@ -17,6 +17,7 @@
 #include "../../grammar/arena.h"
 #include "../../grammar/buf.h"
 #include "../../grammar/parse.h"
+#include "../pattern/match.h"
 #include "options.h"
 
 /* The whole file, or -1 with errno set. */
@@ -84,6 +85,7 @@ struct walk {
 	char		*seen[64];	/* real paths already checked */
 	size_t		 nseen;
 	int		 status;
+	int		 file_failed;	/* the file being walked has an error */
 };
 
 static int check_tree(struct walk *, const char *path, unsigned depth);
@@ -188,11 +190,81 @@ check_include(struct walk *w, const struct program *prog,
 	buf_free(&msg);
 }
 
+/*
+ * Where byte off of the regex lands in the source: the pattern starts one
+ * byte after its opening '/'.  A regex holds no newline, but count them
+ * anyway so the position can never point into another line wrongly.
+ */
+static struct pos
+regex_pos(const struct program *prog, struct pos at, size_t off)
+{
+	size_t i, end = at.off + 1 + off;
+
+	for (i = at.off; i < end && i < prog->len; i++) {
+		if (prog->text[i] == '\n') {
+			at.line++;
+			at.col = 1;
+		} else
+			at.col++;
+	}
+	at.off = i;
+	return at;
+}
+
+/*
+ * A pattern whose text is known now (no $ substitution) is compiled with
+ * the flags a delivery uses; one that fails is an error here, where at
+ * delivery it is maildrop's "Syntax error in /pattern/." and a false
+ * condition on every message.
+ */
+static void
+check_pattern(struct walk *w, const struct program *prog,
+    const struct pattern *pat, int on_message)
+{
+	struct buf reason = BUF_INIT, msg = BUF_INIT;
+	struct diag d;
+	size_t off = 0;
+
+	if (match_check(pat, on_message, &reason, &off) == 0) {
+		buf_free(&reason);
+		return;
+	}
+	buf_printf(&msg, "the pattern does not compile: %s (PCRE2, at offset "
+	    "%zu of the pattern)", buf_cstr(&reason), off);
+	memset(&d, 0, sizeof(d));
+	d.level = DIAG_ERROR;
+	d.pos = regex_pos(prog, pat->pos, off);
+	d.msg = buf_cstr(&msg);
+	d.hint = "at delivery the pattern never matches and maildrop warns "
+	    "\"Syntax error in /pattern/.\"";
+	diag_print_compiler(stderr, &d, prog->text, prog->len);
+	w->status = 1;
+	w->file_failed = 1;
+	buf_free(&reason);
+	buf_free(&msg);
+}
+
+static void
+walk_expr(struct walk *w, const struct program *prog, const struct expr *e)
+{
+	size_t i;
+
+	if (e == NULL)
+		return;
+	if (e->kind == E_PATTERN || e->kind == E_MATCH)
+		check_pattern(w, prog, e->pat, e->kind == E_PATTERN);
+	walk_expr(w, prog, e->lhs);
+	walk_expr(w, prog, e->rhs);
+	for (i = 0; i < e->nargs; i++)
+		walk_expr(w, prog, e->args[i]);
+}
+
 static void
 walk_stmts(struct walk *w, const struct program *prog, const struct stmt *s,
     unsigned depth)
 {
 	for (; s != NULL; s = s->next) {
+		walk_expr(w, prog, s->expr);
 		if (s->kind == S_INCLUDE)
 			check_include(w, prog, s, depth);
 		walk_stmts(w, prog, s->body, depth);
@@ -227,16 +299,20 @@ check_tree(struct walk *w, const char *path, unsigned depth)
 {
 	struct buf text = BUF_INIT;
 	struct program *prog;
+	int failed, saved = w->file_failed;
 
 	if (seen_before(w, path))
 		return 0;
 	prog = check_file(w->a, path, w->flags, &text);
+	w->file_failed = prog == NULL;
 	if (prog == NULL)
 		w->status = 1;
 	else
 		walk_stmts(w, prog, prog->body, depth);
 	buf_free(&text);
-	return prog == NULL;
+	failed = w->file_failed;
+	w->file_failed = saved;
+	return failed;
 }
 
 int

@@ -222,15 +222,15 @@ main(void)
 		size_t off = 0;
 
 		check("match_check good",
-		    match_check(pat("a(b)c", 0, 0, 1, 1)->pat, &why, &off) ?
+		    match_check(pat("a(b)c", 0, 0, 1, 1)->pat, 0, &why, &off) ?
 		    "bad" : "ok", "ok");
 		check("match_check bad",
-		    match_check(pat("ab[z-a]", 0, 0, 1, 1)->pat, &why, &off) ?
+		    match_check(pat("ab[z-a]", 0, 0, 1, 1)->pat, 0, &why, &off) ?
 		    buf_cstr(&why) : "ok",
 		    "range out of order in character class");
 		check("match_check offset", off == 5 ? "5" : "other", "5");
 		check("match_check skips $",
-		    match_check(pat("[$X", 0, 0, 1, 1)->pat, &why, &off) ?
+		    match_check(pat("[$X", 0, 0, 1, 1)->pat, 0, &why, &off) ?
 		    "bad" : "ok", "ok");
 		buf_free(&why);
 	}
