@@ -56,6 +56,15 @@ struct msg_cache {
 	size_t		 n, cap;
 };
 
+/*
+ * msgcache.c.  Note the line p[0, n), which lies in c->text, as one of
+ * kind what; returns the bytes the cache now holds (text and index).
+ */
+size_t	msg_cache_add(struct msg_cache *, const char *p, size_t n,
+	    unsigned what);
+/* Hand the cached lines of the kinds in what to fn, in order. */
+int	msg_cache_replay(const struct msg_cache *, unsigned what,
+	    int (*fn)(void *, const char *, size_t), void *arg);
 void	msg_cache_free(struct msg_cache *);
 
 struct message {

@@ -119,30 +119,13 @@ emit_headers(struct scan *s, const struct msg_header *h, size_t n,
 	return 0;
 }
 
-void
-msg_cache_free(struct msg_cache *c)
-{
-	buf_free(&c->text);
-	free(c->line);
-	memset(c, 0, sizeof(*c));
-}
-
 /* emit()'s callback while a cache is made: note the piece, or give up. */
 static int
 keep_piece(void *arg, const char *p, size_t n)
 {
 	struct scan *s = arg;
-	struct msg_cache *c = s->keep;
 
-	if (c->n == c->cap) {
-		c->cap = c->cap > 0 ? c->cap * 2 : 32;
-		c->line = xrealloc(c->line, c->cap * sizeof(*c->line));
-	}
-	c->line[c->n].off = (size_t)(p - c->text.p);
-	c->line[c->n].len = n;
-	c->line[c->n].what = s->cur;
-	c->n++;
-	return c->text.cap + c->cap * sizeof(*c->line) > s->keepmax ? -1 : 0;
+	return msg_cache_add(s->keep, p, n, s->cur) > s->keepmax ? -1 : 0;
 }
 
 static int scan_message(struct scan *, const struct msg_header *, size_t,
@@ -178,21 +161,6 @@ cache_make(struct message *m, struct msg_cache *c, unsigned what,
 	c->what = what;
 	buf_free(&s.text);
 	buf_free(&s.out);
-}
-
-/* Hand the cached lines that what asks for to fn. */
-static int
-cache_replay(const struct msg_cache *c, unsigned what,
-    int (*fn)(void *, const char *, size_t), void *arg)
-{
-	size_t i;
-	int rc;
-
-	for (i = 0; i < c->n; i++)
-		if ((c->line[i].what & what) != 0 && (rc = fn(arg,
-		    c->text.p + c->line[i].off, c->line[i].len)) != 0)
-			return rc;
-	return 0;
 }
 
 static const struct msg_header *
@@ -595,7 +563,7 @@ msg_scan(struct message *m, unsigned what,
 			cache_make(m, &m->top, MSG_TOP_HEADER,
 			    MSG_HEADCACHE_MAX);
 		if (m->top.state > 0)
-			rc = cache_replay(&m->top, what, fn, arg);
+			rc = msg_cache_replay(&m->top, what, fn, arg);
 		else
 			rc = emit_headers(&s, m->hdr, m->nhdr, MSG_TOP_HEADER);
 	}
@@ -611,7 +579,7 @@ msg_scan(struct message *m, unsigned what,
 			cache_make(m, &m->rest, MSG_PART_HEADERS |
 			    (rest & MSG_BODY), MSG_RESTCACHE_MAX);
 		if (m->rest.state > 0)
-			rc = cache_replay(&m->rest, what, fn, arg);
+			rc = msg_cache_replay(&m->rest, what, fn, arg);
 		else
 			rc = scan_message(&s, m->hdr, m->nhdr, m->body_off,
 			    m->size, 0);
