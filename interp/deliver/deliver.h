@@ -41,13 +41,6 @@ int	deliver_maildir(struct run *, const struct pos *why, const char *dir,
 	    size_t *written);
 int	deliver_mbox(struct run *, const struct pos *why, const char *path,
 	    size_t *written);
-/*
- * Put a message runnel made (the quota warning) into dir/new/ the same
- * durable way; uniq stands in the name where a delivery's counter does.
- * Mode 0640.  Reports nothing: 0, or -1/errno.
- */
-int	maildir_put(struct run *, const char *dir, const char *uniq,
-	    const struct buf *text);
 /* Pipe and forward: *status is the command's exit status, -1 if killed
    or the write failed. */
 int	deliver_pipe(struct run *, const struct pos *why, const char *cmd,

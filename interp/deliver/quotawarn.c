@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "../../grammar/buf.h"
-#include "deliver.h"
+#include "maildir.h"
 #include "quota.h"
 #include "../run/run.h"
 
