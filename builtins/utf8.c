@@ -15,13 +15,13 @@
 #include <unistr.h>
 
 #include "../grammar/arena.h"
-#include "../interp/deliver/store.h"
+#include "../interp/run/vars.h"
 #include "bi.h"
 
 int
 bi_unicode(struct run *r)
 {
-	return store_num(r, "UNICODE", 0) > 0;
+	return vars_num(r->vars, "UNICODE", 0) > 0;
 }
 
 /* Bytes of the character at s (n > 0): an invalid sequence is one. */

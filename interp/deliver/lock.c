@@ -20,7 +20,9 @@
 #include "../../grammar/buf.h"
 #include "../proc/cleanup.h"
 #include "lock.h"
+#include "../run/run.h"
 #include "store.h"
+#include "../run/vars.h"
 
 struct lock {
 	int		 fd;		/* flock file, else -1 */
@@ -43,8 +45,8 @@ static unsigned tmpcount;		/* the <n> of DIR/<pid>.<n>.<host> */
 unsigned
 lock_wait_bound(struct run *r)
 {
-	long t = store_num(r, "LOCKTIMEOUT", 60);
-	long s = store_num(r, "LOCKSLEEP", 5);
+	long t = vars_num(r->vars, "LOCKTIMEOUT", 60);
+	long s = vars_num(r->vars, "LOCKSLEEP", 5);
 
 	if (t > 86400)
 		t = 86400;
@@ -215,9 +217,9 @@ lock_dot(struct run *r, const struct pos *why, const char *lockname,
 			*out = l;
 			return 0;
 		}
-	sleep_s = store_num(r, "LOCKSLEEP", 5);
-	timeout = store_num(r, "LOCKTIMEOUT", 60);
-	refresh = store_num(r, "LOCKREFRESH", 15);
+	sleep_s = vars_num(r->vars, "LOCKSLEEP", 5);
+	timeout = vars_num(r->vars, "LOCKTIMEOUT", 60);
+	refresh = vars_num(r->vars, "LOCKREFRESH", 15);
 	if (sleep_s < 1)
 		sleep_s = 1;
 	bound = lock_wait_bound(r);

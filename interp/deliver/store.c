@@ -66,24 +66,6 @@ store_mode(struct run *r)
 	return 0666 & ~(mode_t)m;
 }
 
-long
-store_num(struct run *r, const char *name, long def)
-{
-	const char *s = vars_str(r->vars, name);
-	char *end;
-	long v;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (*s < '0' || *s > '9')
-		return def;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || v < 0)
-		return def;
-	return v;
-}
-
 int
 store_write_all(int fd, const void *p, size_t n)
 {

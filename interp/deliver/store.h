@@ -17,11 +17,6 @@ const char	*store_user(void);
 const char	*store_host(void);
 /* 0666 & ~UMASK (UMASK octal; missing or invalid: 077). */
 mode_t		 store_mode(struct run *);
-/*
- * A variable as a non-negative integer; def when unset or not a number.
- * builtins/utf8.c reads UNICODE with it too.
- */
-long		 store_num(struct run *, const char *name, long def);
 /* write(2) all of it, retrying short writes and EINTR; 0 or -1/errno. */
 int		 store_write_all(int fd, const void *p, size_t n);
 /* fsync a directory by name; 0 or -1/errno. */

@@ -4,6 +4,7 @@
  * both carry lengths; the table grows by doubling so a filter that builds
  * thousands of names in a loop stays linear.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,6 +109,24 @@ vars_str(const struct vars *v, const char *name)
 	const struct buf *b = vars_get(v, name, strlen(name));
 
 	return b != NULL && b->p != NULL ? b->p : "";
+}
+
+long
+vars_num(const struct vars *v, const char *name, long def)
+{
+	const char *s = vars_str(v, name);
+	char *end;
+	long n;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s < '0' || *s > '9')
+		return def;
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno != 0 || n < 0)
+		return def;
+	return n;
 }
 
 void

@@ -19,6 +19,11 @@ const struct buf *vars_get(const struct vars *, const char *name,
 		    size_t namelen);
 /* Convenience for C names: "" when unset. */
 const char	*vars_str(const struct vars *, const char *name);
+/*
+ * A variable as a non-negative integer (LOCKSLEEP, UNICODE): blanks, then
+ * digits; def when unset, not a number or out of range.
+ */
+long		 vars_num(const struct vars *, const char *name, long def);
 void		 vars_set(struct vars *, const char *name, size_t namelen,
 		    const char *value, size_t len);
 void		 vars_sets(struct vars *, const char *name, const char *value);
