@@ -21,6 +21,7 @@
 #include "../proc/cleanup.h"
 #include "lock.h"
 #include "../run/run.h"
+#include "../proc/spawn.h"
 #include "store.h"
 #include "../run/vars.h"
 
@@ -274,6 +275,7 @@ lock_dot(struct run *r, const struct pos *why, const char *lockname,
 	l->next = time(NULL) + l->refresh;
 	l->next_held = held;
 	held = l;
+	spawn_tick = lock_refresh;	/* refreshed while a child runs too */
 	*out = l;
 	return 0;
 }

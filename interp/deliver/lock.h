@@ -62,8 +62,8 @@ void	lock_release(struct lock *);
 
 /*
  * Touch every held dot-lock whose LOCKREFRESH interval has passed, so
- * that others do not take it for stale.  Cheap; call it between
- * statements or while waiting for a child.
+ * that others do not take it for stale.  Cheap.  Taking a dot-lock
+ * makes it proc/spawn.c's spawn_tick, so it runs while a child runs.
  */
 void	lock_refresh(void);
 

@@ -31,7 +31,6 @@
 
 #include "../../grammar/arena.h"
 #include "cleanup.h"
-#include "../deliver/lock.h"
 #include "../message/message.h"
 #include "../run/run.h"
 #include "spawn.h"
@@ -39,11 +38,20 @@
 
 extern char **environ;
 
-/* The longest single wait, so held dot-locks keep being refreshed. */
+/* The longest single wait, so spawn_tick keeps held dot-locks fresh. */
 #define SLICE_MS	1000
 
 /* How long a child may take to die after SIGTERM before SIGKILL. */
 #define GRACE_MS	2000
+
+void (*spawn_tick)(void);
+
+static void
+tick(void)
+{
+	if (spawn_tick != NULL)
+		spawn_tick();
+}
 
 /* Process groups of the children started, for the SIGHUP at exit. */
 static pid_t	*groups;
@@ -160,7 +168,7 @@ pump(struct child *c, int want_write)
 	if (rc < 0)
 		return 0;		/* EINTR: look again */
 	if (rc == 0) {
-		lock_refresh();
+		tick();
 		if (ms >= 0 && ms_left(c) == 0) {
 			c->expired = 1;
 			return 1;
@@ -239,7 +247,7 @@ reap(struct child *c, long ms, int *wstatus)
 			if (nap.tv_nsec < 16000000)
 				nap.tv_nsec *= 2;
 		}
-		lock_refresh();
+		tick();
 		if (ms > 0)
 			ms = ms > slice ? ms - slice : 0;
 	}

@@ -68,6 +68,13 @@ int	spawn_run(struct run *, const struct spawn_req *, struct spawn_res *);
 void	spawn_shell_argv(struct run *, const char *cmd, const char **argv,
 	    const char **prog);
 
+/*
+ * Called about once a second while a child runs.  Whoever holds
+ * dot-locks (interp/deliver/lock.c) sets it to refresh them, so a long
+ * command does not let others take them for stale; NULL: nothing to do.
+ */
+extern void (*spawn_tick)(void);
+
 /* The deadline from RUNNEL_CHILD_TIMEOUT: digits, else the default. */
 unsigned spawn_timeout(const struct run *);
 
