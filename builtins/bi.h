@@ -47,7 +47,10 @@ void		bi_utf8_case(struct buf *, int up);
 int		bi_utf8_caseeq(const char *a, size_t alen, const char *b,
 		    size_t blen);
 
-/* Evaluate argument i of call into out; FLOW_FAIL passes up. */
+/*
+ * arg.c: evaluate argument i of call into out (empty when there is no
+ * argument i); FLOW_FAIL passes up.
+ */
 enum flow	bi_arg(struct run *, const struct expr *call, size_t i,
 		    struct buf *out);
 

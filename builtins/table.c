@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../interp/eval/eval.h"
 #include "bi.h"
 
 static const struct builtin builtins[] = {
@@ -48,13 +47,4 @@ void
 builtins_file_done(struct run *r, const char *file)
 {
 	bi_gdbm_file_done(r, file);
-}
-
-enum flow
-bi_arg(struct run *r, const struct expr *call, size_t i, struct buf *out)
-{
-	buf_reset(out);
-	if (i >= call->nargs)
-		return FLOW_NEXT;
-	return eval_expr(r, call->args[i], out);
 }

@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 
 #include "deliver.h"
+#include "dryrun.h"
 #include "../run/effects.h"
-#include "../eval/eval_int.h"
 #include "../message/message.h"
 #include "../run/vars.h"
 
@@ -26,15 +26,25 @@ struct trace {
 	int		 stopped;	/* a 'to' ended the run */
 };
 
-static struct trace the_trace;
-
 struct trace *
 dryrun_start(struct run *r, int allow_exec)
 {
+	struct trace *t = xcalloc(1, sizeof(*t));
+
 	(void)r;
-	memset(&the_trace, 0, sizeof(the_trace));
-	the_trace.allow_exec = allow_exec;
-	return &the_trace;
+	t->allow_exec = allow_exec;
+	return t;
+}
+
+void
+dryrun_free(struct run *r)
+{
+	if (r->trace == NULL)
+		return;
+	buf_free(&r->trace->pending);
+	buf_free(&r->trace->delivered);
+	free(r->trace);
+	r->trace = NULL;
 }
 
 /* One trace line: "FILE:LINE:COL: what", later lines indented. */
@@ -56,12 +66,12 @@ line(const struct pos *at, const char *indent, const char *what)
 }
 
 static void
-flush_pending(void)
+flush_pending(struct trace *t)
 {
-	if (the_trace.pending.len == 0)
+	if (t->pending.len == 0)
 		return;
-	fputs(the_trace.pending.p, stdout);
-	buf_reset(&the_trace.pending);
+	fputs(t->pending.p, stdout);
+	buf_reset(&t->pending);
 }
 
 /*
@@ -71,13 +81,12 @@ flush_pending(void)
 static void
 dry_note(struct run *r, const struct pos *why, const char *what)
 {
-	(void)r;
 	if (strncmp(what, "matched ", 8) == 0) {
-		buf_printf(&the_trace.pending, "    %s\n", what);
+		buf_printf(&r->trace->pending, "    %s\n", what);
 		return;
 	}
 	line(why, "", what);
-	flush_pending();
+	flush_pending(r->trace);
 	fflush(stdout);
 }
 
@@ -105,7 +114,7 @@ dry_deliver(struct run *r, const struct pos *why, const char *mailbox,
 	struct buf b = BUF_INIT;
 
 	*status = 0;
-	flush_pending();
+	flush_pending(r->trace);
 	buf_printf(&b, "%s: would deliver to %s (%s)",
 	    how == HOW_TO ? "to" : how == HOW_CC ? "cc" :
 	    "end of filter, default delivery to $DEFAULT",
@@ -140,9 +149,9 @@ dry_deliver(struct run *r, const struct pos *why, const char *mailbox,
 	buf_adds(&b, how == HOW_CC ? "; the filter goes on" :
 	    "; this ends the run");
 	line(why, "", b.p);
-	if (the_trace.delivered.len > 0)
-		buf_adds(&the_trace.delivered, ", ");
-	buf_adds(&the_trace.delivered, mailbox);
+	if (r->trace->delivered.len > 0)
+		buf_adds(&r->trace->delivered, ", ");
+	buf_adds(&r->trace->delivered, mailbox);
 	buf_free(&b);
 	fflush(stdout);
 	return 0;
@@ -154,13 +163,13 @@ dry_command(struct run *r, const struct pos *why, const char *what,
 {
 	struct buf b = BUF_INIT;
 
-	flush_pending();
-	buf_printf(&b, "%s \"%s\": %s", what, cmd, the_trace.allow_exec ?
+	flush_pending(r->trace);
+	buf_printf(&b, "%s \"%s\": %s", what, cmd, r->trace->allow_exec ?
 	    "run (--exec)" : without);
 	line(why, "", b.p);
 	buf_free(&b);
 	fflush(stdout);
-	return the_trace.allow_exec;
+	return r->trace->allow_exec;
 }
 
 static int
@@ -245,7 +254,7 @@ dry_unlock(struct run *r, void *handle)
 void
 dryrun_result(struct run *r, enum flow f, int status)
 {
-	flush_pending();
+	flush_pending(r->trace);
 	switch (f) {
 	case FLOW_FAIL:
 		printf("result: error: %s; exit %d (the MTA would retry)\n",
@@ -254,9 +263,9 @@ dryrun_result(struct run *r, enum flow f, int status)
 		break;
 	case FLOW_EXIT:
 	case FLOW_NEXT:
-		if (the_trace.delivered.len > 0)
+		if (r->trace->delivered.len > 0)
 			printf("result: delivered to %s; exit %d\n",
-			    the_trace.delivered.p, status);
+			    r->trace->delivered.p, status);
 		else
 			printf("result: not delivered (exit without 'to'); "
 			    "exit %d\n", status);

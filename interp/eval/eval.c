@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,100 +24,55 @@
 #include "eval_int.h"
 #include "../pattern/match.h"
 #include "../message/message.h"
+#include "../run/run.h"
+#include "../run/value.h"
 #include "../run/vars.h"
 
 #define INCLUDE_MAX	20		/* LANGUAGE.md §4.8 */
 
-/* The innermost file being run, for the trace's source text. */
-static const struct program *cur_prog;
-static struct timespec deadline;
-static int have_deadline;
-static int timed_out;		/* the watchdog's error is never trapped */
-static const struct stmt *cur_loop;	/* innermost while, for the report */
-
 void
-eval_budget(double seconds)
+eval_budget(struct run *r, double seconds)
 {
-	have_deadline = seconds > 0;
-	if (!have_deadline)
+	r->have_deadline = seconds > 0;
+	if (!r->have_deadline)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += (time_t)seconds;
+	clock_gettime(CLOCK_MONOTONIC, &r->deadline);
+	r->deadline.tv_sec += (time_t)seconds;
 }
 
 static int
-over_budget(void)
+over_budget(const struct run *r)
 {
 	struct timespec now;
 
-	if (!have_deadline)
+	if (!r->have_deadline)
 		return 0;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec > deadline.tv_sec || (now.tv_sec ==
-	    deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec);
+	return now.tv_sec > r->deadline.tv_sec || (now.tv_sec ==
+	    r->deadline.tv_sec && now.tv_nsec >= r->deadline.tv_nsec);
 }
 
-void
-eval_verbose(struct run *r, int level, const char *fmt, ...)
+/*
+ * The text of the source line at pos, from pos.col to its end, for the
+ * dry-run trace ("if (/^Subject: x/)").  Empty when unknown.
+ */
+static void
+source(const struct run *r, const struct pos *at, struct buf *out)
 {
-	va_list ap;
-
-	if (r->verbose < level || r->trace != NULL)
-		return;
-	fflush(stdout);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void
-eval_source(const struct pos *at, struct buf *out)
-{
+	const struct program *prog = r->prog;
 	const char *p, *end;
 
 	buf_reset(out);
-	if (cur_prog == NULL || at->off >= cur_prog->len ||
-	    at->file != cur_prog->file)
+	if (prog == NULL || at->off >= prog->len || at->file != prog->file)
 		return;
-	p = cur_prog->text + at->off;
-	end = memchr(p, '\n', cur_prog->len - at->off);
+	p = prog->text + at->off;
+	end = memchr(p, '\n', prog->len - at->off);
 	if (end == NULL)
-		end = cur_prog->text + cur_prog->len;
+		end = prog->text + prog->len;
 	while (end > p && (end[-1] == ' ' || end[-1] == '\t' ||
 	    end[-1] == '\r'))
 		end--;
 	buf_add(out, p, (size_t)(end - p));
-}
-
-void
-eval_setvar(struct run *r, const char *name, size_t namelen,
-    const char *value, size_t len)
-{
-	vars_set(r->vars, name, namelen, value, len);
-	/*
-	 * VERBOSE is honoured in manual mode; in delivery mode only -V
-	 * counts, so a user's filter cannot fill the MTA's log.
-	 */
-	if (namelen == 7 && memcmp(name, "VERBOSE", 7) == 0 &&
-	    r->mode == MODE_MANUAL)
-		r->verbose = atoi(vars_str(r->vars, "VERBOSE"));
-	else if (namelen == 5 && memcmp(name, "UMASK", 5) == 0) {
-		char *end;
-		long m = strtol(vars_str(r->vars, "UMASK"), &end, 8);
-
-		if (end != vars_str(r->vars, "UMASK") && m >= 0 && m <= 0777)
-			umask((mode_t)m);
-	}
-}
-
-void
-eval_returncode(struct run *r, int status)
-{
-	char code[32];
-	int n = snprintf(code, sizeof(code), "%lu", (unsigned long)status);
-
-	eval_setvar(r, "RETURNCODE", 10, code, (size_t)n);
 }
 
 /* Tell the dry run (and VERBOSE >= 4) what a condition decided. */
@@ -127,10 +81,10 @@ decided(struct run *r, const struct stmt *s, const char *what, int yes)
 {
 	struct buf src = BUF_INIT, msg = BUF_INIT;
 
-	eval_verbose(r, 4, "%s evaluated, result=%d", what, yes);
+	run_verbose(r, 4, "%s evaluated, result=%d", what, yes);
 	if (r->trace == NULL)
 		return;
-	eval_source(&s->pos, &src);
+	source(r, &s->pos, &src);
 	buf_printf(&msg, "%s -> %s", src.len ? src.p : what,
 	    yes ? "true" : "false");
 	r->fx->note(r, &s->pos, msg.p);
@@ -164,7 +118,7 @@ computed(struct run *r, const struct stmt *s, const struct buf *v)
 {
 	struct buf src = BUF_INIT, msg = BUF_INIT;
 
-	eval_source(&s->pos, &src);
+	source(r, &s->pos, &src);
 	buf_printf(&msg, "%s -> %s", src.len ? src.p : "expression",
 	    v->p != NULL ? v->p : "");
 	r->fx->note(r, &s->pos, msg.p);
@@ -180,7 +134,7 @@ cond_true(struct run *r, const struct stmt *s, const char *what, int *yes)
 {
 	struct buf v = BUF_INIT;
 
-	eval_verbose(r, 4, "Evaluating %s condition.", what);
+	run_verbose(r, 4, "Evaluating %s condition.", what);
 	if (eval_expr(r, s->expr, &v) != FLOW_NEXT) {
 		buf_free(&v);
 		return FLOW_FAIL;
@@ -215,7 +169,7 @@ deliver(struct run *r, const struct stmt *s)
 		goto fail;
 	else if (is_command(target.p)) {
 		buf_printf(&code, "%d", status);
-		eval_setvar(r, "EXITCODE", 8, code.p, code.len);
+		run_setvar(r, "EXITCODE", 8, code.p, code.len);
 	}
 	buf_free(&target);
 	buf_free(&code);
@@ -240,7 +194,7 @@ exception(struct run *r, const struct stmt *s)
 	r->in_exception--;
 	if (f != FLOW_FAIL)
 		return f;
-	if (timed_out)
+	if (r->timed_out)
 		return f;
 	if (r->err.loud && r->trace == NULL) {
 		fflush(stdout);
@@ -360,8 +314,8 @@ include(struct run *r, const struct stmt *s)
 	}
 	diag_free(&d);
 	if (special)
-		runner_reset_vars(r);
-	saved = cur_prog;
+		run_reset_vars(r);
+	saved = r->prog;
 	saved_emb = r->embedded;
 	if (special)
 		r->embedded = 0;
@@ -371,7 +325,7 @@ include(struct run *r, const struct stmt *s)
 	/* maildrop closes an included file's gdbm database when it returns */
 	builtins_file_done(r, prog->file);
 	r->embedded = saved_emb;
-	cur_prog = saved;
+	r->prog = saved;
 	buf_free(&path);
 	return f;
 fail:
@@ -387,10 +341,10 @@ import(struct run *r, const char *name, size_t n)
 
 	for (e = r->orig_env; e != NULL && *e != NULL; e++)
 		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=') {
-			eval_setvar(r, name, n, *e + n + 1, strlen(*e + n + 1));
+			run_setvar(r, name, n, *e + n + 1, strlen(*e + n + 1));
 			return;
 		}
-	eval_setvar(r, name, n, "", 0);
+	run_setvar(r, name, n, "", 0);
 }
 
 static enum flow
@@ -434,7 +388,7 @@ foreach(struct run *r, const struct stmt *s)
 		return f;
 	}
 	if (r->trace != NULL) {
-		eval_source(&s->pos, &subj);
+		source(r, &s->pos, &subj);
 		buf_printf(&msg, "%s -> %zu match%s", subj.len ? subj.p :
 		    "foreach", set.n, set.n == 1 ? "" : "es");
 		r->fx->note(r, &s->pos, msg.p);
@@ -480,7 +434,7 @@ act(struct run *r, const struct stmt *s)
 		if (status == FX_NOT_RUN)
 			break;
 		/* maildrop sets RETURNCODE also when the filter failed. */
-		eval_returncode(r, status);
+		run_returncode(r, status);
 		if (rc < 0)
 			break;
 		if (status != 0) {
@@ -492,15 +446,15 @@ act(struct run *r, const struct stmt *s)
 		}
 		buf_reset(&code);
 		buf_printf(&code, "%lld", (long long)msg_size(r->msg));
-		eval_setvar(r, "SIZE", 4, code.p, code.len);
+		run_setvar(r, "SIZE", 4, code.p, code.len);
 		buf_reset(&code);
 		buf_printf(&code, "%zu", msg_lines(r->msg));
-		eval_setvar(r, "LINES", 5, code.p, code.len);
+		run_setvar(r, "LINES", 5, code.p, code.len);
 		break;
 	case S_SYSTEM:
 		if ((rc = r->fx->system(r, &s->pos, v.p, &status)) < 0)
 			break;
-		eval_returncode(r, status);
+		run_returncode(r, status);
 		break;
 	default:
 		break;
@@ -520,11 +474,11 @@ eval_stmt(struct run *r, const struct stmt *s)
 	enum flow f = FLOW_NEXT;
 	int yes;
 
-	if (over_budget()) {
-		have_deadline = 0;
-		timed_out = 1;
-		if (cur_loop != NULL)
-			run_fail(r, &cur_loop->pos, "Timeout quota exceeded.",
+	if (over_budget(r)) {
+		r->have_deadline = 0;
+		r->timed_out = 1;
+		if (r->loop != NULL)
+			run_fail(r, &r->loop->pos, "Timeout quota exceeded.",
 			    "does the condition ever become false? the limit "
 			    "is RUNNEL_TIMEOUT (seconds)", "the filter ran out "
 			    "of time in this loop");
@@ -547,18 +501,18 @@ eval_stmt(struct run *r, const struct stmt *s)
 		f = eval_list(r, yes ? s->body : s->otherwise);
 		break;
 	case S_WHILE:
-		saved_loop = cur_loop;
-		cur_loop = s;
+		saved_loop = r->loop;
+		r->loop = s;
 		while ((f = cond_true(r, s, "WHILE", &yes)) == FLOW_NEXT &&
 		    yes) {
 			if ((f = eval_list(r, s->body)) != FLOW_NEXT)
 				break;
-			if (over_budget())
+			if (over_budget(r))
 				break;	/* the next statement reports it */
 		}
 		if (f == FLOW_NEXT && yes)
 			f = eval_stmt(r, s);	/* over budget: fail here */
-		cur_loop = saved_loop;
+		r->loop = saved_loop;
 		break;
 	case S_FOREACH:
 		f = foreach(r, s);
@@ -624,11 +578,12 @@ eval_list(struct run *r, const struct stmt *s)
 enum flow
 eval_program(struct run *r, const struct program *prog)
 {
-	const struct program *saved = cur_prog;
+	const struct program *saved = r->prog;
 	enum flow f;
 
-	cur_prog = prog;
+	r->eval = eval_expr;
+	r->prog = prog;
 	f = eval_list(r, prog->body);
-	cur_prog = saved;
+	r->prog = saved;
 	return f;
 }

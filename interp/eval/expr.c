@@ -15,8 +15,10 @@
 #include "../../builtins/builtins.h"
 #include "../run/effects.h"
 #include "eval.h"
-#include "eval_int.h"
 #include "../pattern/match.h"
+#include "../run/run.h"
+#include "../run/subst.h"
+#include "../run/value.h"
 #include "../run/vars.h"
 
 /* Deeper than any tree the parser accepts; stops runaway recursion. */
@@ -57,9 +59,12 @@ strcompare(const struct buf *a, const struct buf *b)
 	return a->len < b->len ? -1 : a->len > b->len;
 }
 
-/* LANGUAGE.md §1.6: trim, CR/LF to spaces, empty on failure. */
-enum flow
-eval_backtick(struct run *r, const struct pos *at, const char *cmd,
+/*
+ * Command substitution: fx->backtick plus the clean-up of LANGUAGE.md
+ * §1.6: trim, CR/LF to spaces, empty on failure.
+ */
+static enum flow
+backtick(struct run *r, const struct pos *at, const char *cmd,
     size_t len, struct buf *out)
 {
 	struct buf raw = BUF_INIT;
@@ -73,7 +78,7 @@ eval_backtick(struct run *r, const struct pos *at, const char *cmd,
 		return FLOW_FAIL;
 	}
 	free(c);
-	eval_returncode(r, status);
+	run_returncode(r, status);
 	if (status != 0)
 		raw.len = 0;		/* B7: output discarded */
 	for (i = 0; i < raw.len && isspace((unsigned char)raw.p[i]); i++)
@@ -100,13 +105,13 @@ eval_string(struct run *r, const struct expr *e, struct buf *out)
 		switch (p->kind) {
 		case P_WORD:
 		case P_DQ:
-			eval_subst(r, &p->pos, p->text, p->len, out);
+			subst_vars(r, &p->pos, p->text, p->len, out);
 			break;
 		case P_SQ:
 			buf_add(out, p->text, p->len);
 			break;
 		case P_BT:
-			if (eval_backtick(r, &p->pos, p->text, p->len, out) !=
+			if (backtick(r, &p->pos, p->text, p->len, out) !=
 			    FLOW_NEXT)
 				return FLOW_FAIL;
 			break;
@@ -181,7 +186,7 @@ eval_binary(struct run *r, const struct expr *e, struct buf *out)
 	} else
 		value_format(z, out);
 	if (r->verbose >= 6)
-		eval_verbose(r, 6, "Operation on: %s and %s, result is %s",
+		run_verbose(r, 6, "Operation on: %s and %s, result is %s",
 		    a.p, b.p, out->p);
 done:
 	buf_free(&a);
@@ -230,8 +235,8 @@ eval_expr(struct run *r, const struct expr *e, struct buf *out)
 		break;
 	case E_ASSIGN:
 		if ((f = eval_expr(r, e->rhs, out)) == FLOW_NEXT) {
-			eval_setvar(r, e->name, e->namelen, out->p, out->len);
-			eval_verbose(r, 4, "%s(%u): %.*s=\"%s\"", e->pos.file,
+			run_setvar(r, e->name, e->namelen, out->p, out->len);
+			run_verbose(r, 4, "%s(%u): %.*s=\"%s\"", e->pos.file,
 			    e->pos.line, (int)e->namelen, e->name, out->p);
 		}
 		break;

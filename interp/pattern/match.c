@@ -13,10 +13,12 @@
 
 #include "../../grammar/arena.h"
 #include "../run/effects.h"
-#include "../eval/eval.h"
 #include "match.h"
 #include "../message/message.h"
 #include "regex.h"
+#include "../run/run.h"
+#include "../run/subst.h"
+#include "../run/value.h"
 #include "../run/vars.h"
 
 /* Cache of compiled $-substituted patterns, most recently used first. */
@@ -161,7 +163,7 @@ pattern_regex(struct run *r, const struct expr *e, struct buf *text,
 			pat->compiled = re;
 		}
 	} else {
-		eval_subst(r, &e->pos, pat->re, pat->relen, text);
+		subst_vars(r, &e->pos, pat->re, pat->relen, text);
 		if ((re = lru_get(text->p ? text->p : "", text->len, how)))
 			return re;
 		re = regex_compile(text->p ? text->p : "", text->len, how,

@@ -5,6 +5,10 @@
  * freed: a removed entry just goes dead and is reused later.  The walk
  * in cleanup_run() then needs neither locks nor malloc.  A run holds a
  * handful of such files at once, so a list is fast enough.
+ *
+ * This is run state kept in file-scope statics rather than in struct
+ * run, on purpose: a signal handler (and the out-of-memory hook) gets no
+ * struct run to reach it through, so what it must undo has to be here.
  */
 #include <signal.h>
 #include <stdlib.h>

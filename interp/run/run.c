@@ -3,15 +3,27 @@
  * printed once by the runner, so an exception { } can drop it without a
  * word on stderr (DIFFERENCES.md B22).  maildrop's line is kept apart
  * from runnel's detail lines so logs that grep for it keep working.
+ *
+ * Also what the evaluator and start-up both do to a run: assigning a
+ * variable that means something (VERBOSE, UMASK), the reset variables,
+ * the VERBOSE trace.
  */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 #include <sysexits.h>
 
 #include "run.h"
 #include "vars.h"
+
+/* Build-time settings of Debian's maildrop (LANGUAGE.md §6.2). */
+#define DEFAULT_SPOOL	"/var/mail"
+#define DEFAULT_PATH	"/bin:/usr/bin:/usr/local/bin"
+#define DEFAULT_SENDMAIL "/usr/sbin/sendmail -oi"
 
 enum flow
 run_fail(struct run *r, const struct pos *at, const char *compat,
@@ -84,4 +96,89 @@ run_exitcode(const struct run *r)
 			v = 1000000;
 	}
 	return (int)(neg ? -v : v);
+}
+
+int
+run_report(struct run *r)
+{
+	fflush(stdout);
+	if (r->err.compat.len > 0)
+		fprintf(stderr, "maildrop: %s\n", r->err.compat.p);
+	if (r->err.detail.len > 0)
+		fputs(r->err.detail.p, stderr);
+	return r->err.status ? r->err.status : EX_TEMPFAIL;
+}
+
+int
+run_die(struct run *r, int status, const char *compat, const char *hint,
+    const char *what)
+{
+	run_fail(r, NULL, compat, hint, "%s", what ? what : "");
+	r->err.status = status;
+	return run_report(r);
+}
+
+void
+run_setvar(struct run *r, const char *name, size_t namelen,
+    const char *value, size_t len)
+{
+	vars_set(r->vars, name, namelen, value, len);
+	/*
+	 * VERBOSE is honoured in manual mode; in delivery mode only -V
+	 * counts, so a user's filter cannot fill the MTA's log.
+	 */
+	if (namelen == 7 && memcmp(name, "VERBOSE", 7) == 0 &&
+	    r->mode == MODE_MANUAL)
+		r->verbose = atoi(vars_str(r->vars, "VERBOSE"));
+	else if (namelen == 5 && memcmp(name, "UMASK", 5) == 0) {
+		char *end;
+		long m = strtol(vars_str(r->vars, "UMASK"), &end, 8);
+
+		if (end != vars_str(r->vars, "UMASK") && m >= 0 && m <= 0777)
+			umask((mode_t)m);
+	}
+}
+
+void
+run_returncode(struct run *r, int status)
+{
+	char code[32];
+	int n = snprintf(code, sizeof(code), "%lu", (unsigned long)status);
+
+	run_setvar(r, "RETURNCODE", 10, code, (size_t)n);
+}
+
+void
+run_reset_vars(struct run *r)
+{
+	struct buf b = BUF_INIT;
+
+	vars_sets(r->vars, "HOME", r->user_home);
+	vars_sets(r->vars, "LOGNAME", r->user_name);
+	vars_sets(r->vars, "SHELL", r->user_shell);
+	buf_printf(&b, "%s/%s", DEFAULT_SPOOL, r->user_name);
+	vars_sets(r->vars, "DEFAULT", b.p);
+	buf_free(&b);
+	vars_sets(r->vars, "PATH", DEFAULT_PATH);
+	vars_sets(r->vars, "SENDMAIL", DEFAULT_SENDMAIL);
+	vars_sets(r->vars, "LOCKEXT", ".lock");
+	vars_sets(r->vars, "LOCKSLEEP", "5");
+	vars_sets(r->vars, "LOCKTIMEOUT", "60");
+	vars_sets(r->vars, "LOCKREFRESH", "15");
+	vars_sets(r->vars, "MAILDIRQUOTA", "");
+	run_setvar(r, "UMASK", 5, "077", 3);
+}
+
+void
+run_verbose(struct run *r, int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->verbose < level || r->trace != NULL)
+		return;
+	fflush(stdout);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }

@@ -6,6 +6,7 @@
 #define RUN_H
 
 #include <stdarg.h>
+#include <time.h>
 
 #include "../../grammar/arena.h"
 #include "../../grammar/ast.h"
@@ -19,6 +20,12 @@ struct trace;
 enum run_mode {
 	MODE_MANUAL,		/* runnel FILE: environment imported */
 	MODE_DELIVERY		/* -d or no filter argument */
+};
+
+enum flow {
+	FLOW_NEXT,		/* go on with the next statement */
+	FLOW_EXIT,		/* to / exit: stop, exit with r->exit_status */
+	FLOW_FAIL		/* r->err says why */
 };
 
 /*
@@ -60,12 +67,23 @@ struct run {
 	struct trace	*trace;		/* dry-run record, else NULL */
 	void		*gdbm;		/* builtins/gdbm.c state */
 	int		 exit_status;	/* set when FLOW_EXIT */
-};
 
-enum flow {
-	FLOW_NEXT,		/* go on with the next statement */
-	FLOW_EXIT,		/* to / exit: stop, exit with r->exit_status */
-	FLOW_FAIL		/* r->err says why */
+	/* The user delivered to, as start-up found them (§6.2's values). */
+	const char	*user_name, *user_home, *user_shell;
+
+	/*
+	 * The evaluator's: eval_expr, for those below it that evaluate a
+	 * piece of the tree (a built-in's arguments); the innermost file
+	 * being run (the trace's source text); the watchdog's deadline;
+	 * the innermost while, for its report.
+	 */
+	enum flow	(*eval)(struct run *, const struct expr *,
+			    struct buf *out);
+	const struct program *prog;
+	struct timespec	 deadline;
+	int		 have_deadline;
+	int		 timed_out;	/* its error is never trapped */
+	const struct stmt *loop;
 };
 
 /*
@@ -82,5 +100,39 @@ void		 run_warn(struct run *, const struct pos *at, const char *msg);
 
 /* EXITCODE as an integer (leading blanks, '-', digits; else 0). */
 int		 run_exitcode(const struct run *);
+
+/*
+ * Print the error record: maildrop's line, then runnel's indented ones
+ * (LANGUAGE.md §9).  Returns the exit status it asks for (75 unless set).
+ */
+int		 run_report(struct run *);
+
+/*
+ * An error before the filter runs (start-up): no position, just the
+ * lines, printed now.  Returns status.
+ */
+int		 run_die(struct run *, int status, const char *compat,
+		    const char *hint, const char *what);
+
+/* Assign a variable and apply what setting it means (VERBOSE, UMASK). */
+void		 run_setvar(struct run *, const char *name, size_t namelen,
+		    const char *value, size_t len);
+
+/*
+ * RETURNCODE after a backtick, system or xfilter.  maildrop prints the
+ * status as an unsigned long, so a killed child's -1 reads
+ * 18446744073709551615.
+ */
+void		 run_returncode(struct run *, int status);
+
+/*
+ * The reset variables of LANGUAGE.md §6.2, set at start-up and again by
+ * a maildroprcs include, from r->user_*.
+ */
+void		 run_reset_vars(struct run *);
+
+/* Print a VERBOSE trace line to stderr when VERBOSE >= level. */
+void		 run_verbose(struct run *, int level, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
 
 #endif

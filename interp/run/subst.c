@@ -6,8 +6,8 @@
  */
 #include <ctype.h>
 
-#include "../eval/eval.h"
-#include "../eval/eval_int.h"
+#include "run.h"
+#include "subst.h"
 #include "vars.h"
 
 static int
@@ -17,7 +17,7 @@ namechar(int c)
 }
 
 void
-eval_subst(struct run *r, const struct pos *at, const char *s, size_t n,
+subst_vars(struct run *r, const struct pos *at, const char *s, size_t n,
     struct buf *out)
 {
 	const struct buf *v;

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "../../grammar/arena.h"
-#include "../eval/eval.h"
+#include "value.h"
 
 /*
  * False iff, after leading blanks, the value is empty or a zero written

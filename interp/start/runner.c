@@ -24,22 +24,18 @@
 #include "../../grammar/diag.h"
 #include "../../grammar/parse.h"
 #include "../proc/cleanup.h"
+#include "../deliver/dryrun.h"
 #include "../run/effects.h"
 #include "../eval/eval.h"
-#include "../eval/eval_int.h"
 #include "../message/message.h"
 #include "options.h"
+#include "../run/run.h"
 #include "../run/vars.h"
 
 extern char **environ;
 
 /* The watchdog of DELIVERY.md §2 step 5, in seconds. */
 #define TIMEOUT_DEFAULT	300
-
-/* Build-time settings of Debian's maildrop (LANGUAGE.md §6.2). */
-#define DEFAULT_SPOOL	"/var/mail"
-#define DEFAULT_PATH	"/bin:/usr/bin:/usr/local/bin"
-#define DEFAULT_SENDMAIL "/usr/sbin/sendmail -oi"
 
 struct user {
 	const char	*name, *home, *shell;
@@ -86,28 +82,6 @@ signals(void)
 	xalloc_set_fail_hook(cleanup_run);
 }
 
-/* maildrop's line, then runnel's indented ones (LANGUAGE.md §9). */
-static int
-report(struct run *r)
-{
-	fflush(stdout);
-	if (r->err.compat.len > 0)
-		fprintf(stderr, "maildrop: %s\n", r->err.compat.p);
-	if (r->err.detail.len > 0)
-		fputs(r->err.detail.p, stderr);
-	return r->err.status ? r->err.status : EX_TEMPFAIL;
-}
-
-/* An error before the filter runs: no position, just the lines. */
-static int
-die(struct run *r, int status, const char *compat, const char *hint,
-    const char *what)
-{
-	run_fail(r, NULL, compat, hint, "%s", what ? what : "");
-	r->err.status = status;
-	return report(r);
-}
-
 static int
 find_user(struct run *r, const struct options *o)
 {
@@ -130,7 +104,7 @@ find_user(struct run *r, const struct options *o)
 		/* maildrop prints this one without its name in front. */
 		fflush(stdout);
 		fputs("Invalid user specified.\n", stderr);
-		die(r, EX_NOUSER, "", NULL, b.p);
+		run_die(r, EX_NOUSER, "", NULL, b.p);
 		buf_free(&b);
 		return EX_NOUSER;
 	}
@@ -140,6 +114,9 @@ find_user(struct run *r, const struct options *o)
 	    "/bin/sh");
 	who.uid = pw->pw_uid;
 	who.gid = pw->pw_gid;
+	r->user_name = who.name;
+	r->user_home = who.home;
+	r->user_shell = who.shell;
 	return 0;
 }
 
@@ -150,21 +127,21 @@ become_user(struct run *r, const struct options *o)
 	if (geteuid() == 0 && who.uid != 0) {
 		if (setgid(who.gid) < 0 || initgroups(who.name, who.gid) < 0 ||
 		    setuid(who.uid) < 0)
-			return die(r, EX_TEMPFAIL, "Cannot set my user or "
+			return run_die(r, EX_TEMPFAIL, "Cannot set my user or "
 			    "group id.", NULL, strerror(errno));
 		return 0;
 	}
 	if (o->user != NULL && getuid() != 0 && getuid() != who.uid)
-		return die(r, EX_TEMPFAIL, "Cannot set my user or group id.",
-		    "only root (or the user) may deliver for another user",
-		    NULL);
+		return run_die(r, EX_TEMPFAIL, "Cannot set my user or group "
+		    "id.", "only root (or the user) may deliver for another "
+		    "user", NULL);
 	/* A set-uid install must not keep its privileges. */
 	if (geteuid() != getuid() && setuid(getuid()) < 0)
-		return die(r, EX_TEMPFAIL, "Cannot set my user or group id.",
-		    NULL, strerror(errno));
+		return run_die(r, EX_TEMPFAIL, "Cannot set my user or group "
+		    "id.", NULL, strerror(errno));
 	if (getegid() != getgid() && setgid(getgid()) < 0)
-		return die(r, EX_TEMPFAIL, "Cannot set my user or group id.",
-		    NULL, strerror(errno));
+		return run_die(r, EX_TEMPFAIL, "Cannot set my user or group "
+		    "id.", NULL, strerror(errno));
 	return 0;
 }
 
@@ -201,28 +178,6 @@ import_env(struct run *r, int everything)
 	}
 }
 
-/* LANGUAGE.md §6.2: set at start, and again by a maildroprcs include. */
-void
-runner_reset_vars(struct run *r)
-{
-	struct buf b = BUF_INIT;
-
-	vars_sets(r->vars, "HOME", who.home);
-	vars_sets(r->vars, "LOGNAME", who.name);
-	vars_sets(r->vars, "SHELL", who.shell);
-	buf_printf(&b, "%s/%s", DEFAULT_SPOOL, who.name);
-	vars_sets(r->vars, "DEFAULT", b.p);
-	buf_free(&b);
-	vars_sets(r->vars, "PATH", DEFAULT_PATH);
-	vars_sets(r->vars, "SENDMAIL", DEFAULT_SENDMAIL);
-	vars_sets(r->vars, "LOCKEXT", ".lock");
-	vars_sets(r->vars, "LOCKSLEEP", "5");
-	vars_sets(r->vars, "LOCKTIMEOUT", "60");
-	vars_sets(r->vars, "LOCKREFRESH", "15");
-	vars_sets(r->vars, "MAILDIRQUOTA", "");
-	eval_setvar(r, "UMASK", 5, "077", 3);
-}
-
 /* DELIVERY.md §2 step 4: home directory checks in delivery mode. */
 static int
 home_checks(struct run *r)
@@ -231,28 +186,28 @@ home_checks(struct run *r)
 	struct buf b = BUF_INIT;
 	int rc = 0;
 
-	eval_verbose(r, 2, "maildrop: Changing to %s", who.home);
+	run_verbose(r, 2, "maildrop: Changing to %s", who.home);
 	if (chdir(who.home) < 0) {
 		buf_printf(&b, "chdir %s: %s", who.home, strerror(errno));
-		rc = die(r, EX_TEMPFAIL, "Unable to change to home "
+		rc = run_die(r, EX_TEMPFAIL, "Unable to change to home "
 		    "directory.", NULL, b.p);
 	} else if (stat(".", &st) < 0 || !S_ISDIR(st.st_mode)) {
 		buf_printf(&b, "%s", who.home);
-		rc = die(r, EX_TEMPFAIL, "Home directory is not a directory.",
-		    NULL, b.p);
+		rc = run_die(r, EX_TEMPFAIL, "Home directory is not a "
+		    "directory.", NULL, b.p);
 	} else if (st.st_mode & S_ISVTX) {
 		/* The administrator holds mail here: 75, and no word. */
 		rc = EX_TEMPFAIL;
 	} else if (st.st_mode & S_IWOTH) {
 		buf_printf(&b, "%s is writable by every user", who.home);
-		rc = die(r, EX_TEMPFAIL, "Invalid home directory permissions "
-		    "- world writable.", "chmod o-w on the home directory",
-		    b.p);
+		rc = run_die(r, EX_TEMPFAIL, "Invalid home directory "
+		    "permissions - world writable.", "chmod o-w on the home "
+		    "directory", b.p);
 	} else if (st.st_uid != who.uid) {
 		buf_printf(&b, "%s belongs to uid %u, not %s", who.home,
 		    (unsigned)st.st_uid, who.name);
-		rc = die(r, EX_TEMPFAIL, "Home directory owned by wrong user.",
-		    NULL, b.p);
+		rc = run_die(r, EX_TEMPFAIL, "Home directory owned by wrong "
+		    "user.", NULL, b.p);
 	}
 	buf_free(&b);
 	return rc;
@@ -292,11 +247,11 @@ read_message(struct run *r, const struct options *o)
 
 	r->msg = msg_read(0, o->headers, o->nheaders, NULL);
 	if (r->msg == NULL)
-		return die(r, EX_TEMPFAIL, "Unable to read message.", NULL,
+		return run_die(r, EX_TEMPFAIL, "Unable to read message.", NULL,
 		    strerror(errno));
 	envelope_sender(r, o, &from);
 	vars_sets(r->vars, "FROM", from.p);
-	eval_verbose(r, 2, "Message envelope sender=%s", from.p);
+	run_verbose(r, 2, "Message envelope sender=%s", from.p);
 	buf_free(&from);
 	if (gethostname(host, sizeof(host)) < 0)
 		host[0] = '\0';
@@ -326,7 +281,7 @@ load(struct run *r, int fd, const char *file, unsigned flags,
 			if (errno == EINTR)
 				continue;
 			buf_free(&text);
-			return die(r, EX_TEMPFAIL, "Unable to read filter "
+			return run_die(r, EX_TEMPFAIL, "Unable to read filter "
 			    "file.", NULL, strerror(errno));
 		}
 		buf_add(&text, chunk, (size_t)n);
@@ -359,18 +314,18 @@ filter_checks(struct run *r, int fd, const char *file)
 
 	if (fstat(fd, &st) < 0) {
 		buf_printf(&b, "%s: %s", file, strerror(errno));
-		rc = die(r, EX_TEMPFAIL, "Unable to open filter file.", NULL,
-		    b.p);
+		rc = run_die(r, EX_TEMPFAIL, "Unable to open filter file.",
+		    NULL, b.p);
 	} else if (!S_ISREG(st.st_mode)) {
 		buf_printf(&b, "%s is not a regular file", file);
-		rc = die(r, EX_TEMPFAIL, "mailfilter file isn't a regular "
+		rc = run_die(r, EX_TEMPFAIL, "mailfilter file isn't a regular "
 		    "file.", NULL, b.p);
 	} else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
 		buf_printf(&b, "%s is writable by %s", file,
 		    st.st_mode & S_IWOTH ? "every user" : "its group");
 		buf_printf(&h, "another user could rewrite it; fix: "
 		    "chmod go-w %s", file);
-		rc = die(r, EX_TEMPFAIL, st.st_mode & S_IWOTH ?
+		rc = run_die(r, EX_TEMPFAIL, st.st_mode & S_IWOTH ?
 		    "Invalid permissions on the filter file - world-writable." :
 		    "Cannot have world/group permissions on the filter file - "
 		    "for your own good.", h.p, b.p);
@@ -378,7 +333,7 @@ filter_checks(struct run *r, int fd, const char *file)
 		buf_printf(&b, "%s belongs to uid %u, not to %s", file,
 		    (unsigned)st.st_uid, who.name);
 		buf_printf(&h, "fix: chown %s %s", who.name, file);
-		rc = die(r, EX_TEMPFAIL, "mailfilter file is owned by the "
+		rc = run_die(r, EX_TEMPFAIL, "mailfilter file is owned by the "
 		    "wrong user.", h.p, b.p);
 	}
 	buf_free(&b);
@@ -415,9 +370,9 @@ maildroprc(struct run *r)
 		buf_free(&path);
 		buf_printf(&path, "Error opening %s/maildroprc.",
 		    r->sysconfdir);
-		return die(r, EX_TEMPFAIL, path.p, NULL, strerror(rc));
+		return run_die(r, EX_TEMPFAIL, path.p, NULL, strerror(rc));
 	}
-	eval_verbose(r, 2, "maildrop: Attempting %s", path.p);
+	run_verbose(r, 2, "maildrop: Attempting %s", path.p);
 	rc = load(r, fd, path.p, 0, &prog);
 	close(fd);
 	buf_free(&path);
@@ -428,7 +383,7 @@ maildroprc(struct run *r)
 		dryrun_result(r, f, f == FLOW_EXIT ? r->exit_status :
 		    r->err.status);
 	if (f == FLOW_FAIL)
-		return report(r);
+		return run_report(r);
 	if (f == FLOW_EXIT)
 		return r->exit_status;
 	return -1;
@@ -449,15 +404,15 @@ filters_dir_checks(struct run *r)
 
 	if (stat(".mailfilters", &st) < 0) {
 		if (errno != ENOENT)
-			rc = die(r, EX_TEMPFAIL, "Unable to read "
+			rc = run_die(r, EX_TEMPFAIL, "Unable to read "
 			    "$HOME/.mailfilters.", NULL, strerror(errno));
 	} else if (!S_ISDIR(st.st_mode)) {
-		rc = die(r, EX_TEMPFAIL, "$HOME/.mailfilters should be a "
+		rc = run_die(r, EX_TEMPFAIL, "$HOME/.mailfilters should be a "
 		    "directory.", NULL, "$HOME/.mailfilters is not a directory");
 	} else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
 		buf_printf(&b, "$HOME/.mailfilters is writable by %s",
 		    st.st_mode & S_IWOTH ? "every user" : "its group");
-		rc = die(r, EX_TEMPFAIL, st.st_mode & S_IWOTH ?
+		rc = run_die(r, EX_TEMPFAIL, st.st_mode & S_IWOTH ?
 		    "Invalid permissions on $HOME/.mailfilters - "
 		    "world-writable." : "Invalid permissions on "
 		    "$HOME/.mailfilters - remove world and group perms.",
@@ -466,7 +421,7 @@ filters_dir_checks(struct run *r)
 	} else if (st.st_uid != who.uid) {
 		buf_printf(&b, "$HOME/.mailfilters belongs to uid %u, not to %s",
 		    (unsigned)st.st_uid, who.name);
-		rc = die(r, EX_TEMPFAIL, "Invalid user ownership of "
+		rc = run_die(r, EX_TEMPFAIL, "Invalid user ownership of "
 		    "$HOME/.mailfilters.", NULL, b.p);
 	}
 	buf_free(&b);
@@ -476,7 +431,7 @@ filters_dir_checks(struct run *r)
 static int
 attempt(struct run *r, const struct buf *file)
 {
-	eval_verbose(r, 2, "maildrop: Attempting %s", file->p);
+	run_verbose(r, 2, "maildrop: Attempting %s", file->p);
 	return open(file->p, O_RDONLY | O_CLOEXEC);
 }
 
@@ -565,7 +520,7 @@ run_all(struct run *r, const struct options *o)
 	if ((rc = become_user(r, o)) != 0)
 		return rc;
 	import_env(r, r->mode == MODE_MANUAL);
-	runner_reset_vars(r);
+	run_reset_vars(r);
 	for (i = 0; i < o->nargs; i++) {
 		buf_reset(&b);
 		buf_printf(&b, "%d", i + 1);
@@ -578,7 +533,7 @@ run_all(struct run *r, const struct options *o)
 	if (r->mode == MODE_DELIVERY && (rc = home_checks(r)) != 0)
 		goto out;
 	t = orig_getenv(r, "RUNNEL_TIMEOUT");
-	eval_budget(t != NULL ? atof(t) : TIMEOUT_DEFAULT);
+	eval_budget(r, t != NULL ? atof(t) : TIMEOUT_DEFAULT);
 	if ((rc = read_message(r, o)) != 0)
 		goto out;
 	if (r->mode == MODE_DELIVERY && o->embedded_name == NULL &&
@@ -606,7 +561,7 @@ run_all(struct run *r, const struct options *o)
 		buf_reset(&b);
 		buf_printf(&b, "Unable to open filter file, errno=%d.", rc);
 		buf_printf(&file, ": %s", strerror(rc));
-		rc = die(r, EX_TEMPFAIL, b.p, NULL, file.p);
+		rc = run_die(r, EX_TEMPFAIL, b.p, NULL, file.p);
 		goto out;
 	}
 	if (fd >= 0) {
@@ -622,7 +577,7 @@ run_all(struct run *r, const struct options *o)
 			dryrun_result(r, f, f == FLOW_EXIT ? r->exit_status :
 			    r->err.status);
 		if (f == FLOW_FAIL) {
-			rc = report(r);
+			rc = run_report(r);
 			goto out;
 		}
 		if (f == FLOW_EXIT) {
@@ -639,7 +594,7 @@ run_all(struct run *r, const struct options *o)
 	if (default_delivery(r, &end) < 0) {
 		if (r->trace != NULL)
 			dryrun_result(r, FLOW_FAIL, r->err.status);
-		rc = report(r);
+		rc = run_report(r);
 		goto out;
 	}
 	rc = run_exitcode(r);
@@ -697,6 +652,7 @@ runner_main(const struct options *o)
 	/* Free what the run held, so a leak checker sees only real leaks. */
 	if (r.msg != NULL)
 		msg_free(r.msg);
+	dryrun_free(&r);
 	vars_free(r.vars);
 	buf_free(&r.err.compat);
 	buf_free(&r.err.detail);

@@ -10,6 +10,7 @@
 #include "../../grammar/buf.h"
 #include "../../interp/eval/eval.h"
 #include "../../interp/eval/eval_int.h"
+#include "../../interp/run/value.h"
 #include "../../interp/run/vars.h"
 
 static int failed;

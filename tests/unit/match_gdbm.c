@@ -10,6 +10,7 @@
 
 #include "../../builtins/builtins.h"
 #include "../../grammar/arena.h"
+#include "../../interp/eval/eval.h"
 #include "../../interp/run/vars.h"
 
 static struct expr *
@@ -72,6 +73,7 @@ main(void)
 
 	memset(&r, 0, sizeof(r));
 	r.vars = vars_new();
+	r.eval = eval_expr;	/* the built-ins evaluate their arguments */
 	arena_init(&r.scratch);
 	if (mkdtemp(dir) == NULL || chdir(dir) != 0) {
 		printf("FAIL setup: temp dir\n");

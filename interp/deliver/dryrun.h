@@ -1,0 +1,20 @@
+/*
+ * dryrun.h: the trace of a dry run (effects_dryrun.c), which start-up
+ * opens and closes around the run; in between, fx_dryrun writes it.
+ */
+#ifndef DRYRUN_H
+#define DRYRUN_H
+
+#include "../run/run.h"
+
+/*
+ * A new trace for r->trace (allow_exec: --exec runs xfilter, system and
+ * backticks for real).
+ */
+struct trace	*dryrun_start(struct run *, int allow_exec);
+/* Print the outcome, once, at the end. */
+void		 dryrun_result(struct run *, enum flow, int status);
+/* Free r->trace (NULL is fine). */
+void		 dryrun_free(struct run *);
+
+#endif

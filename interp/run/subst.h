@@ -1,0 +1,23 @@
+/*
+ * subst.h: $VAR / ${VAR} substitution (LANGUAGE.md §1.5), in words,
+ * "..." strings and patterns.
+ */
+#ifndef SUBST_H
+#define SUBST_H
+
+#include <stddef.h>
+
+#include "../../grammar/ast.h"
+#include "../../grammar/buf.h"
+
+struct run;
+
+/*
+ * s with its variables substituted, appended to out.  Backslashes protect
+ * the next character and are kept; at places the warning about a
+ * missing '}'.
+ */
+void	subst_vars(struct run *, const struct pos *at, const char *s,
+	    size_t n, struct buf *out);
+
+#endif
