@@ -15,6 +15,7 @@ need_pkg maildrop
 need_pkg spamc
 need_pkg spamd
 need_pkg time		# tests/sh/message-memory.sh measures peak RSS
+command -v python3 >/dev/null 2>&1 || missing="$missing python3"	# difffuzz
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "deps: installing$missing"

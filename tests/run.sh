@@ -6,6 +6,9 @@
 #   bash tests/run.sh [suite ...]    suites: unit parse errors golden diff sh
 #   RUNNEL=path/to/runnel BUILD=build  (set by the GNUmakefile)
 #   UPDATE=1 bash tests/run.sh parse   rewrite expected files (review the diff)
+#   DIFF_CASES=dir   the diff suite runs the case directories in dir
+#   DIFF_KEEP=dir    a failing diff case is copied to dir/NAME with both
+#                    runs' outputs (maildrop.* and runnel.*)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 RUNNEL=${RUNNEL:-$top/runnel}
@@ -187,7 +190,7 @@ run_diff() {
 		return
 	fi
 	sb="$work/dsb"
-	for d in "$top"/tests/diff/*/; do
+	for d in "${DIFF_CASES:-$top/tests/diff}"/*/; do
 		[ -f "$d/filter" ] || continue
 		d=${d%/}
 		name=diff/$(basename "$d")
@@ -230,7 +233,23 @@ $(diff -u "$work/md.tree" "$work/rn.tree" | head -30)"
 runnel said:
 $(head -20 "$work/rn.stderr")"
 		fi
-		if [ -n "$why" ]; then bad "$name" "$why"; else ok; fi
+		if [ -n "$why" ]; then
+			bad "$name" "$why"
+			[ -n "${DIFF_KEEP:-}" ] && keep_diff "$d" "$DIFF_KEEP/$(basename "$d")"
+		else
+			ok
+		fi
+	done
+}
+
+# A failing case with what each program did, for a look later.
+keep_diff() {	# case-dir dest
+	local e
+	mkdir -p "$2"
+	cp -R "$1"/. "$2"/
+	for e in exit stdout stderr tree; do
+		cp "$work/md.$e" "$2/maildrop.$e"
+		cp "$work/rn.$e" "$2/runnel.$e"
 	done
 }
 
