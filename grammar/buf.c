@@ -22,6 +22,7 @@ buf_grow(struct buf *b, size_t extra)
 		need = 32;
 	b->p = xrealloc(b->p, need);
 	b->cap = need;
+	b->p[b->len] = '\0';	/* a first allocation is terminated too */
 }
 
 void
