@@ -1,16 +1,14 @@
 /*
  * runner.c: the startup sequence of DELIVERY.md §2, in its order, for
- * manual and delivery mode alike: who we are, the variables, the home
- * directory, the message, /etc/maildroprc, the filter, the default
- * delivery.  Privileges are dropped before any file of the user is
- * read.  Every failure that is not the sender's fault ends in 75 so the
- * MTA keeps the message and retries.
+ * manual and delivery mode alike: who we are (user.c), the variables,
+ * the home directory, the message, /etc/maildroprc, the filter
+ * (filterfile.c), the default delivery.  Privileges are dropped before
+ * any file of the user is read.  Every failure that is not the sender's
+ * fault ends in 75 so the MTA keeps the message and retries.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,29 +19,22 @@
 #include <unistd.h>
 
 #include "../../builtins/builtins.h"
-#include "../../grammar/diag.h"
 #include "../../grammar/parse.h"
 #include "../proc/cleanup.h"
 #include "../deliver/dryrun.h"
 #include "../run/effects.h"
 #include "../eval/eval.h"
+#include "filterfile.h"
 #include "../message/message.h"
 #include "options.h"
 #include "../run/run.h"
+#include "user.h"
 #include "../run/vars.h"
 
 extern char **environ;
 
 /* The watchdog of DELIVERY.md §2 step 5, in seconds. */
 #define TIMEOUT_DEFAULT	300
-
-struct user {
-	const char	*name, *home, *shell;
-	uid_t		 uid;
-	gid_t		 gid;
-};
-
-static struct user who;
 
 static void
 fatal_signal(int sig)
@@ -82,69 +73,6 @@ signals(void)
 	xalloc_set_fail_hook(cleanup_run);
 }
 
-static int
-find_user(struct run *r, const struct options *o)
-{
-	struct passwd *pw;
-
-	errno = 0;
-	if (o->user != NULL)
-		pw = getpwnam(o->user);
-	else
-		pw = getpwuid(getuid());
-	if (pw == NULL) {
-		struct buf b = BUF_INIT;
-
-		if (o->user != NULL)
-			buf_printf(&b, "no user \"%s\" in the password file",
-			    o->user);
-		else
-			buf_printf(&b, "uid %u has no password entry",
-			    (unsigned)getuid());
-		/* maildrop prints this one without its name in front. */
-		fflush(stdout);
-		fputs("Invalid user specified.\n", stderr);
-		run_die(r, EX_NOUSER, "", NULL, b.p);
-		buf_free(&b);
-		return EX_NOUSER;
-	}
-	who.name = xstrdup(pw->pw_name);
-	who.home = xstrdup(pw->pw_dir);
-	who.shell = xstrdup(pw->pw_shell && *pw->pw_shell ? pw->pw_shell :
-	    "/bin/sh");
-	who.uid = pw->pw_uid;
-	who.gid = pw->pw_gid;
-	r->user_name = who.name;
-	r->user_home = who.home;
-	r->user_shell = who.shell;
-	return 0;
-}
-
-/* DELIVERY.md §2 step 1: become the user before reading their files. */
-static int
-become_user(struct run *r, const struct options *o)
-{
-	if (geteuid() == 0 && who.uid != 0) {
-		if (setgid(who.gid) < 0 || initgroups(who.name, who.gid) < 0 ||
-		    setuid(who.uid) < 0)
-			return run_die(r, EX_TEMPFAIL, "Cannot set my user or "
-			    "group id.", NULL, strerror(errno));
-		return 0;
-	}
-	if (o->user != NULL && getuid() != 0 && getuid() != who.uid)
-		return run_die(r, EX_TEMPFAIL, "Cannot set my user or group "
-		    "id.", "only root (or the user) may deliver for another "
-		    "user", NULL);
-	/* A set-uid install must not keep its privileges. */
-	if (geteuid() != getuid() && setuid(getuid()) < 0)
-		return run_die(r, EX_TEMPFAIL, "Cannot set my user or group "
-		    "id.", NULL, strerror(errno));
-	if (getegid() != getgid() && setgid(getgid()) < 0)
-		return run_die(r, EX_TEMPFAIL, "Cannot set my user or group "
-		    "id.", NULL, strerror(errno));
-	return 0;
-}
-
 static const char *
 orig_getenv(struct run *r, const char *name)
 {
@@ -180,32 +108,32 @@ import_env(struct run *r, int everything)
 
 /* DELIVERY.md §2 step 4: home directory checks in delivery mode. */
 static int
-home_checks(struct run *r)
+home_checks(struct run *r, const struct user *who)
 {
 	struct stat st;
 	struct buf b = BUF_INIT;
 	int rc = 0;
 
-	run_verbose(r, 2, "maildrop: Changing to %s", who.home);
-	if (chdir(who.home) < 0) {
-		buf_printf(&b, "chdir %s: %s", who.home, strerror(errno));
+	run_verbose(r, 2, "maildrop: Changing to %s", who->home);
+	if (chdir(who->home) < 0) {
+		buf_printf(&b, "chdir %s: %s", who->home, strerror(errno));
 		rc = run_die(r, EX_TEMPFAIL, "Unable to change to home "
 		    "directory.", NULL, b.p);
 	} else if (stat(".", &st) < 0 || !S_ISDIR(st.st_mode)) {
-		buf_printf(&b, "%s", who.home);
+		buf_printf(&b, "%s", who->home);
 		rc = run_die(r, EX_TEMPFAIL, "Home directory is not a "
 		    "directory.", NULL, b.p);
 	} else if (st.st_mode & S_ISVTX) {
 		/* The administrator holds mail here: 75, and no word. */
 		rc = EX_TEMPFAIL;
 	} else if (st.st_mode & S_IWOTH) {
-		buf_printf(&b, "%s is writable by every user", who.home);
+		buf_printf(&b, "%s is writable by every user", who->home);
 		rc = run_die(r, EX_TEMPFAIL, "Invalid home directory "
 		    "permissions - world writable.", "chmod o-w on the home "
 		    "directory", b.p);
-	} else if (st.st_uid != who.uid) {
-		buf_printf(&b, "%s belongs to uid %u, not %s", who.home,
-		    (unsigned)st.st_uid, who.name);
+	} else if (st.st_uid != who->uid) {
+		buf_printf(&b, "%s belongs to uid %u, not %s", who->home,
+		    (unsigned)st.st_uid, who->name);
 		rc = run_die(r, EX_TEMPFAIL, "Home directory owned by wrong "
 		    "user.", NULL, b.p);
 	}
@@ -236,7 +164,7 @@ envelope_sender(const struct run *r, const struct options *o,
 	else if (msg_return_path(r->msg, from) != 0)
 		buf_set(from, "MAILER-DAEMON", 13);
 	else if (from->len == 0)
-		buf_adds(from, who.name);
+		buf_adds(from, r->user_name);
 }
 
 static int
@@ -260,85 +188,6 @@ read_message(struct run *r, const struct options *o)
 	setnum(r, "SIZE", (long long)msg_size(r->msg));
 	setnum(r, "LINES", (long long)msg_lines(r->msg));
 	return 0;
-}
-
-/*
- * Read and parse a filter that is already open.  Returns 0 and the
- * program, or the exit status after printing maildrop's lines.
- */
-static int
-load(struct run *r, int fd, const char *file, unsigned flags,
-    struct program **out)
-{
-	struct buf text = BUF_INIT;
-	struct diags d;
-	char chunk[8192], *t;
-	ssize_t n;
-	size_t i;
-
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			buf_free(&text);
-			return run_die(r, EX_TEMPFAIL, "Unable to read filter "
-			    "file.", NULL, strerror(errno));
-		}
-		buf_add(&text, chunk, (size_t)n);
-	}
-	t = arena_alloc(r->perm, text.len + 1);
-	if (text.len)
-		memcpy(t, text.p, text.len);
-	memset(&d, 0, sizeof(d));
-	*out = parse_program(r->perm, arena_strdup(r->perm, file), t,
-	    text.len, flags, &d);
-	for (i = 0; i < d.n; i++)
-		if (d.v[i].level == DIAG_ERROR || r->mode == MODE_MANUAL ||
-		    r->trace != NULL)
-			diag_print_maildrop(stderr, &d.v[i], t, text.len);
-	diag_free(&d);
-	buf_free(&text);
-	return *out == NULL ? EX_TEMPFAIL : 0;
-}
-
-/*
- * DIFFERENCES.md A14: refuse a filter others could rewrite; read bits
- * are fine, as under Debian's maildrop.
- */
-static int
-filter_checks(struct run *r, int fd, const char *file)
-{
-	struct stat st;
-	struct buf b = BUF_INIT, h = BUF_INIT;
-	int rc = 0;
-
-	if (fstat(fd, &st) < 0) {
-		buf_printf(&b, "%s: %s", file, strerror(errno));
-		rc = run_die(r, EX_TEMPFAIL, "Unable to open filter file.",
-		    NULL, b.p);
-	} else if (!S_ISREG(st.st_mode)) {
-		buf_printf(&b, "%s is not a regular file", file);
-		rc = run_die(r, EX_TEMPFAIL, "mailfilter file isn't a regular "
-		    "file.", NULL, b.p);
-	} else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		buf_printf(&b, "%s is writable by %s", file,
-		    st.st_mode & S_IWOTH ? "every user" : "its group");
-		buf_printf(&h, "another user could rewrite it; fix: "
-		    "chmod go-w %s", file);
-		rc = run_die(r, EX_TEMPFAIL, st.st_mode & S_IWOTH ?
-		    "Invalid permissions on the filter file - world-writable." :
-		    "Cannot have world/group permissions on the filter file - "
-		    "for your own good.", h.p, b.p);
-	} else if (st.st_uid != who.uid && st.st_uid != 0) {
-		buf_printf(&b, "%s belongs to uid %u, not to %s", file,
-		    (unsigned)st.st_uid, who.name);
-		buf_printf(&h, "fix: chown %s %s", who.name, file);
-		rc = run_die(r, EX_TEMPFAIL, "mailfilter file is owned by the "
-		    "wrong user.", h.p, b.p);
-	}
-	buf_free(&b);
-	buf_free(&h);
-	return rc;
 }
 
 /* Run one parsed file; the flow and, on failure, the printed error. */
@@ -373,7 +222,7 @@ maildroprc(struct run *r)
 		return run_die(r, EX_TEMPFAIL, path.p, NULL, strerror(rc));
 	}
 	run_verbose(r, 2, "maildrop: Attempting %s", path.p);
-	rc = load(r, fd, path.p, 0, &prog);
+	rc = filter_load(r, fd, path.p, 0, &prog);
 	close(fd);
 	buf_free(&path);
 	if (rc != 0)
@@ -387,98 +236,6 @@ maildroprc(struct run *r)
 	if (f == FLOW_EXIT)
 		return r->exit_status;
 	return -1;
-}
-
-/*
- * -M's $HOME/.mailfilters: missing is fine (no filter runs), as in
- * maildrop; otherwise a directory of the user's that others cannot write
- * into (DIFFERENCES.md A14's rule, applied to the directory).  Returns 0
- * or the exit status after printing maildrop's line.
- */
-static int
-filters_dir_checks(struct run *r)
-{
-	struct stat st;
-	struct buf b = BUF_INIT;
-	int rc = 0;
-
-	if (stat(".mailfilters", &st) < 0) {
-		if (errno != ENOENT)
-			rc = run_die(r, EX_TEMPFAIL, "Unable to read "
-			    "$HOME/.mailfilters.", NULL, strerror(errno));
-	} else if (!S_ISDIR(st.st_mode)) {
-		rc = run_die(r, EX_TEMPFAIL, "$HOME/.mailfilters should be a "
-		    "directory.", NULL, "$HOME/.mailfilters is not a directory");
-	} else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		buf_printf(&b, "$HOME/.mailfilters is writable by %s",
-		    st.st_mode & S_IWOTH ? "every user" : "its group");
-		rc = run_die(r, EX_TEMPFAIL, st.st_mode & S_IWOTH ?
-		    "Invalid permissions on $HOME/.mailfilters - "
-		    "world-writable." : "Invalid permissions on "
-		    "$HOME/.mailfilters - remove world and group perms.",
-		    "another user could add filters; fix: chmod go-w "
-		    ".mailfilters", b.p);
-	} else if (st.st_uid != who.uid) {
-		buf_printf(&b, "$HOME/.mailfilters belongs to uid %u, not to %s",
-		    (unsigned)st.st_uid, who.name);
-		rc = run_die(r, EX_TEMPFAIL, "Invalid user ownership of "
-		    "$HOME/.mailfilters.", NULL, b.p);
-	}
-	buf_free(&b);
-	return rc;
-}
-
-static int
-attempt(struct run *r, const struct buf *file)
-{
-	run_verbose(r, 2, "maildrop: Attempting %s", file->p);
-	return open(file->p, O_RDONLY | O_CLOEXEC);
-}
-
-/* -M NAME as a file name (and MAILFILTER): '/' and '.' become ':'. */
-static void
-embedded_name(const char *name, struct buf *n)
-{
-	char *p;
-
-	buf_reset(n);
-	buf_adds(n, name);
-	for (p = n->p; *p; p++)
-		if (*p == '/' || *p == '.')
-			*p = ':';
-}
-
-/*
- * DELIVERY.md §1 -M: $HOME/.mailfilters/NAME (NAME mapped, and cut
- * here), then NAME-default, then each shorter "-"-prefix plus
- * "-default", then "default".  Returns an open fd, -1 (errno set: none
- * opened) or -2 (the directory is refused); *file is the last name tried.
- */
-static int
-open_embedded(struct run *r, struct buf *n, struct buf *file)
-{
-	char *p;
-	int fd;
-
-	if (filters_dir_checks(r) != 0)
-		return -2;
-	buf_reset(file);
-	buf_printf(file, ".mailfilters/%s", n->p);
-	if ((fd = attempt(r, file)) >= 0 || errno != ENOENT)
-		return fd;
-	for (;;) {
-		buf_reset(file);
-		buf_printf(file, ".mailfilters/%s-default", n->p);
-		if ((fd = attempt(r, file)) >= 0 || errno != ENOENT)
-			return fd;
-		if ((p = strrchr(n->p, '-')) == NULL)
-			break;
-		*p = '\0';
-		n->len = (size_t)(p - n->p);
-	}
-	buf_reset(file);
-	buf_adds(file, ".mailfilters/default");
-	return attempt(r, file);
 }
 
 /* DELIVERY.md §2 step 10: $DEFAULT when the filter falls off its end. */
@@ -505,7 +262,7 @@ default_delivery(struct run *r, struct pos *at)
 }
 
 static int
-run_all(struct run *r, const struct options *o)
+run_all(struct run *r, const struct options *o, struct user *who)
 {
 	struct buf file = BUF_INIT, b = BUF_INIT;
 	struct program *prog = NULL;
@@ -515,9 +272,9 @@ run_all(struct run *r, const struct options *o)
 	enum flow f;
 	int fd, rc, i, err;
 
-	if (find_user(r, o) != 0)
+	if (user_find(r, o, who) != 0)
 		return EX_NOUSER;
-	if ((rc = become_user(r, o)) != 0)
+	if ((rc = user_become(r, o, who)) != 0)
 		return rc;
 	import_env(r, r->mode == MODE_MANUAL);
 	run_reset_vars(r);
@@ -530,7 +287,7 @@ run_all(struct run *r, const struct options *o)
 		vars_sets(r->vars, "VERBOSE", o->verbose);
 		r->verbose = atoi(o->verbose);
 	}
-	if (r->mode == MODE_DELIVERY && (rc = home_checks(r)) != 0)
+	if (r->mode == MODE_DELIVERY && (rc = home_checks(r, who)) != 0)
 		goto out;
 	t = orig_getenv(r, "RUNNEL_TIMEOUT");
 	eval_budget(r, t != NULL ? atof(t) : TIMEOUT_DEFAULT);
@@ -541,9 +298,9 @@ run_all(struct run *r, const struct options *o)
 		goto out;
 
 	if (o->embedded_name != NULL) {
-		embedded_name(o->embedded_name, &b);
+		filter_embedded_name(o->embedded_name, &b);
 		vars_sets(r->vars, "MAILFILTER", b.p);
-		fd = open_embedded(r, &b, &file);
+		fd = filter_open_embedded(r, who, &b, &file);
 		if (fd == -2) {
 			rc = r->err.status;
 			goto out;
@@ -552,7 +309,7 @@ run_all(struct run *r, const struct options *o)
 		buf_adds(&file, r->mode == MODE_MANUAL ? o->filter :
 		    ".mailfilter");
 		vars_sets(r->vars, "MAILFILTER", file.p);
-		fd = attempt(r, &file);
+		fd = filter_open(r, &file);
 	}
 	err = errno;
 	/* In delivery mode (-M too) a missing filter is no filter. */
@@ -565,8 +322,8 @@ run_all(struct run *r, const struct options *o)
 		goto out;
 	}
 	if (fd >= 0) {
-		if ((rc = filter_checks(r, fd, file.p)) != 0 ||
-		    (rc = load(r, fd, file.p, flags, &prog)) != 0) {
+		if ((rc = filter_checks(r, who, fd, file.p)) != 0 ||
+		    (rc = filter_load(r, fd, file.p, flags, &prog)) != 0) {
 			close(fd);
 			goto out;
 		}
@@ -622,12 +379,14 @@ int
 runner_main(const struct options *o)
 {
 	struct run r;
+	struct user who;
 	struct arena perm;
 	const char *s;
 	int rc;
 
 	signals();
 	memset(&r, 0, sizeof(r));
+	memset(&who, 0, sizeof(who));
 	arena_init(&perm);
 	arena_init(&r.scratch);
 	r.perm = &perm;
@@ -644,7 +403,7 @@ runner_main(const struct options *o)
 		r.trace = dryrun_start(&r, o->allow_exec);
 	} else
 		r.fx = &fx_real;
-	rc = run_all(&r, o);
+	rc = run_all(&r, o, &who);
 	fflush(stdout);
 	if (r.msg != NULL)
 		builtins_cleanup(&r);
@@ -658,5 +417,6 @@ runner_main(const struct options *o)
 	buf_free(&r.err.detail);
 	arena_free(&r.scratch);
 	arena_free(&perm);
+	user_free(&who);
 	return rc & 0xff;
 }
