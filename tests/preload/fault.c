@@ -22,6 +22,12 @@
  *   FAULT_REPORT=f    the count so far is kept in file f (rewritten on
  *                     each counted call, so it survives _exit and kills)
  *   FAULT_TRACE=f     append "N call detail" for each counted call
+ *   FAULT_KILL=when   instead of failing the Nth call, SIGKILL the
+ *                     process there (nothing can clean up: a crash):
+ *                     before (the call never happens), after (it
+ *                     happens, then the kill), half (a write writes
+ *                     half its bytes, then the kill; other calls as
+ *                     after)
  *
  * Only the process that loaded the library first counts: the variables
  * are removed from its environment at start, so children run clean.
@@ -36,6 +42,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#include <signal.h>
 #include <unistd.h>
 
 static long at;			/* the call to fail, 0: none */
@@ -46,6 +53,12 @@ static char only[512];		/* ",open,write," or "" for all */
 static char report[4096];
 static char tracef[4096];
 static int active;
+static int kill_when;		/* 0, or KILL_BEFORE / _AFTER / _HALF */
+static int kill_pending;	/* the current call ends in a kill */
+
+#define KILL_BEFORE	1
+#define KILL_AFTER	2
+#define KILL_HALF	3
 
 static void *
 real(const char *name)
@@ -94,6 +107,10 @@ fault_init(void)
 		snprintf(report, sizeof(report), "%s", s);
 	if ((s = getenv("FAULT_TRACE")) != NULL)
 		snprintf(tracef, sizeof(tracef), "%s", s);
+	if ((s = getenv("FAULT_KILL")) != NULL)
+		kill_when = strcmp(s, "before") == 0 ? KILL_BEFORE :
+		    strcmp(s, "half") == 0 ? KILL_HALF :
+		    *s != '\0' ? KILL_AFTER : 0;
 	unsetenv("LD_PRELOAD");
 	unsetenv("FAULT_AT");
 	unsetenv("FAULT_ERRNO");
@@ -101,6 +118,7 @@ fault_init(void)
 	unsetenv("FAULT_CALLS");
 	unsetenv("FAULT_REPORT");
 	unsetenv("FAULT_TRACE");
+	unsetenv("FAULT_KILL");
 	active = 1;
 }
 
@@ -158,6 +176,12 @@ fault(const char *call, const char *what, long fd)
 			n = (int)sizeof(b) - 1;
 		side(tracef, O_APPEND, b, (size_t)n);
 	}
+	if (at > 0 && calls == at && kill_when == KILL_BEFORE)
+		raise(SIGKILL);
+	if (at > 0 && calls == at && kill_when != 0) {
+		kill_pending = 1;
+		return 0;
+	}
 	if (at > 0 && (calls == at || (persist && calls > at &&
 	    strstr(",open,write,fsync,fdatasync,link,rename,mkdir,fflush,"
 	    "fclose,", key) != NULL))) {
@@ -165,6 +189,22 @@ fault(const char *call, const char *what, long fd)
 		return 1;
 	}
 	return 0;
+}
+
+/* The call made, its result passed on, unless a kill was due. */
+static long
+done(long rc)
+{
+	if (kill_pending)
+		raise(SIGKILL);
+	return rc;
+}
+
+/* A write's length: half of it when the kill comes half way. */
+static size_t
+part(size_t n)
+{
+	return kill_pending && kill_when == KILL_HALF && n > 1 ? n / 2 : n;
 }
 
 static mode_t
@@ -189,7 +229,7 @@ open(const char *path, int flags, ...)
 		f = real("open");
 	if (fault("open", path, -1))
 		return -1;
-	return f(path, flags, m);
+	return (int)done(f(path, flags, m));
 }
 
 int
@@ -206,7 +246,7 @@ open64(const char *path, int flags, ...)
 		f = real("open64");
 	if (fault("open", path, -1))
 		return -1;
-	return f(path, flags, m);
+	return (int)done(f(path, flags, m));
 }
 
 int
@@ -223,7 +263,7 @@ openat(int dfd, const char *path, int flags, ...)
 		f = real("openat");
 	if (fault("open", path, -1))
 		return -1;
-	return f(dfd, path, flags, m);
+	return (int)done(f(dfd, path, flags, m));
 }
 
 int
@@ -235,7 +275,7 @@ creat(const char *path, mode_t m)
 		f = real("creat");
 	if (fault("open", path, -1))
 		return -1;
-	return f(path, m);
+	return (int)done(f(path, m));
 }
 
 int
@@ -247,7 +287,7 @@ mkostemp(char *tmpl, int flags)
 		f = real("mkostemp");
 	if (fault("open", tmpl, -1))
 		return -1;
-	return f(tmpl, flags);
+	return (int)done(f(tmpl, flags));
 }
 
 int
@@ -259,19 +299,22 @@ mkstemp(char *tmpl)
 		f = real("mkstemp");
 	if (fault("open", tmpl, -1))
 		return -1;
-	return f(tmpl);
+	return (int)done(f(tmpl));
 }
 
 FILE *
 fopen(const char *path, const char *mode)
 {
 	static FILE *(*f)(const char *, const char *);
+	FILE *fp;
 
 	if (f == NULL)
 		f = real("fopen");
 	if (fault("open", path, -1))
 		return NULL;
-	return f(path, mode);
+	fp = f(path, mode);
+	(void)done(0);
+	return fp;
 }
 
 ssize_t
@@ -283,7 +326,7 @@ read(int fd, void *p, size_t n)
 		f = real("read");
 	if (fault("read", NULL, fd))
 		return -1;
-	return f(fd, p, n);
+	return (ssize_t)done(f(fd, p, n));
 }
 
 ssize_t
@@ -296,7 +339,7 @@ write(int fd, const void *p, size_t n)
 	/* Diagnostics on stderr are not part of any delivery. */
 	if (fd != 2 && fault("write", NULL, fd))
 		return -1;
-	return f(fd, p, n);
+	return (ssize_t)done(f(fd, p, part(n)));
 }
 
 ssize_t
@@ -308,7 +351,7 @@ pwrite(int fd, const void *p, size_t n, off_t off)
 		f = real("pwrite");
 	if (fault("write", NULL, fd))
 		return -1;
-	return f(fd, p, n, off);
+	return (ssize_t)done(f(fd, p, part(n), off));
 }
 
 ssize_t
@@ -320,7 +363,7 @@ writev(int fd, const struct iovec *v, int n)
 		f = real("writev");
 	if (fd != 2 && fault("write", NULL, fd))
 		return -1;
-	return f(fd, v, n);
+	return (ssize_t)done(f(fd, v, n));
 }
 
 int
@@ -332,7 +375,7 @@ fsync(int fd)
 		f = real("fsync");
 	if (fault("fsync", NULL, fd))
 		return -1;
-	return f(fd);
+	return (int)done(f(fd));
 }
 
 int
@@ -344,7 +387,7 @@ fdatasync(int fd)
 		f = real("fdatasync");
 	if (fault("fdatasync", NULL, fd))
 		return -1;
-	return f(fd);
+	return (int)done(f(fd));
 }
 
 /* A failed close(2) still closes the descriptor, as on Linux. */
@@ -362,7 +405,7 @@ close(int fd)
 		errno = e;
 		return -1;
 	}
-	return f(fd);
+	return (int)done(f(fd));
 }
 
 int
@@ -374,7 +417,7 @@ rename(const char *a, const char *b)
 		f = real("rename");
 	if (fault("rename", b, -1))
 		return -1;
-	return f(a, b);
+	return (int)done(f(a, b));
 }
 
 int
@@ -386,7 +429,7 @@ link(const char *a, const char *b)
 		f = real("link");
 	if (fault("link", b, -1))
 		return -1;
-	return f(a, b);
+	return (int)done(f(a, b));
 }
 
 int
@@ -398,7 +441,7 @@ unlink(const char *p)
 		f = real("unlink");
 	if (fault("unlink", p, -1))
 		return -1;
-	return f(p);
+	return (int)done(f(p));
 }
 
 int
@@ -410,7 +453,7 @@ mkdir(const char *p, mode_t m)
 		f = real("mkdir");
 	if (fault("mkdir", p, -1))
 		return -1;
-	return f(p, m);
+	return (int)done(f(p, m));
 }
 
 int
@@ -422,7 +465,7 @@ ftruncate(int fd, off_t len)
 		f = real("ftruncate");
 	if (fault("ftruncate", NULL, fd))
 		return -1;
-	return f(fd, len);
+	return (int)done(f(fd, len));
 }
 
 int
@@ -434,7 +477,7 @@ ftruncate64(int fd, off_t len)
 		f = real("ftruncate64");
 	if (fault("ftruncate", NULL, fd))
 		return -1;
-	return f(fd, len);
+	return (int)done(f(fd, len));
 }
 
 int
@@ -446,7 +489,7 @@ fchmod(int fd, mode_t m)
 		f = real("fchmod");
 	if (fault("fchmod", NULL, fd))
 		return -1;
-	return f(fd, m);
+	return (int)done(f(fd, m));
 }
 
 int
@@ -461,7 +504,7 @@ fflush(FILE *fp)
 		errno = fail_errno;
 		return EOF;
 	}
-	return f(fp);
+	return (int)done(f(fp));
 }
 
 int
@@ -478,5 +521,5 @@ fclose(FILE *fp)
 		errno = e;
 		return EOF;
 	}
-	return f(fp);
+	return (int)done(f(fp));
 }
