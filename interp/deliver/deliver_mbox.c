@@ -6,6 +6,33 @@
  * fsync, and leave through one exit label that undoes what failed.
  * Layout is maildrop 2.9.3's (DIFFERENCES.md A13): a From_ line, the
  * message with >From quoting, one empty line.
+ *
+ * A process that is killed (SIGKILL, the OOM killer) or a machine that
+ * loses power cannot undo anything, so an append leaves a journal that
+ * the next delivery acts on (journal.c):
+ *
+ *   1. under both locks, a journal MBOX.runnel-journal left by an earlier
+ *      append is checked and, if it holds, the mailbox is cut back to
+ *      the size it recorded and fsynced, and the journal removed;
+ *   2. the journal of this append (device, inode, the size before it,
+ *      the From_ line) is written, fsynced, and its directory fsynced,
+ *      before the first byte goes to the mailbox;
+ *   3. the message is appended and the mailbox fsynced;
+ *   4. the journal is removed and its directory fsynced; only then may
+ *      the run end with 0.
+ *
+ * So a journal that stands means "not known to be complete": whoever
+ * wrote it never told the MTA the message was delivered, and the MTA
+ * delivers it again.  That holds even when the append had in fact
+ * finished (killed between 3 and 4): cutting it is right, as keeping it
+ * would give the message twice.  A message acknowledged with 0 is never
+ * cut, since its journal went, durably, before the 0.  A journal is
+ * believed only under the checks in journal.h (owner, mode, links, this
+ * very file, its From_ line at the recorded size, no later message); a
+ * planted or stale one is removed and the mailbox left alone.  A failed
+ * write still cuts back at once, as before, and a fatal signal cuts back
+ * in cleanup_run(); the journal then stays and the next delivery just
+ * removes it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +46,7 @@
 #include "../../grammar/buf.h"
 #include "../proc/cleanup.h"
 #include "deliver.h"
+#include "journal.h"
 #include "lock.h"
 #include "../message/message.h"
 #include "store.h"
@@ -139,14 +167,15 @@ int
 deliver_mbox(struct run *r, const struct pos *why, const char *path,
     size_t *written)
 {
-	struct buf lockname = BUF_INIT, line = BUF_INIT;
+	struct buf lockname = BUF_INIT, line = BUF_INIT, journal = BUF_INIT;
 	struct lock *dot = NULL;
 	struct stat lst, before, st;
 	struct out *o = NULL;
 	const char *from, *ext;
-	off_t old = -1;
+	off_t old = -1, end;
 	time_t now;
 	int existed, device = 0, fd = -1, rc = -1, flags, e, cut = 0, keep;
+	int journaled = 0;
 	char date[64];
 
 	*written = 0;
@@ -222,21 +251,12 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 			fail_errno(r, why, DELIVER_WRITE_FAILED, "fstat", path, errno);
 			goto out;
 		}
-		old = st.st_size;
-		/*
-		 * The holder before us was killed while appending: what it
-		 * left past its noted size was never acknowledged (the MTA
-		 * will bring that message again) and, if cut mid-line, would
-		 * swallow our From_ line.  Cut it off.
-		 */
-		if (lock_dead_size(dot) >= 0 && lock_dead_size(dot) < old &&
-		    ftruncate(fd, (off_t)lock_dead_size(dot)) == 0) {
-			(void)fsync(fd);
-			old = (off_t)lock_dead_size(dot);
-			run_warn(r, why, "removed the partial message a killed "
-			    "delivery left at the end of the mailbox");
-		}
-		(void)lock_note_size(dot, (long long)old);
+		/* An earlier append that did not finish is taken off. */
+		buf_printf(&journal, "%s%s", path, JOURNAL_EXT);
+		if (journal_recover(r, why, path, journal.p, fd, &st,
+		    &end) != 0)
+			goto out;
+		old = end;
 		/* A fatal signal from here on cuts the file back too. */
 		cut = cleanup_truncate(fd, (long long)old) == 0;
 	}
@@ -248,6 +268,12 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 	if (ctime_r(&now, date) == NULL)
 		snprintf(date, sizeof(date), "Thu Jan  1 00:00:00 1970\n");
 	buf_printf(&line, "From %s %s", from, date);	/* ctime ends in \n */
+
+	if (!device) {
+		if (journal_begin(r, why, journal.p, &st, old, &line) != 0)
+			goto out;
+		journaled = 1;
+	}
 
 	o = xcalloc(1, sizeof(*o));
 	o->fd = fd;
@@ -276,12 +302,8 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 		fail_errno(r, why, DELIVER_WRITE_FAILED, "fsync", path, errno);
 		goto out;
 	}
-	/* A new file's name is only durable once its directory is. */
-	if (!existed && store_sync_parent(path) != 0) {
-		fail_errno(r, why, DELIVER_WRITE_FAILED, "fsync the directory of",
-		    path, errno);
-		goto out;
-	}
+	/* A new file's name was made durable with the journal's (its
+	   directory was fsynced in journal_begin()). */
 	if (cut) {
 		cleanup_untruncate(fd);
 		cut = 0;
@@ -298,23 +320,29 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 		fail_errno(r, why, DELIVER_WRITE_FAILED, "close", path, e);
 		goto out;
 	}
+	/* Last: a journal that stands means the append is not complete. */
+	if (journaled && journal_end(journal.p, 1) != 0) {
+		fail_errno(r, why, DELIVER_WRITE_FAILED, "remove the journal",
+		    journal.p, errno);
+		goto out;
+	}
+	journaled = 0;
 	rc = 0;
 out:
 	if (rc != 0) {
 		/* *written stays: maildrop logs what it tried to write. */
 		if (fd >= 0 && old >= 0) {
-			/* Back to where it was, durably, before unlocking. */
-			if (ftruncate(fd, old) == 0)
-				(void)fsync(fd);
-			else {
+			/* Back to where it was, durably, before unlocking;
+			   the journal goes only once that is done. */
+			if (ftruncate(fd, old) == 0 && fsync(fd) == 0) {
+				if (journaled)
+					(void)journal_end(journal.p, 0);
+			} else
 				buf_printf(&r->err.detail, "  could not cut %s "
-				    "back to %lld bytes: %s; the dot-lock %s "
+				    "back to %lld bytes: %s; the journal %s "
 				    "stays, so that the next delivery does it\n",
 				    path, (long long)old, strerror(errno),
-				    lockname.p);
-				lock_abandon(dot);
-				dot = NULL;
-			}
+				    journal.p);
 		}
 	}
 	if (cut && fd >= 0)
@@ -325,5 +353,6 @@ out:
 	free(o);
 	buf_free(&lockname);
 	buf_free(&line);
+	buf_free(&journal);
 	return rc;
 }
