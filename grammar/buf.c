@@ -74,6 +74,16 @@ buf_set(struct buf *b, const void *s, size_t n)
 	buf_add(b, s, n);
 }
 
+/* Keep the first n bytes (n <= len); the rest is gone, p stays a string. */
+void
+buf_truncate(struct buf *b, size_t n)
+{
+	if (n < b->len)
+		b->len = n;
+	if (b->p != NULL)
+		b->p[b->len] = '\0';
+}
+
 void
 buf_reset(struct buf *b)
 {

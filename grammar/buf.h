@@ -22,6 +22,7 @@ void	 buf_adds(struct buf *, const char *);
 void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 buf_set(struct buf *, const void *, size_t);
+void	 buf_truncate(struct buf *, size_t n);	/* first n bytes */
 void	 buf_reset(struct buf *);	/* len = 0, keeps memory */
 void	 buf_free(struct buf *);
 const char *buf_cstr(struct buf *);	/* "" when empty */

@@ -225,8 +225,7 @@ quoted(struct lexer *l, struct token *t)
 			goto missing;
 		if (q != '#' && q != '\r' && q != '\n')
 			continue;
-		b->len = keep;
-		b->p[keep] = '\0';
+		buf_truncate(b, keep);
 		while (q != '\n') {
 			if (q < 0)
 				goto missing;

@@ -14,7 +14,7 @@ is_dir(struct buf *b, size_t keep, const char *sub)
 {
 	struct stat st;
 
-	b->len = keep;
+	buf_truncate(b, keep);
 	buf_adds(b, sub);
 	return stat(b->p, &st) == 0 && S_ISDIR(st.st_mode);
 }

@@ -80,7 +80,7 @@ backtick(struct run *r, const struct pos *at, const char *cmd,
 	free(c);
 	run_returncode(r, status);
 	if (status != 0)
-		raw.len = 0;		/* B7: output discarded */
+		buf_reset(&raw);	/* B7: output discarded */
 	for (i = 0; i < raw.len && isspace((unsigned char)raw.p[i]); i++)
 		;
 	for (j = raw.len; j > i && isspace((unsigned char)raw.p[j - 1]); j--)

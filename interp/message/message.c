@@ -91,7 +91,7 @@ take_head(struct reader *r, const char *p, size_t n, off_t base)
 			 * what follows is body.  head holds the message's
 			 * first bytes, so offsets in head are offsets in it.
 			 */
-			m->head.len = r->line_start;
+			buf_truncate(&m->head, r->line_start);
 			m->body_off = (off_t)r->line_start;
 			r->head_done = 1;
 			break;
@@ -99,7 +99,7 @@ take_head(struct reader *r, const char *p, size_t n, off_t base)
 		len = m->head.len - r->line_start;
 		if (len == 0 || (len == 1 && m->head.p[r->line_start] ==
 		    '\r')) {
-			m->head.len = r->line_start;
+			buf_truncate(&m->head, r->line_start);
 			m->body_off = base + (off_t)i + 1;
 			r->head_done = 1;
 			break;

@@ -4,6 +4,7 @@
  * Truth values are the intended rule (DIFFERENCES.md B1); the others
  * were printed by maildrop 2.9.3.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -127,5 +128,18 @@ main(void)
 	}
 	vars_free(v);
 	buf_free(&b);
+	{
+		/* Memory with nothing in it yet is still "" (to ""). */
+		struct buf e = BUF_INIT;
+
+		mallopt(M_PERTURB, 0xa5);	/* new memory is not zeros */
+		buf_grow(&e, 0);
+		check("buf grown, nothing added, is empty", e.p[0] == '\0',
+		    "not terminated");
+		buf_add(&e, "abc", 3);
+		buf_truncate(&e, 1);
+		check("buf truncate terminates", strcmp(e.p, "a") == 0, e.p);
+		buf_free(&e);
+	}
 	return failed;
 }
