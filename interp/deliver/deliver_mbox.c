@@ -215,7 +215,8 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 		ext = vars_get(r->vars, "LOCKEXT", 7) != NULL ?
 		    vars_str(r->vars, "LOCKEXT") : "";
 		buf_printf(&lockname, "%s%s", path, *ext ? ext : ".lock");
-		if (lock_dot(r, why, lockname.p, &dot) != 0)
+		if (lock_dot(r, why, lockname.p, existed ? before.st_uid :
+		    geteuid(), &dot) != 0)
 			goto out;
 	}
 	if ((fd = open(path, flags, store_mode(r))) < 0) {

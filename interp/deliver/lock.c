@@ -83,7 +83,13 @@ attempt(struct run *r, const struct pos *why, const char *tmp,
 		    "%s: out of memory", tmp);
 		return -1;
 	}
-	fd = open(tmp, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
+	/*
+	 * A new file or nothing: whatever already has this name (a link
+	 * planted to make us write through it, a leftover of a killed run)
+	 * is not ours to write, truncate or remove.
+	 */
+	fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+	    0644);
 	if (fd < 0) {
 		e = errno;
 		cleanup_unregister(tmp);
@@ -91,6 +97,9 @@ attempt(struct run *r, const struct pos *why, const char *tmp,
 		run_fail(r, why, compat.p,
 		    e == ENOENT ? "the directory does not exist; create it or "
 		    "fix the mailbox path" :
+		    e == EEXIST || e == ELOOP ? "something already has this "
+		    "temporary name; it is not runnel's: look at it and "
+		    "remove it" :
 		    e == EACCES || e == EPERM || e == EROFS ? "a dot-lock needs "
 		    "write access to the mailbox's directory" : NULL,
 		    "%s: %s (as user %s)", tmp, strerror(e), store_user());
@@ -149,10 +158,14 @@ attempt(struct run *r, const struct pos *why, const char *tmp,
  * The lock file holds "<pid>\n".  When that process no longer exists on
  * this host the lock is dead: remove it, but only if the file we read is
  * still the one at lockname (someone may have replaced it meanwhile).
- * Returns 1 when it was removed.
+ * Its words count only when it is a regular file of the mailbox's owner
+ * or root: anyone else who can write in the directory could forge a
+ * dead pid and a size, and we would cut the mailbox down to that size.
+ * Such a lock waits for LOCKTIMEOUT like any other.  Returns 1 when it
+ * was removed.
  */
 static int
-break_if_dead(const char *lockname, long long *noted)
+break_if_dead(const char *lockname, uid_t owner, long long *noted)
 {
 	char b[64];
 	struct stat a, now;
@@ -162,10 +175,12 @@ break_if_dead(const char *lockname, long long *noted)
 	int fd;
 
 	*noted = -1;
-	if ((fd = open(lockname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+	if ((fd = open(lockname, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) < 0)
 		return 0;
-	n = read(fd, b, sizeof(b) - 1);
-	if (n <= 0 || fstat(fd, &a) != 0) {
+	if (fstat(fd, &a) != 0 || !S_ISREG(a.st_mode) ||
+	    (a.st_uid != owner && a.st_uid != 0) ||
+	    (n = read(fd, b, sizeof(b) - 1)) <= 0) {
 		close(fd);
 		return 0;
 	}
@@ -190,7 +205,7 @@ break_if_dead(const char *lockname, long long *noted)
 
 int
 lock_dot(struct run *r, const struct pos *why, const char *lockname,
-    struct lock **out)
+    uid_t owner, struct lock **out)
 {
 	struct buf tmp = BUF_INIT;
 	struct stat last, cur;
@@ -235,7 +250,7 @@ lock_dot(struct run *r, const struct pos *why, const char *lockname,
 	while ((rc = attempt(r, why, tmp.p, lockname)) == 1) {
 		/* A noted size counts only if nobody got in between. */
 		dead = -1;
-		if (break_if_dead(lockname, &dead))
+		if (break_if_dead(lockname, owner, &dead))
 			continue;
 		/* maildrop's rule: stale when unchanged for LOCKTIMEOUT. */
 		if (stat(lockname, &cur) == 0) {

@@ -7,6 +7,8 @@
 #ifndef LOCK_H
 #define LOCK_H
 
+#include <sys/types.h>
+
 #include "../../grammar/ast.h"
 #include "../run/run.h"
 
@@ -17,13 +19,14 @@ struct lock;
  * mailbox, the literal name for the dotlock statement) with maildrop's
  * algorithm: DIR/<pid>.<n>.<host> holding "<pid>\n", linked to lockname.
  * LOCKSLEEP, LOCKTIMEOUT and LOCKREFRESH come from r->vars.  A lock whose
- * owner process is gone is removed at once; one that does not change for
+ * owner process is gone is removed at once, if the lock file belongs to
+ * `owner` (the mailbox's owner) or root; one that does not change for
  * LOCKTIMEOUT seconds is removed as stale.  Gives up after
  * lock_wait_bound() seconds.  Returns 0 and *out, or -1 after run_fail().
  * The lock file is registered with cleanup.h while held.
  */
 int	lock_dot(struct run *, const struct pos *why, const char *lockname,
-	    struct lock **out);
+	    uid_t owner, struct lock **out);
 
 /*
  * flock "file": open (creating, mode 0600) and lock it exclusively.

@@ -256,7 +256,7 @@ test_locks(void)
 
 	/* The statements' API. */
 	fresh(&r, MSG);
-	rc = lock_dot(&r, NULL, "stmt.lock", &l);
+	rc = lock_dot(&r, NULL, "stmt.lock", geteuid(), &l);
 	s = slurp("stmt.lock", NULL);
 	check(rc == 0 && s != NULL && atol(s) == (long)getpid(),
 	    "dotlock-holds-pid", "no lock");
