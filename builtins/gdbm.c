@@ -105,6 +105,23 @@ note(struct run *r, const struct expr *call, const char *fmt,
 }
 
 /*
+ * libgdbm opens the file itself, without O_NONBLOCK: a named pipe there
+ * would hold the delivery for ever.  Only a regular file, or none (to be
+ * created), is handed to it; anything else fails as a missing database.
+ */
+static GDBM_FILE
+db_open(const char *file, int flags, int mode)
+{
+	struct stat st;
+
+	if (stat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return lib.open(file, 0, flags | GDBM_CLOEXEC, mode, NULL);
+}
+
+/*
  * Dry run: open for reading instead.  What the real open would answer:
  * N and C succeed even without a file (they create it), W needs one.
  */
@@ -114,8 +131,7 @@ open_pretend(struct run *r, const struct expr *call, struct gdbm_open *g,
 {
 	g->pretend = 1;
 	if (flags != GDBM_NEWDB)
-		g->dbf = lib.open(file, 0, GDBM_READER | GDBM_CLOEXEC, 0,
-		    NULL);
+		g->dbf = db_open(file, GDBM_READER, 0);
 	note(r, call, "gdbmopen \"%s\": read only in a dry run; stores "
 	    "are not written", file);
 	return g->dbf != NULL || flags != GDBM_WRITER;
@@ -180,8 +196,7 @@ bi_gdbmopen(struct run *r, const struct expr *call, struct buf *out)
 	 * so a database shared with the group keeps working.
 	 */
 	old = umask(007);
-	g->dbf = lib.open(buf_cstr(&file), 0, flags | GDBM_CLOEXEC, 0664,
-	    NULL);
+	g->dbf = db_open(buf_cstr(&file), flags, 0664);
 	umask(old);
 	buf_set(out, g->dbf != NULL ? "0" : "-1", g->dbf != NULL ? 1 : 2);
 	f = FLOW_NEXT;

@@ -15,6 +15,7 @@
 
 #include "../interp/pattern/match.h"
 #include "../interp/pattern/regex.h"
+#include "../interp/run/fileopen.h"
 #include "bi.h"
 
 /* The whole file; -1 with errno when it cannot be read. */
@@ -25,7 +26,7 @@ slurp(const char *path, struct buf *out)
 	ssize_t n;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if ((fd = file_open(path, O_RDONLY, 0, 0, NULL)) < 0)
 		return -1;
 	for (;;) {
 		n = read(fd, chunk, sizeof(chunk));
@@ -145,7 +146,7 @@ bi_lookup(struct run *r, const struct expr *call, struct buf *out)
 		buf_printf(&compat, "Unable to open %s.", buf_cstr(&file));
 		run_fail(r, &call->pos, compat.p,
 		    "create the file, or test for it before calling lookup",
-		    "lookup: %s: %s", buf_cstr(&file), strerror(errno));
+		    "lookup: %s: %s", buf_cstr(&file), file_strerror(errno));
 		goto done;
 	}
 	rc = try_lines(r, call, buf_cstr(&file), &text, &subj,

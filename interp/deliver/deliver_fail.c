@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "../run/fileopen.h"
 #include "deliver.h"
 #include "store.h"
 
@@ -17,8 +18,11 @@ deliver_fail(struct run *r, const struct pos *why, const char *compat,
 	run_fail(r, why, compat,
 	    e == ENOSPC || e == EDQUOT ? "the file system is full or over "
 	    "its quota; the MTA will retry" :
-	    e == EACCES || e == EPERM ? perm_hint : NULL,
-	    "%s %s: %s (as user %s)", what, path, strerror(e), store_user());
+	    e == EACCES || e == EPERM ? perm_hint :
+	    e == FILE_EKIND ? "a mailbox is a regular file or a maildir; "
+	    "remove what is there, or deliver elsewhere" : NULL,
+	    "%s %s: %s (as user %s)", what, path, file_strerror(e),
+	    store_user());
 	/* maildrop prints this one where the write fails, trapped or not */
 	if (strcmp(compat, DELIVER_WRITE_FAILED) == 0)
 		r->err.loud = 1;

@@ -45,6 +45,7 @@
 
 #include "../../grammar/buf.h"
 #include "../proc/cleanup.h"
+#include "../run/fileopen.h"
 #include "deliver.h"
 #include "journal.h"
 #include "lock.h"
@@ -219,7 +220,7 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 		    geteuid(), &dot) != 0)
 			goto out;
 	}
-	if ((fd = open(path, flags, store_mode(r))) < 0) {
+	if ((fd = file_open(path, flags, store_mode(r), FILE_CHR, NULL)) < 0) {
 		fail_errno(r, why, DELIVER_OPEN_FAILED, "open", path, errno);
 		goto out;
 	}

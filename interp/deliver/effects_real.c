@@ -24,6 +24,7 @@
 #include "lock.h"
 #include "logrec.h"
 #include "../message/message.h"
+#include "../run/fileopen.h"
 #include "../run/run.h"
 #include "../proc/spawn.h"
 #include "../run/vars.h"
@@ -289,12 +290,14 @@ real_logfile(struct run *r, const struct pos *why, const char *path)
 {
 	int fd;
 
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
-	    0600);
+	fd = file_open(path, O_WRONLY | O_APPEND | O_CREAT, 0600, FILE_CHR,
+	    NULL);
 	if (fd < 0)
 		return run_fail(r, why, "Unable to create log file.",
-		    errno == ENOENT ? "create the directory first" : NULL,
-		    "logfile \"%s\": %s", path, strerror(errno)), -1;
+		    errno == ENOENT ? "create the directory first" :
+		    errno == FILE_EKIND ? "a log is a regular file; remove what "
+		    "is there or name another file" : NULL,
+		    "logfile \"%s\": %s", path, file_strerror(errno)), -1;
 	if (r->logfd >= 0)
 		close(r->logfd);
 	r->logfd = fd;

@@ -19,6 +19,7 @@
 #include "../../grammar/arena.h"
 #include "../../grammar/buf.h"
 #include "../proc/cleanup.h"
+#include "../run/fileopen.h"
 #include "lock.h"
 #include "../run/run.h"
 #include "../proc/spawn.h"
@@ -361,11 +362,14 @@ lock_flock(struct run *r, const struct pos *why, const char *path,
 	int fd, e;
 
 	*out = NULL;
-	if ((fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600)) < 0) {
+	if ((fd = file_open(path, O_CREAT | O_WRONLY, 0600, FILE_CHR,
+	    NULL)) < 0) {
 		e = errno;
 		run_fail(r, why, "Unable to create flock file.",
-		    e == ENOENT ? "create the directory first" : NULL,
-		    "%s: %s (as user %s)", path, strerror(e), store_user());
+		    e == ENOENT ? "create the directory first" :
+		    e == FILE_EKIND ? "a lock file is a regular file; remove "
+		    "what is there or name another file" : NULL,
+		    "%s: %s (as user %s)", path, file_strerror(e), store_user());
 		return -1;
 	}
 	if (lock_fd(fd, lock_wait_bound(r)) != 0) {

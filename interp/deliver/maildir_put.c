@@ -18,6 +18,7 @@
 
 #include "../../grammar/buf.h"
 #include "../proc/cleanup.h"
+#include "../run/fileopen.h"
 #include "deliver.h"
 #include "maildir.h"
 #include "../message/message.h"
@@ -127,7 +128,7 @@ write_keywords(struct md *m, const char *finalbase)
 		fail_errno(m, DELIVER_WRITE_FAILED, "create", m->kwtmp.p, ENOMEM);
 		goto out;
 	}
-	fd = open(m->kwtmp.p, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0640);
+	fd = file_open(m->kwtmp.p, O_CREAT | O_TRUNC | O_WRONLY, 0640, 0, NULL);
 	if (fd < 0) {
 		fail_errno(m, DELIVER_WRITE_FAILED, "create", m->kwtmp.p, errno);
 		goto out;

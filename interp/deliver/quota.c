@@ -19,6 +19,7 @@
 #include "../../grammar/arena.h"
 #include "../../grammar/buf.h"
 #include "quota.h"
+#include "../run/fileopen.h"
 #include "../run/run.h"
 #include "store.h"
 #include "../run/vars.h"
@@ -187,7 +188,7 @@ quota_read(const char *maildir, const char *want, off_t size, int nmsgs,
 	buf_reset(&path);
 	buf_printf(&path, "%s/maildirsize", q->root);
 
-	fd = open(path.p, O_RDONLY | O_CLOEXEC);
+	fd = file_open(path.p, O_RDONLY, 0, 0, NULL);
 	if (fd >= 0) {
 		size_t got = 0;
 
@@ -277,8 +278,8 @@ quota_add(struct quota *q, off_t size)
 	buf_printf(&path, "%s/maildirsize", q->root);
 	n = snprintf(line, sizeof(line), "%12lld %12lld\n", (long long)size,
 	    1LL);
-	fd = open(path.p, O_WRONLY | O_APPEND | O_CLOEXEC);
-	if (fd >= 0 && fstat(fd, &st) == 0) {
+	fd = file_open(path.p, O_WRONLY | O_APPEND, 0, 0, &st);
+	if (fd >= 0) {
 		/* Half a line would spoil every later sum: undo it. */
 		if (store_write_all(fd, line, (size_t)n) == 0)
 			rc = 0;

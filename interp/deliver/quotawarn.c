@@ -18,6 +18,7 @@
 #include "../../grammar/buf.h"
 #include "maildir.h"
 #include "quota.h"
+#include "../run/fileopen.h"
 #include "../run/run.h"
 
 #define WARN_EVERY	(24 * 60 * 60)
@@ -30,10 +31,10 @@ open_template(struct run *r)
 	int fd = -1;
 
 	if (r->quota_warn_file != NULL && *r->quota_warn_file != '\0')
-		fd = open(r->quota_warn_file, O_RDONLY | O_CLOEXEC);
+		fd = file_open(r->quota_warn_file, O_RDONLY, 0, 0, NULL);
 	if (fd < 0) {
 		buf_printf(&p, "%s/quotawarnmsg", r->sysconfdir);
-		fd = open(p.p, O_RDONLY | O_CLOEXEC);
+		fd = file_open(p.p, O_RDONLY, 0, 0, NULL);
 		buf_free(&p);
 	}
 	return fd;
@@ -51,7 +52,8 @@ stamp(const char *root, time_t now)
 	buf_printf(&p, "%s/quotawarn", root);
 	if (stat(p.p, &st) == 0 ? st.st_mtime + WARN_EVERY <= now :
 	    (made = errno == ENOENT))
-		fd = open(p.p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+		fd = file_open(p.p, O_WRONLY | O_CREAT | O_TRUNC, 0640, 0,
+		    NULL);
 	if (fd >= 0) {
 		/* A new stamp is 0640 whatever the umask, an old one keeps
 		   its mode, as with maildrop; its one byte is maildrop's

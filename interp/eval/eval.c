@@ -24,6 +24,7 @@
 #include "eval_int.h"
 #include "../pattern/match.h"
 #include "../message/message.h"
+#include "../run/fileopen.h"
 #include "../run/run.h"
 #include "../run/value.h"
 #include "../run/vars.h"
@@ -227,7 +228,7 @@ read_file(const char *path, struct arena *a, char **text, size_t *len)
 	ssize_t n;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if ((fd = file_open(path, O_RDONLY, 0, 0, NULL)) < 0)
 		return -1;
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0) {
@@ -293,8 +294,10 @@ include(struct run *r, const struct stmt *s)
 	}
 	file = arena_strdup(r->perm, path.p);
 	if (read_file(file, r->perm, &text, &len) < 0) {
-		run_fail(r, &s->pos, "Unable to open include file.", NULL,
-		    "include \"%s\": %s", file, strerror(errno));
+		run_fail(r, &s->pos, "Unable to open include file.",
+		    errno == FILE_EKIND ? "an included filter is a regular "
+		    "file; remove what is there or include another file" :
+		    NULL, "include \"%s\": %s", file, file_strerror(errno));
 		goto fail;
 	}
 	special = is_maildroprcs(r, file);

@@ -18,6 +18,7 @@
 #include "../../grammar/buf.h"
 #include "../../grammar/parse.h"
 #include "../pattern/match.h"
+#include "../run/fileopen.h"
 #include "options.h"
 
 /* The whole file, or -1 with errno set. */
@@ -28,7 +29,7 @@ slurp(const char *path, struct buf *b)
 	ssize_t n;
 	int fd, saved;
 
-	if ((fd = open(path, O_RDONLY)) < 0)
+	if ((fd = file_open(path, O_RDONLY, 0, 0, NULL)) < 0)
 		return -1;
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0) {

@@ -20,6 +20,7 @@
 #include "../../grammar/diag.h"
 #include "../../grammar/parse.h"
 #include "filterfile.h"
+#include "../run/fileopen.h"
 #include "../run/run.h"
 #include "user.h"
 
@@ -27,7 +28,7 @@ int
 filter_open(struct run *r, const struct buf *file)
 {
 	run_verbose(r, 2, "maildrop: Attempting %s", file->p);
-	return open(file->p, O_RDONLY | O_CLOEXEC);
+	return file_open(file->p, O_RDONLY, 0, 0, NULL);
 }
 
 void

@@ -27,6 +27,7 @@
 #include "filterfile.h"
 #include "../message/message.h"
 #include "options.h"
+#include "../run/fileopen.h"
 #include "../run/run.h"
 #include "user.h"
 #include "../run/vars.h"
@@ -210,7 +211,7 @@ maildroprc(struct run *r)
 	int fd, rc;
 
 	buf_printf(&path, "%s/maildroprc", r->sysconfdir);
-	if ((fd = open(path.p, O_RDONLY | O_CLOEXEC)) < 0) {
+	if ((fd = file_open(path.p, O_RDONLY, 0, 0, NULL)) < 0) {
 		if (errno == ENOENT) {
 			buf_free(&path);
 			return -1;
@@ -219,7 +220,7 @@ maildroprc(struct run *r)
 		buf_free(&path);
 		buf_printf(&path, "Error opening %s/maildroprc.",
 		    r->sysconfdir);
-		return run_die(r, EX_TEMPFAIL, path.p, NULL, strerror(rc));
+		return run_die(r, EX_TEMPFAIL, path.p, NULL, file_strerror(rc));
 	}
 	run_verbose(r, 2, "maildrop: Attempting %s", path.p);
 	rc = filter_load(r, fd, path.p, 0, &prog);
@@ -313,6 +314,14 @@ run_all(struct run *r, const struct options *o, struct user *who)
 	}
 	err = errno;
 	/* In delivery mode (-M too) a missing filter is no filter. */
+	if (fd < 0 && err == FILE_EKIND) {
+		buf_printf(&b, "the filter must be a regular file; remove %s "
+		    "and write the filter there", file.p);
+		buf_printf(&file, " is %s", file_strerror(err));
+		rc = run_die(r, EX_TEMPFAIL, "mailfilter file isn't a regular "
+		    "file.", b.p, file.p);
+		goto out;
+	}
 	if (fd < 0 && (err != ENOENT || r->mode == MODE_MANUAL)) {
 		rc = err;
 		buf_reset(&b);
