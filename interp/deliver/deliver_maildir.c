@@ -94,12 +94,6 @@ deliver_maildir(struct run *r, const struct pos *why, const char *dir,
 	m.size = msg_size(r->msg);
 	m.mode = store_mode(r);
 
-	/* B11: nothing to store; say so rather than lose it silently. */
-	if (m.size == 0) {
-		run_warn(r, why, "empty message not delivered");
-		rc = 0;
-		goto out;
-	}
 	if (check_dirs(&m) != 0 || check_flags(&m) != 0)
 		goto out;
 	if (quota_check(r, m.dir.p, m.size, &q) == 1) {

@@ -180,11 +180,6 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 	char date[64];
 
 	*written = 0;
-	if (msg_size(r->msg) == 0) {
-		run_warn(r, why, "empty message not delivered");
-		return 0;
-	}
-
 	flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
 	existed = lstat(path, &lst) == 0;
 	if (existed && S_ISLNK(lst.st_mode)) {
@@ -281,6 +276,7 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 	o->fd = fd;
 	o->bol = 1;
 	o->gt = o->from = 0;
+	o->last_nl = 1;		/* the From_ line's: an empty message adds none */
 	if (store_write_all(fd, line.p, line.len) != 0) {
 		fail_errno(r, why, DELIVER_WRITE_FAILED, "write", path, errno);
 		goto out;

@@ -144,8 +144,8 @@ dry_deliver(struct run *r, const struct pos *why, const char *mailbox,
 		return -1;
 	}
 	if (msg_size(r->msg) == 0)
-		buf_adds(&b, "; the message is empty, nothing would be "
-		    "written");
+		buf_adds(&b, "; the message is empty, delivered as it is "
+		    "(0 bytes)");
 	buf_adds(&b, how == HOW_CC ? "; the filter goes on" :
 	    "; this ends the run");
 	line(why, "", b.p);

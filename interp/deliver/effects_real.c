@@ -50,13 +50,14 @@ real_deliver(struct run *r, const struct pos *why, const char *mailbox,
 	int rc, st = 0;
 
 	*status = 0;
-	/* DELIVERY.md §3: an empty message is never delivered (B11). */
-	if (msg_size(r->msg) == 0) {
-		if (r->verbose > 0)
-			fprintf(stderr, "maildrop: empty message, not "
-			    "delivered to %s\n", mailbox);
-		return 0;
-	}
+	/*
+	 * DIFFERENCES.md B11 (revised): exit 0 always means the message is
+	 * in place, so an empty one is delivered like any other (maildrop
+	 * writes nothing and says it succeeded), with a word on stderr.
+	 */
+	if (msg_size(r->msg) == 0)
+		run_warn(r, why, "the message is empty (0 bytes); delivering "
+		    "it as it is");
 	k = mailbox_kind(mailbox);
 	switch (k) {
 	case MB_PIPE:

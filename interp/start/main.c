@@ -52,7 +52,7 @@ help(void)
  * take the number, and echo's text or an error line would go into a log
  * file or a mailbox.  /dev/null holds each free one; stdin's copy is
  * write-only so that reading it still fails ("Unable to read message.",
- * 75) instead of passing for an empty message, which is never delivered.
+ * 75) instead of passing for an empty message.
  */
 static void
 hold_stdio(void)

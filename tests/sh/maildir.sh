@@ -59,13 +59,16 @@ else
 	fail over-quota-caught-by-exception "exit $rc: $(cat "$sb/.err")"
 fi
 
-# An empty message is never written (B11), and the run succeeds.
+# An empty message is delivered as it is, a 0-byte file in new/, with a
+# warning (B11 revised: exit 0 means the message is in place).
 sb=$(sandbox empty 'to "M"\n')
 rc=$(run "$sb" </dev/null)
-if [ "$rc" = 0 ] && [ "$(files "$sb/M")" = 0 ]; then
-	pass "empty-message-not-written"
+if [ "$rc" = 0 ] && [ "$(files "$sb/M/new")" = 1 ] &&
+    [ "$(find "$sb/M/new" -type f -size 0 | wc -l)" = 1 ] &&
+    grep -q 'the message is empty (0 bytes)' "$sb/.err"; then
+	pass "empty-message-delivered"
 else
-	fail empty-message-not-written "exit $rc, $(files "$sb/M") files"
+	fail empty-message-delivered "exit $rc, $(files "$sb/M/new") files: $(cat "$sb/.err")"
 fi
 
 # Bad FLAGS: a clear error naming the letter, nothing delivered.

@@ -76,9 +76,10 @@ expect pipe-empty-shell-is-bin-sh "$([ "$RC" = 0 ] && cmp -s "$D/m" "$D/copy"
     echo $?)" "want /bin/sh"
 
 newdir empty; : >"$D/m"
-run 'to "|cat > copy"' "$D/m"
-expect pipe-empty-message-not-delivered "$([ "$RC" = 0 ] && [ ! -e "$D/copy" ]
-    echo $?)" "an empty message must not reach the command"
+run 'to "|cat > copy; echo ran >> copy"' "$D/m"
+expect pipe-empty-message-delivered "$([ "$RC" = 0 ] &&
+    [ "$(cat "$D/copy")" = ran ]
+    echo $?)" "an empty message reaches the command (B11 revised)"
 
 newdir log; msg "$D/m"
 run 'logfile "log"
