@@ -174,6 +174,17 @@ read_message(struct run *r, const struct options *o)
 	struct buf from = BUF_INIT;
 	char host[256];
 
+	/*
+	 * The sender goes into the mbox From_ line as it is: a CR or LF
+	 * in it would end that line and forge header lines after it
+	 * (maildrop writes them).  No MTA passes one on purpose.
+	 */
+	if (o->from != NULL && strpbrk(o->from, "\r\n") != NULL)
+		return run_die(r, EX_TEMPFAIL, "Invalid envelope sender (-f).",
+		    "check the MTA's delivery command: the sender it passes "
+		    "must be one address",
+		    "-f: the sender contains a line break (CR or LF); it "
+		    "would forge lines after the mbox From_ line");
 	r->msg = msg_read(0, o->headers, o->nheaders, NULL);
 	if (r->msg == NULL)
 		return run_die(r, EX_TEMPFAIL, "Unable to read message.", NULL,

@@ -37,3 +37,20 @@ if [ "$rc" = 0 ] && [ "$(grep -c '^From MAILER-DAEMON ' "$sb/mb")" = 1 ] &&
 else
 	fail empty-message-into-mbox "exit $rc, $(od -c "$sb/mb" 2>&1 | head -3): $(cat "$sb/.err")"
 fi
+
+# -f with a line break: refused (75), nothing written; maildrop writes
+# "From evil" and then a forged header line into the mbox.
+for s in 'evil\nFrom: forged@example.com' 'evil\rX-Forged: 1'; do
+	sb=$(sandbox sender 'to "mb"\n')
+	rc=$(run "$sb" "$msg" -f "$(printf "$s")")
+	if [ "$rc" = 75 ] && [ ! -e "$sb/mb" ] &&
+	    grep -q '^maildrop: Invalid envelope sender (-f).$' "$sb/.err"; then
+		pass "sender-line-break-refused ($s)"
+	else
+		fail "sender-line-break-refused ($s)" "exit $rc, mbox: $(head -3 "$sb/mb" 2>&1)"
+	fi
+done
+sb=$(sandbox sender-ok 'to "mb"\n')
+rc=$(run "$sb" "$msg" -f 'ann@example.com')
+[ "$rc" = 0 ] && grep -q '^From ann@example.com ' "$sb/mb" &&
+    pass sender-plain-kept || fail sender-plain-kept "exit $rc"
