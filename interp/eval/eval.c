@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,14 +222,15 @@ exception(struct run *r, const struct stmt *s)
 }
 
 static int
-read_file(const char *path, struct arena *a, char **text, size_t *len)
+read_file(const char *path, struct arena *a, char **text, size_t *len,
+    struct stat *st)
 {
 	struct buf b = BUF_INIT;
 	char chunk[8192];
 	ssize_t n;
 	int fd;
 
-	if ((fd = file_open(path, O_RDONLY, 0, 0, NULL)) < 0)
+	if ((fd = file_open(path, O_RDONLY, 0, 0, st)) < 0)
 		return -1;
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0) {
@@ -250,6 +252,41 @@ read_file(const char *path, struct arena *a, char **text, size_t *len)
 }
 
 /*
+ * An included file runs with the filter's rights, so it is held to the
+ * filter's rule (DIFFERENCES.md A14): not writable by group or others,
+ * owned by the user or root.  0 when it may run, else -1 after run_fail.
+ */
+static int
+include_checks(struct run *r, const struct pos *at, const char *file,
+    const struct stat *st)
+{
+	struct buf hint = BUF_INIT;
+	struct passwd *pw;
+	char uid[32];
+	const char *me;
+	int rc = -1;
+
+	pw = getpwuid(geteuid());
+	snprintf(uid, sizeof(uid), "%lu", (unsigned long)geteuid());
+	me = pw != NULL ? pw->pw_name : uid;
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		buf_printf(&hint, "another user could rewrite it; fix: chmod "
+		    "go-w %s", file);
+		run_fail(r, at, "Unable to open include file.", hint.p,
+		    "include \"%s\": %s is writable by %s", file, file,
+		    st->st_mode & S_IWOTH ? "every user" : "its group");
+	} else if (st->st_uid != geteuid() && st->st_uid != 0) {
+		buf_printf(&hint, "fix: chown %s %s", me, file);
+		run_fail(r, at, "Unable to open include file.", hint.p,
+		    "include \"%s\": %s belongs to uid %lu, not to %s", file,
+		    file, (unsigned long)st->st_uid, me);
+	} else
+		rc = 0;
+	buf_free(&hint);
+	return rc;
+}
+
+/*
  * LANGUAGE.md §4.8: <sysconfdir>/maildroprcs/NAME with no '.' in NAME
  * is the administrator's: embedded restrictions lifted, reset
  * variables set again.
@@ -268,6 +305,7 @@ static enum flow
 include(struct run *r, const struct stmt *s)
 {
 	struct buf path = BUF_INIT;
+	struct stat st;
 	struct diags d;
 	struct program *prog;
 	const struct program *saved;
@@ -293,13 +331,15 @@ include(struct run *r, const struct stmt *s)
 		goto fail;
 	}
 	file = arena_strdup(r->perm, path.p);
-	if (read_file(file, r->perm, &text, &len) < 0) {
+	if (read_file(file, r->perm, &text, &len, &st) < 0) {
 		run_fail(r, &s->pos, "Unable to open include file.",
 		    errno == FILE_EKIND ? "an included filter is a regular "
 		    "file; remove what is there or include another file" :
 		    NULL, "include \"%s\": %s", file, file_strerror(errno));
 		goto fail;
 	}
+	if (include_checks(r, &s->pos, file, &st) != 0)
+		goto fail;
 	special = is_maildroprcs(r, file);
 	memset(&d, 0, sizeof(d));
 	prog = parse_program(r->perm, file, text, len,

@@ -54,3 +54,44 @@ sb=$(sandbox sender-ok 'to "mb"\n')
 rc=$(run "$sb" "$msg" -f 'ann@example.com')
 [ "$rc" = 0 ] && grep -q '^From ann@example.com ' "$sb/mb" &&
     pass sender-plain-kept || fail sender-plain-kept "exit $rc"
+
+# An included file that others could rewrite is refused like the filter
+# (75, the chmod that fixes it); a 0644 one of ours runs.
+sb=$(sandbox inc-gw 'include "inc"\nto "mb"\n')
+printf 'to "other"\n' >"$sb/inc"; chmod 664 "$sb/inc"
+rc=$(run "$sb" "$msg")
+if [ "$rc" = 75 ] && [ ! -e "$sb/mb" ] && [ ! -e "$sb/other" ] &&
+    grep -q '^maildrop: Unable to open include file.$' "$sb/.err" &&
+    grep -q 'inc is writable by its group' "$sb/.err" &&
+    grep -q 'fix: chmod go-w inc' "$sb/.err"; then
+	pass include-group-writable-refused
+else
+	fail include-group-writable-refused "exit $rc: $(cat "$sb/.err")"
+fi
+chmod 646 "$sb/inc"
+rc=$(run "$sb" "$msg")
+if [ "$rc" = 75 ] && grep -q 'inc is writable by every user' "$sb/.err"; then
+	pass include-world-writable-refused
+else
+	fail include-world-writable-refused "exit $rc: $(cat "$sb/.err")"
+fi
+chmod 644 "$sb/inc"
+rc=$(run "$sb" "$msg")
+[ "$rc" = 0 ] && [ -s "$sb/other" ] && pass include-0644-runs ||
+    fail include-0644-runs "exit $rc: $(cat "$sb/.err")"
+
+if [ "$(id -u)" = 0 ]; then
+	sb=$(sandbox inc-owner 'include "inc"\nto "mb"\n')
+	printf 'to "other"\n' >"$sb/inc"
+	chown 4242 "$sb/inc"
+	rc=$(run "$sb" "$msg")
+	if [ "$rc" = 75 ] && [ ! -e "$sb/other" ] &&
+	    grep -q 'inc belongs to uid 4242, not to root' "$sb/.err" &&
+	    grep -q 'fix: chown root inc' "$sb/.err"; then
+		pass include-foreign-owner-refused
+	else
+		fail include-foreign-owner-refused "exit $rc: $(cat "$sb/.err")"
+	fi
+else
+	echo "SKIP inputs include-foreign-owner: needs root to chown to another uid"
+fi
