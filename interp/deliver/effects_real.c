@@ -95,6 +95,17 @@ real_deliver(struct run *r, const struct pos *why, const char *mailbox,
 	logrec_delivery(r, mailbox, failed, written);
 	if (k == MB_PIPE || k == MB_FORWARD)
 		*status = st;
+	/*
+	 * A command's 75 becomes the run's exit status and the MTA only
+	 * logs "temporary failure": say which command deferred the mail.
+	 */
+	if (rc == 0 && st == EX_TEMPFAIL && how != HOW_CC) {
+		buf_reset(&cmd);
+		buf_printf(&cmd, "%s exited with status %d (temporary "
+		    "failure): the mail stays with the MTA, which will try "
+		    "again", mailbox, st);
+		run_warn(r, why, cmd.p);
+	}
 	if (rc == 0 && r->verbose > 1)
 		fprintf(stderr, "maildrop: delivered to %s (%s, %s)\n",
 		    mailbox, mailbox_kind_name(k), how == HOW_CC ? "cc" :

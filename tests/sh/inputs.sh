@@ -95,3 +95,14 @@ if [ "$(id -u)" = 0 ]; then
 else
 	echo "SKIP inputs include-foreign-owner: needs root to chown to another uid"
 fi
+
+# A delivery command that exits 75 defers the mail: the run exits 75 and
+# stderr says which command and what status.
+sb=$(sandbox pipe75 'to "|cat >/dev/null; exit 75"\n')
+rc=$(run "$sb" "$msg")
+if [ "$rc" = 75 ] &&
+    grep -q '^./f(1): |cat >/dev/null; exit 75 exited with status 75 (temporary failure)' "$sb/.err"; then
+	pass pipe-75-named
+else
+	fail pipe-75-named "exit $rc: $(cat "$sb/.err")"
+fi
