@@ -200,6 +200,9 @@ run_diff() {
 		sed -i 's#^/usr/bin/maildrop: #maildrop: #' "$work/md.stderr"
 		sandbox "$d" "$sb" || { bad "$name" "setup failed"; continue; }
 		run_filter "$RUNNEL" "$d" "$sb" "$work/rn"
+		# a dot-lock's temporary name holds the pid: DIR/PID.<n>.<host>
+		sed -i -E 's#(a dot-lock at .*/)[0-9]+(\.[0-9]+\.)#\1PID\2#' \
+		    "$work/md.stderr" "$work/rn.stderr"
 		if [ -f "$d/differs" ]; then
 			local okay=1 e
 			for e in exit stdout tree; do

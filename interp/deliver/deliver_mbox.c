@@ -196,13 +196,6 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 		before = lst;
 		flags |= O_NOFOLLOW;
 	}
-	if (existed && S_ISDIR(before.st_mode)) {
-		run_fail(r, why, DELIVER_OPEN_FAILED, "a maildir needs tmp/, new/ and "
-		    "cur/ inside it",
-		    "%s: is a directory but not a maildir (as user %s)",
-		    path, store_user());
-		return -1;
-	}
 	device = existed && (S_ISCHR(before.st_mode) ||
 	    S_ISBLK(before.st_mode));
 
@@ -214,6 +207,14 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 		if (lock_dot(r, why, lockname.p, existed ? before.st_uid :
 		    geteuid(), &dot) != 0)
 			goto out;
+	}
+	/* After the dot-lock, as in maildrop: its line comes first. */
+	if (existed && S_ISDIR(before.st_mode)) {
+		run_fail(r, why, DELIVER_OPEN_FAILED, "a maildir needs tmp/, new/ and "
+		    "cur/ inside it",
+		    "%s: is a directory but not a maildir (as user %s)",
+		    path, store_user());
+		goto out;
 	}
 	if ((fd = file_open(path, flags, store_mode(r), FILE_CHR, NULL)) < 0) {
 		fail_errno(r, why, DELIVER_OPEN_FAILED, "open", path, errno);

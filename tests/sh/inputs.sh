@@ -106,3 +106,35 @@ if [ "$rc" = 75 ] &&
 else
 	fail pipe-75-named "exit $rc: $(cat "$sb/.err")"
 fi
+
+# to "/" as a user who cannot write in /: maildrop's first line is its
+# dot-lock's; runnel follows that order (pid normalized).
+if [ "$(id -u)" = 0 ] && [ -x /usr/bin/maildrop ] && command -v setpriv >/dev/null &&
+    id nobody >/dev/null 2>&1; then
+	# nobody must reach its sandbox: a directory of its own under /tmp
+	# ($work may sit inside the runner's private directory)
+	pub=$(mktemp -d /tmp/inputs-nobody.XXXXXX) && chmod 711 "$pub"
+	first() {	# program
+		local sb=$pub/slash
+		rm -rf "$sb"; mkdir -p "$sb"; printf 'to "/"\n' >"$sb/f"
+		cp "$msg" "$sb/msg"; chown -R nobody "$sb"; chmod 600 "$sb/f"
+		(cd "$sb" && setpriv --reuid=nobody --regid="$(id -g nobody)" \
+		    --clear-groups env -i HOME="$sb" LOGNAME=nobody \
+		    PATH=/usr/bin:/bin timeout -s KILL 20 "$1" ./f <"$sb/msg" \
+		    2>&1 >/dev/null; echo "exit $?") |
+		    sed -E -e 's#^/usr/bin/maildrop: #maildrop: #' \
+		    -e 's#(dot-lock at /)[0-9]+\.#\1PID.#' | sed -n '1p;$p'
+	}
+	mkdir -p "$pub/bin" && cp "$RUNNEL" "$pub/bin/runnel" &&
+	    chmod 755 "$pub/bin" "$pub/bin/runnel"
+	a=$(first /usr/bin/maildrop)
+	b=$(first "$pub/bin/runnel")
+	rm -rf "$pub"
+	if [ "$a" = "$b" ] && grep -q 'Unable to create a dot-lock at /PID' <<<"$b"; then
+		pass "to-slash-lock-line-first"
+	else
+		fail to-slash-lock-line-first "maildrop: $a; runnel: $b"
+	fi
+else
+	echo "SKIP inputs to-slash: needs root, maildrop, setpriv and user nobody"
+fi
