@@ -106,6 +106,9 @@ deliver_maildir(struct run *r, const struct pos *why, const char *dir,
 		    "(%lld bytes) would pass the quota of %lld bytes, %lld "
 		    "messages (0: no limit)", q.root, q.bytes, q.count,
 		    (long long)m.size, q.limit_bytes, q.limit_count);
+		/* maildrop 2.9.3 prints this one where it happens, trapped
+		   by exception { } or not. */
+		r->err.loud = 1;
 		goto out;
 	}
 	if (md_write(&m) != 0)
