@@ -22,29 +22,74 @@ static const char maildrop_usage[] =
     "Usage: maildrop [options] [-d user] [arg] [arg] ...\n"
     "       maildrop [options] [filterfile [arg] [arg] ...\n";
 
+/*
+ * --help: runnel's own text.  Scripts that parse maildrop's usage lines
+ * ask -h, which prints them unchanged (and exits 75, as maildrop).
+ */
+static const char runnel_help[] =
+    "Usage: runnel [options] [-d user] [arg ...]\n"
+    "       runnel [options] [filterfile [arg ...]]\n"
+    "       runnel --check FILE...\n"
+    "       runnel --dry-run [--exec] [options] [filterfile [arg ...]] < message\n"
+    "\n"
+    "runnel, a maildrop-compatible mail delivery agent: the message on\n"
+    "standard input is filtered by /etc/maildroprc and ~/.mailfilter (with\n"
+    "-d or no filter file) or by filterfile, and delivered.\n"
+    "\n"
+    "maildrop's options (an MTA may call runnel in maildrop's place):\n"
+    "  -d user       delivery mode for user (empty: the invoking user)\n"
+    "  -f sender     the envelope sender ($FROM)\n"
+    "  -A 'H: v'     add a header line (repeatable)\n"
+    "  -V level      debug trace to stderr (VERBOSE)\n"
+    "  -m            embedded mode: run filterfile, deliver nothing\n"
+    "  -M name       run $HOME/.mailfilters/name, in delivery mode\n"
+    "  -w percent    quota warning when a maildir++ is this full\n"
+    "  -W file       the quota warning text (default:\n"
+    "                $RUNNEL_SYSCONFDIR/quotawarnmsg)\n"
+    "  -a            accepted; users are looked up in passwd only\n"
+    "  -v            the version\n"
+    "  -h            maildrop's two usage lines (exit 75)\n"
+    "  --            the end of the options\n"
+    "\n"
+    "runnel's own options (before maildrop's):\n"
+    "  --check FILE...     report every syntax error as FILE:LINE:COL\n"
+    "                      (exit 1 on an error)\n"
+    "  --dry-run           show what the filter would do with the message,\n"
+    "                      touching no mailbox and running no command\n"
+    "  --exec              with --dry-run: do run xfilter, system and\n"
+    "                      backtick commands\n"
+    "  --dump-ast FILE     print the parsed filter\n"
+    "  --version           the version\n"
+    "  --help              this text\n"
+    "\n"
+    "Settings, read from the caller's environment only (a filter cannot\n"
+    "change them):\n"
+    "  RUNNEL_SYSCONFDIR      where maildroprc, maildroprcs/ and\n"
+    "                         quotawarnmsg are (default /etc)\n"
+    "  RUNNEL_TIMEOUT         seconds the whole filter may run (default\n"
+    "                         300, 0: no limit)\n"
+    "  RUNNEL_CHILD_TIMEOUT   seconds one command (pipe, xfilter, forward,\n"
+    "                         system, backticks) may run (default 300, 0: none)\n"
+    "  RUNNEL_FORWARD_SENDER  the envelope sender of '!address' forwards\n"
+    "                         (default empty: -f '')\n"
+    "  TMPDIR                 where a message read from a pipe is spooled\n"
+    "                         (default /tmp)\n"
+    "\n"
+    "Exit status:\n"
+    "  0     delivered, or the filter's EXITCODE (to, exit, a pipe's status)\n"
+    "  1     --check found an error\n"
+    "  67    -d names an unknown user (EX_NOUSER)\n"
+    "  75    try again later (EX_TEMPFAIL): a failed delivery, a syntax\n"
+    "        error, an unsafe filter or home, over quota, a timeout, bad\n"
+    "        options, -h\n"
+    "\n"
+    "The language, delivery and differences from maildrop are described in\n"
+    "LANGUAGE.md, DELIVERY.md and DIFFERENCES.md.\n";
+
 static void
 help(void)
 {
-	fputs(maildrop_usage, stdout);
-	fputs("\n"
-	    "runnel, a maildrop-compatible mail delivery agent.\n"
-	    "  -d user      delivery mode for user\n"
-	    "  -f sender    envelope sender (FROM)\n"
-	    "  -A 'H: v'    add a header line\n"
-	    "  -V level     debug output to stderr\n"
-	    "  -m / -M name embedded mode\n"
-	    "  -w percent   quota warning when a maildir is this full\n"
-	    "  -W file      quota warning text (default: quotawarnmsg)\n"
-	    "  -a           accepted; runnel looks users up in passwd only\n"
-	    "  -v           version\n"
-	    "  -h           maildrop's usage lines (exit 75)\n"
-	    "  --check FILE...      report syntax errors as FILE:LINE:COL\n"
-	    "  --dry-run [filter]   show what the filter would do with the\n"
-	    "                       message on stdin, touching no mailbox\n"
-	    "  --exec               with --dry-run: also run xfilter, system\n"
-	    "                       and backtick commands\n"
-	    "  --dump-ast FILE      print the parsed filter\n"
-	    "  --help               this text\n", stdout);
+	fputs(runnel_help, stdout);
 }
 
 /*
