@@ -179,7 +179,7 @@ run_golden() {
 # tests/diff/NAME/: the same case through /usr/bin/maildrop and runnel.
 # Stdout, the exit status and the files written must agree; every line
 # maildrop prints on stderr must appear, in order, in runnel's.  A file
-# "differs" documents a deliberate difference (spec/DIFFERENCES.md): then
+# "differs" documents a deliberate difference (tests/spec/DIFFERENCES.md): then
 # runnel's results are compared with expect/ instead; "stderr-differs"
 # waives only the stderr check (VERBOSE traces, whose texts are informative).
 run_diff() {

@@ -83,8 +83,10 @@ static const char runnel_help[] =
     "        error, an unsafe filter or home, over quota, a timeout, bad\n"
     "        options, -h\n"
     "\n"
-    "The language, delivery and differences from maildrop are described in\n"
-    "LANGUAGE.md, DELIVERY.md and DIFFERENCES.md.\n";
+    "The filter language, the delivery and the differences from maildrop\n"
+    "(DIFFERENCES.md B2 in a message is its section B2) are described in\n"
+    "LANGUAGE.md, DELIVERY.md and DIFFERENCES.md, in tests/spec/ of the\n"
+    "source and in share/doc/runnel/ where runnel is installed.\n";
 
 static void
 help(void)
