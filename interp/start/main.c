@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../../grammar/arena.h"
+#include "../tools/tools.h"
 #include "options.h"
 
 #define RUNNEL_VERSION	"0.1"
@@ -237,13 +238,31 @@ letter_option(struct options *o, int argc, char **argv, int *i)
 	return -1;
 }
 
+/*
+ * Started as one of maildrop's companion commands (make install-compat
+ * links them to runnel): that command's own command line.
+ */
+static const struct {
+	const char	*name;
+	int		(*run)(int, char **);
+} tools[] = {
+	{ "maildirmake", maildirmake_main },
+};
+
 int
 main(int argc, char **argv)
 {
 	struct options o;
+	const char *base;
+	size_t t;
 	int i, rc;
 
 	hold_stdio();
+	base = argc < 1 ? "" : strrchr(argv[0], '/') != NULL ?
+	    strrchr(argv[0], '/') + 1 : argv[0];
+	for (t = 0; t < sizeof(tools) / sizeof(tools[0]); t++)
+		if (strcmp(base, tools[t].name) == 0)
+			return tools[t].run(argc, argv);
 	memset(&o, 0, sizeof(o));
 	o.cmd = CMD_RUN;
 	o.argv0 = argv[0];

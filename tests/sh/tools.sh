@@ -1,0 +1,123 @@
+#!/bin/bash
+# tools.sh: runnel started as maildirmake, reformail and deliverquota
+# against Debian's programs of those names (the maildrop package).  Each
+# case runs the same command line on the same input in two fresh
+# sandboxes: stdout, stderr, the exit status and the files left behind
+# (path with maildir names masked, mode, size, a hash of the content)
+# must agree.  A deliberate difference (a Courier bug not copied) is a
+# "differs" case: runnel alone, with its expected exit and stderr text.
+. "$(dirname "$0")/lib/suite.sh" tools
+
+bin=$work/bin
+mkdir -p "$bin"
+for t in maildirmake reformail deliverquota; do
+	ln -s "$RUNNEL" "$bin/$t"
+done
+msg=$work/msg
+printf 'Return-Path: <rp@example.com>\nFrom: Ann <ann@example.com>\nTo: bob@example.com\nSubject: tools\nMessage-ID: <one@example.com>\n\nbody\n' >"$msg"
+
+tree() {	# dir
+	(cd "$1" && find . -mindepth 1 ! -name .in | LC_ALL=C sort |
+	while read -r p; do
+		printf '%s %s %s %s\n' "$(printf '%s' "$p" |
+		    sed -E 's#/(new|cur|tmp)/[^/]+$#/\1/MSG#')" \
+		    "$(stat -c %a "$p")" "$( [ -f "$p" ] && stat -c %s "$p")" \
+		    "$( [ -f "$p" ] && sha256sum <"$p" | cut -c1-16)"
+	done)
+}
+
+# one PROG SANDBOX SETUP INPUT ARGS...: run PROG in a fresh SANDBOX
+one() {
+	local prog=$1 sb=$2 setup=$3 input=$4
+	shift 4
+	rm -rf "$sb"
+	mkdir -p "$sb"
+	(cd "$sb" && umask 022 && $setup)
+	(cd "$sb" && umask 022 && env -i PATH=/usr/bin:/bin TZ=UTC \
+	    LANG=C.UTF-8 HOME="$sb" "$prog" "$@" <"$input" >"$sb.out" \
+	    2>"$sb.err"; echo $? >"$sb.rc")
+	sed -i "s#$sb#SANDBOX#g" "$sb.out" "$sb.err"
+	tree "$sb" >"$sb.tree"
+}
+
+none() { :; }
+mdm_folder() { maildir; mkdir -p M/.Drafts/tmp M/.Drafts/new M/.Drafts/cur; : >M/.Drafts/maildirfolder; }
+mdm_quota() { maildir_mail; printf "1S\n           9            9\n" >M/maildirsize; }
+maildir() { mkdir -p M/tmp M/new M/cur; chmod -R 700 M; }
+maildir_mail() {
+	maildir
+	printf 'x\n' >M/new/1.a,S=2; printf 'yy\n' >M/cur/2.b:2,S
+}
+
+# same NAME TOOL SETUP INPUT ARGS...
+same() {
+	local name=$1 tool=$2 setup=$3 input=$4 why= e
+	shift 4
+	one "${courier[$tool]}" "$work/md" "$setup" "$input" "$@"
+	one "$bin/$tool" "$work/rn" "$setup" "$input" "$@"
+	for e in rc out err tree; do
+		cmp -s "$work/md.$e" "$work/rn.$e" && continue
+		why="$e differs:
+$(diff -u "$work/md.$e" "$work/rn.$e" | tail -n +3 | head -20)"
+		break
+	done
+	if [ -z "$why" ]; then pass "$name"; else fail "$name" "$why"; fi
+}
+
+# differs NAME TOOL SETUP INPUT EXIT TEXT ARGS...: runnel only; TEXT is
+# in its stdout or stderr
+differs() {
+	local name=$1 tool=$2 setup=$3 input=$4 rc=$5 text=$6
+	shift 6
+	one "$bin/$tool" "$work/rn" "$setup" "$input" "$@"
+	if [ "$(cat "$work/rn.rc")" = "$rc" ] &&
+	    cat "$work/rn.out" "$work/rn.err" | grep -qF -- "$text"; then
+		pass "$name"
+	else
+		fail "$name" "exit $(cat "$work/rn.rc") (want $rc): $(head -3 "$work/rn.err")"
+	fi
+}
+
+# Debian's programs (maildrop package; deliverquota is in /usr/sbin)
+declare -A courier
+for t in maildirmake reformail deliverquota; do
+	for p in /usr/bin/$t.maildrop /usr/sbin/$t.maildrop /usr/bin/$t \
+	    /usr/sbin/$t; do
+		[ -x "$p" ] && { courier[$t]=$p; break; }
+	done
+	if [ -z "${courier[$t]:-}" ]; then
+		echo "SKIP tools: $t of Debian's maildrop package is not installed"
+		exit 0
+	fi
+done
+N=/dev/null
+
+# maildirmake
+same mdm-new maildirmake none $N M
+same mdm-shared maildirmake none $N -S M
+same mdm-exists maildirmake maildir $N M
+same mdm-no-parent maildirmake none $N a/M
+same mdm-usage maildirmake none $N
+same mdm-bad-option maildirmake none $N -x M
+same mdm-double-dash maildirmake none $N -- M
+same mdm-value-missing maildirmake none $N -f
+same mdm-folder maildirmake maildir $N -f Drafts M
+same mdm-folder-attached maildirmake maildir $N -fDrafts M
+same mdm-folder-last-wins maildirmake maildir $N -f a -f b M
+same mdm-folder-sub maildirmake maildir $N -f Drafts.Urgent M
+same mdm-folder-shared maildirmake maildir $N -S -f Pub M
+same mdm-folder-exists maildirmake mdm_folder $N -f Drafts M
+same mdm-folder-dot maildirmake maildir $N -f .x M
+same mdm-folder-dotdot maildirmake maildir $N -f ../x M
+same mdm-folder-empty maildirmake maildir $N -f '' M
+same mdm-folder-no-maildir maildirmake none $N -f x M
+same mdm-extra-args maildirmake none $N M N
+same mdm-quota maildirmake maildir $N -q 1000S,10C M
+same mdm-quota-count maildirmake maildir_mail $N -q 5C M
+same mdm-quota-replace maildirmake mdm_quota $N -q 2000S M
+same mdm-quota-folder maildirmake mdm_folder $N -q 10C -f Drafts M
+differs mdm-quota-missing maildirmake none $N 1 \
+    "maildirmake: N/tmp: No such file or directory" -q 10S N
+differs mdm-quota-bad maildirmake maildir $N 1 "not a quota" -q bogus M
+differs mdm-folder-slash maildirmake maildir $N 1 \
+    "Invalid folder name: a/../../x" -f a/../../x M
