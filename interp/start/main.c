@@ -247,6 +247,7 @@ static const struct {
 	int		(*run)(int, char **);
 } tools[] = {
 	{ "maildirmake", maildirmake_main },
+	{ "deliverquota", deliverquota_main },
 };
 
 int

@@ -26,22 +26,25 @@ tree() {	# dir
 	done)
 }
 
-# one PROG SANDBOX SETUP INPUT ARGS...: run PROG in a fresh SANDBOX
+# one PROG SANDBOX SETUP INPUT ARGS... (UMASK: the umask, default 022): run PROG in a fresh SANDBOX (the
+# program's path, which usage lines show, reads as its name)
 one() {
 	local prog=$1 sb=$2 setup=$3 input=$4
 	shift 4
 	rm -rf "$sb"
 	mkdir -p "$sb"
 	(cd "$sb" && umask 022 && $setup)
-	(cd "$sb" && umask 022 && env -i PATH=/usr/bin:/bin TZ=UTC \
+	(cd "$sb" && umask "${UMASK:-022}" && env -i PATH=/usr/bin:/bin TZ=UTC \
 	    LANG=C.UTF-8 HOME="$sb" "$prog" "$@" <"$input" >"$sb.out" \
 	    2>"$sb.err"; echo $? >"$sb.rc")
-	sed -i "s#$sb#SANDBOX#g" "$sb.out" "$sb.err"
+	sed -i -e "s#$sb#SANDBOX#g" -e "s#$prog#$(basename "$prog" .maildrop)#g" \
+	    "$sb.out" "$sb.err"
 	tree "$sb" >"$sb.tree"
 }
 
 none() { :; }
 mdm_folder() { maildir; mkdir -p M/.Drafts/tmp M/.Drafts/new M/.Drafts/cur; : >M/.Drafts/maildirfolder; }
+mdm_folder_mail() { mdm_folder; printf "x\n" >M/.Drafts/new/1.a,S=2; }
 mdm_quota() { maildir_mail; printf "1S\n           9            9\n" >M/maildirsize; }
 maildir() { mkdir -p M/tmp M/new M/cur; chmod -R 700 M; }
 maildir_mail() {
@@ -121,3 +124,32 @@ differs mdm-quota-missing maildirmake none $N 1 \
 differs mdm-quota-bad maildirmake maildir $N 1 "not a quota" -q bogus M
 differs mdm-folder-slash maildirmake maildir $N 1 \
     "Invalid folder name: a/../../x" -f a/../../x M
+
+# deliverquota
+E=$work/empty; : >"$E"
+same dq-deliver deliverquota maildir "$msg" M
+same dq-deliver-mail deliverquota maildir_mail "$msg" M
+same dq-quota-fits deliverquota maildir_mail "$msg" M 1000S
+same dq-quota-exceeded deliverquota maildir_mail "$msg" M 10S
+same dq-quota-count deliverquota maildir_mail "$msg" M 2C
+same dq-quota-from-file deliverquota mdm_quota "$msg" M
+same dq-quota-bad deliverquota mdm_quota "$msg" M bogus
+same dq-quota-bad-none deliverquota maildir "$msg" M bogus
+same dq-folder deliverquota mdm_folder "$msg" M/.Drafts 1000S
+same dq-folder-over deliverquota mdm_folder_mail "$msg" M/.Drafts 10S
+same dq-extra-args deliverquota maildir "$msg" M 1000S extra
+same dq-missing deliverquota none "$msg" nonexist
+same dq-create deliverquota none "$msg" -c N
+same dq-create-folder deliverquota maildir "$msg" -c M/.F
+same dq-w deliverquota maildir_mail "$msg" -w 90 M 1000S
+same dq-w-attached deliverquota maildir_mail "$msg" -w90 M 1000S
+UMASK=000 same dq-umask-000 deliverquota maildir "$msg" M 1000S
+UMASK=077 same dq-umask-077 deliverquota maildir "$msg" M 1000S
+UMASK=000 same mdm-quota-umask-000 maildirmake maildir $N -q 1000S M
+same dq-usage deliverquota none "$msg"
+same dq-usage-w deliverquota none "$msg" -w
+same dq-usage-c deliverquota none "$msg" -c
+same dq-c-twice deliverquota none "$msg" -c -c N
+same dq-w-c deliverquota none "$msg" -w 5 -c N
+same dq-option-as-dir deliverquota maildir "$msg" -x M
+same dq-empty deliverquota maildir "$E" M
