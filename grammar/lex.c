@@ -19,7 +19,11 @@ struct keyword {
 	enum tok_kind	 kind;
 };
 
-/* Sorted by name for bsearch(3); LANGUAGE.md §1.4. */
+/*
+ * Sorted by name for bsearch(3); LANGUAGE.md §1.4.  The names of the
+ * built-in functions are keywords too, and come from their own table
+ * (struct fn_table, fn.h).
+ */
 static const struct keyword keywords[] = {
 	{ "cc",		TK_CC },
 	{ "dotlock",	TK_DOTLOCK },
@@ -27,35 +31,22 @@ static const struct keyword keywords[] = {
 	{ "else",	TK_ELSE },
 	{ "elsif",	TK_ELSIF },
 	{ "eq",		TK_SEQ },
-	{ "escape",	TK_ESCAPE },
 	{ "exception",	TK_EXCEPTION },
 	{ "exit",	TK_EXIT },
 	{ "flock",	TK_FLOCK },
 	{ "foreach",	TK_FOREACH },
-	{ "gdbmclose",	TK_GDBMCLOSE },
-	{ "gdbmfetch",	TK_GDBMFETCH },
-	{ "gdbmopen",	TK_GDBMOPEN },
-	{ "gdbmstore",	TK_GDBMSTORE },
 	{ "ge",		TK_SGE },
-	{ "getaddr",	TK_GETADDR },
 	{ "gt",		TK_SGT },
-	{ "hasaddr",	TK_HASADDR },
 	{ "if",		TK_IF },
 	{ "import",	TK_IMPORT },
 	{ "include",	TK_INCLUDE },
 	{ "le",		TK_SLE },
-	{ "length",	TK_LENGTH },
 	{ "log",	TK_LOG },
 	{ "logfile",	TK_LOGFILE },
-	{ "lookup",	TK_LOOKUP },
 	{ "lt",		TK_SLT },
 	{ "ne",		TK_SNE },
-	{ "substr",	TK_SUBSTR },
 	{ "system",	TK_SYSTEM },
-	{ "time",	TK_TIME },
 	{ "to",		TK_TO },
-	{ "tolower",	TK_TOLOWER },
-	{ "toupper",	TK_TOUPPER },
 	{ "unset",	TK_UNSET },
 	{ "while",	TK_WHILE },
 	{ "xfilter",	TK_XFILTER },
@@ -65,7 +56,7 @@ static const char missing_quote[] = "maildrop: Missing ', \", or `.";
 
 void
 lex_init(struct lexer *l, struct arena *a, const char *file, const char *src,
-    size_t len, int embedded)
+    size_t len, int embedded, const struct fn_table *fns)
 {
 	memset(l, 0, sizeof(*l));
 	l->arena = a;
@@ -75,6 +66,7 @@ lex_init(struct lexer *l, struct arena *a, const char *file, const char *src,
 	l->line = 1;
 	l->last = TK_SEP;	/* so an empty file is just EOF */
 	l->embedded = embedded;
+	l->fns = fns;
 }
 
 void
@@ -334,6 +326,9 @@ word(struct lexer *l, struct token *t)
 	    kwcmp);
 	if (k != NULL)
 		t->kind = k->kind;
+	else if (l->fns != NULL &&
+	    (t->fn = l->fns->find(t->text, t->len)) != NULL)
+		t->kind = TK_FUNC;
 	else if (t->len == 1 && t->text[0] == '-')
 		t->kind = TK_MINUS;
 	else {
@@ -544,6 +539,12 @@ lex_keyword_name(enum tok_kind k)
 }
 
 const char *
+lex_name(const struct token *t)
+{
+	return t->kind == TK_FUNC ? t->fn->name : lex_keyword_name(t->kind);
+}
+
+const char *
 lex_describe(enum tok_kind k)
 {
 	switch (k) {
@@ -578,6 +579,7 @@ lex_describe(enum tok_kind k)
 	case TK_BITAND:	return "'&'";
 	case TK_NOT:	return "'!'";
 	case TK_BITNOT:	return "'~'";
+	case TK_FUNC:	return "a function";
 	default:
 		break;
 	}

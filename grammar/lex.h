@@ -12,6 +12,7 @@
 #include "arena.h"
 #include "ast.h"
 #include "buf.h"
+#include "fn.h"
 
 enum tok_kind {
 	TK_EOF,
@@ -26,13 +27,12 @@ enum tok_kind {
 	TK_LT, TK_LE, TK_GT, TK_GE, TK_EQ, TK_NE,
 	TK_SLT, TK_SLE, TK_SGT, TK_SGE, TK_SEQ, TK_SNE,
 	TK_OR, TK_AND, TK_BITOR, TK_BITAND, TK_NOT, TK_BITNOT,
+	TK_FUNC,	/* a built-in function's name: token.fn says which */
 	/* keywords */
-	TK_CC, TK_DOTLOCK, TK_ECHO, TK_ELSE, TK_ELSIF, TK_ESCAPE,
-	TK_EXCEPTION, TK_EXIT, TK_FLOCK, TK_FOREACH, TK_GDBMCLOSE,
-	TK_GDBMFETCH, TK_GDBMOPEN, TK_GDBMSTORE, TK_GETADDR, TK_HASADDR,
-	TK_IF, TK_IMPORT, TK_INCLUDE, TK_LENGTH, TK_LOG, TK_LOGFILE,
-	TK_LOOKUP, TK_SUBSTR, TK_SYSTEM, TK_TIME, TK_TO, TK_TOLOWER,
-	TK_TOUPPER, TK_UNSET, TK_WHILE, TK_XFILTER
+	TK_CC, TK_DOTLOCK, TK_ECHO, TK_ELSE, TK_ELSIF, TK_EXCEPTION,
+	TK_EXIT, TK_FLOCK, TK_FOREACH, TK_IF, TK_IMPORT, TK_INCLUDE,
+	TK_LOG, TK_LOGFILE, TK_SYSTEM, TK_TO, TK_UNSET, TK_WHILE,
+	TK_XFILTER
 };
 
 struct token {
@@ -45,6 +45,7 @@ struct token {
 	/* TK_ERROR, and TK_SEP for a warning-worthy case */
 	const char	*msg, *hint;
 	const char	*pre;		/* "maildrop: ..." line first */
+	const struct fn_syntax *fn;	/* TK_FUNC */
 };
 
 struct lexer {
@@ -56,16 +57,20 @@ struct lexer {
 	size_t		 linestart;	/* offset where line starts */
 	enum tok_kind	 last;		/* previous token: '/' (§1.7) */
 	int		 embedded;	/* LANGUAGE.md §8 */
+	const struct fn_table *fns;	/* names that are TK_FUNC */
 	struct buf	 scratch;	/* a quoted string being decoded */
 };
 
 void		 lex_init(struct lexer *, struct arena *, const char *file,
-		    const char *src, size_t len, int embedded);
+		    const char *src, size_t len, int embedded,
+		    const struct fn_table *);
 void		 lex_next(struct lexer *, struct token *);
 void		 lex_free(struct lexer *);
 /* "'if'", "a new line", "a string": for messages. */
 const char	*lex_describe(enum tok_kind);
 /* The keyword text of a keyword kind, else NULL. */
 const char	*lex_keyword_name(enum tok_kind);
+/* A keyword's or a function's name, else NULL. */
+const char	*lex_name(const struct token *);
 
 #endif

@@ -352,7 +352,7 @@ statement(struct parser *p)
 	/* a block is only its braces; its statements speak for themselves */
 	if (p->tok.kind != TK_LBRACE) {
 		p->stmt_at = at;
-		p->stmt_kw = lex_keyword_name(p->tok.kind);
+		p->stmt_kw = lex_name(&p->tok);
 	}
 	switch (p->tok.kind) {
 	case TK_IF:	s = if_stmt(p); break;
@@ -433,7 +433,7 @@ stmt_list(struct parser *p)
 /* file = stmt_list EOF ; */
 struct program *
 parse_program(struct arena *a, const char *file, const char *text,
-    size_t len, unsigned flags, struct diags *d)
+    size_t len, unsigned flags, const struct fn_table *fns, struct diags *d)
 {
 	struct parser p;
 	struct program *prog = arena_alloc(a, sizeof(*prog));
@@ -444,7 +444,8 @@ parse_program(struct arena *a, const char *file, const char *text,
 	p.d = d;
 	d->text = text;
 	d->len = len;
-	lex_init(&p.lex, a, file, text, len, (flags & PARSE_EMBEDDED) != 0);
+	lex_init(&p.lex, a, file, text, len, (flags & PARSE_EMBEDDED) != 0,
+	    fns);
 	prog->file = file;
 	prog->text = text;
 	prog->len = len;

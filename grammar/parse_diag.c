@@ -24,6 +24,7 @@ parse_advance(struct parser *p)
 		return;
 	}
 	p->prev = p->tok.kind;
+	p->prev_fn = p->tok.fn;
 	lex_next(&p->lex, &p->tok);
 }
 
@@ -48,7 +49,7 @@ parse_fmt(struct parser *p, const char *fmt, ...)
 const char *
 parse_describe(struct parser *p, const struct token *t)
 {
-	const char *kw = lex_keyword_name(t->kind);
+	const char *kw = lex_name(t);
 
 	if (kw != NULL)
 		return parse_fmt(p, "'%s'", kw);
@@ -141,10 +142,7 @@ starts_element(enum tok_kind k)
 {
 	switch (k) {
 	case TK_WORD: case TK_DQ: case TK_SQ: case TK_BT: case TK_PATTERN:
-	case TK_LPAREN: case TK_NOT: case TK_BITNOT: case TK_LENGTH:
-	case TK_GETADDR: case TK_ESCAPE: case TK_TOLOWER: case TK_TOUPPER:
-	case TK_HASADDR: case TK_SUBSTR: case TK_LOOKUP: case TK_GDBMOPEN:
-	case TK_GDBMFETCH: case TK_GDBMSTORE: case TK_GDBMCLOSE: case TK_TIME:
+	case TK_LPAREN: case TK_NOT: case TK_BITNOT: case TK_FUNC:
 		return 1;
 	default:
 		return 0;
@@ -173,8 +171,10 @@ parse_hint(struct parser *p, const struct token *t)
 		    "line with a backslash to continue it on the next";
 	if (t->kind == TK_RBRACE)
 		return "a statement needs a ';' or a new line before the '}'";
-	if (t->kind == TK_LPAREN && p->prev == TK_TIME)
-		return "'time' takes no argument list; write just 'time'";
+	if (t->kind == TK_LPAREN && p->prev == TK_FUNC &&
+	    (p->prev_fn->flags & FN_NO_LIST))
+		return parse_fmt(p, "'%s' takes no argument list; write just "
+		    "'%s'", p->prev_fn->name, p->prev_fn->name);
 	if (t->kind == TK_ASSIGN)
 		return "only one '=' per statement; write two assignments";
 	if (t->kind == TK_PLUS || t->kind == TK_MINUS || t->kind == TK_MUL ||

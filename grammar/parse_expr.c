@@ -184,34 +184,32 @@ string(struct parser *p)
 }
 
 /*
- * Argument lists of the functions with parentheses.  min and max count
- * the arguments; maildrop's texts differ between them ("Missing (" for
- * substr and lookup, "Missing (." for the gdbm functions).
- *   "substr" "(" expr "," expr [ "," expr ] ")"
- *   "lookup" "(" expr "," expr [ "," expr ] ")"
- *   "gdbmopen" "(" expr [ "," expr ] ")"
- *   "gdbmfetch" "(" expr [ "," expr [ "," expr ] ] ")"
- *   "gdbmstore" "(" expr "," expr ")"
+ * A function with parentheses (FN_CALL): its row says how many arguments
+ * it takes, and which of maildrop's texts an error gets ("Missing (" for
+ * substr and lookup, "Missing (." for the gdbm functions: FN_DOTTED).
+ *   call = NAME "(" expr { "," expr } ")" ;  min to max exprs
  */
 static struct expr *
-call_args(struct parser *p, const char *name, size_t min, size_t max,
-    int gdbm)
+call_args(struct parser *p, const struct fn_syntax *fn)
 {
+	const char *name = fn->name;
+	size_t min = fn->min_args, max = fn->max_args, n = 0;
+	int dotted = (fn->flags & FN_DOTTED) != 0;
 	struct pos at = p->tok.pos;
-	struct expr *args[3];
+	struct expr **args, *e;
 	struct token open;
-	size_t n = 0;
 
 	parse_advance(p);
 	if (p->tok.kind != TK_LPAREN) {
 		parse_error(p, &p->tok, parse_fmt(p, "expected '(' after "
 		    "'%s', found %s", name, parse_describe(p, &p->tok)),
 		    parse_fmt(p, "write %s(...) with its arguments in "
-		    "parentheses", name), gdbm ? "Missing (." : "Missing (");
+		    "parentheses", name), dotted ? "Missing (." : "Missing (");
 		return NULL;
 	}
 	open = p->tok;
 	parse_advance(p);
+	args = arena_alloc(p->arena, max * sizeof(*args));
 	args[n++] = parse_expr(p);
 	while (n < max && (n < min || p->tok.kind == TK_COMMA)) {
 		if (p->tok.kind != TK_COMMA) {
@@ -220,7 +218,8 @@ call_args(struct parser *p, const char *name, size_t min, size_t max,
 			    parse_describe(p, &p->tok)), min == max ?
 			    parse_fmt(p, "'%s' takes %zu arguments", name, min)
 			    : parse_fmt(p, "'%s' takes %zu to %zu arguments",
-			    name, min, max), gdbm ? "Missing ,." : "Missing ,");
+			    name, min, max), dotted ? "Missing ,." :
+			    "Missing ,");
 			return NULL;
 		}
 		parse_advance(p);
@@ -228,7 +227,10 @@ call_args(struct parser *p, const char *name, size_t min, size_t max,
 	}
 	if (!parse_close_paren(p, &open, "Missing )"))
 		return NULL;
-	return call(p, name, at, args, n);
+	e = call(p, name, at, NULL, 0);
+	e->args = args;
+	e->nargs = n;
+	return e;
 }
 
 /* A unary function or operator: keyword element. */
@@ -247,12 +249,30 @@ unary(struct parser *p, const char *name, enum expr_kind kind)
 	return e;
 }
 
+/* A built-in function, written as its row in the table says. */
+static struct expr *
+function(struct parser *p)
+{
+	const struct fn_syntax *fn = p->tok.fn;
+	struct expr *e;
+
+	switch (fn->form) {
+	case FN_UNARY:
+		return unary(p, fn->name, E_CALL);
+	case FN_CALL:
+		return call_args(p, fn);
+	case FN_BARE:
+		break;
+	}
+	e = call(p, fn->name, p->tok.pos, NULL, 0);
+	parse_advance(p);
+	return e;
+}
+
 /*
- * element = "length" element | "getaddr" element | "escape" element
- *         | "tolower" element | "toupper" element | "hasaddr" element
+ * element = FUNC element | FUNC "(" ... ")" | FUNC  (as its row says:
+ *           "length" element, "substr" "(" ... ")", "time")
  *         | "!" element | "~" element
- *         | "substr" ... | "lookup" ... | "gdbmopen" ... | "gdbmfetch" ...
- *         | "gdbmstore" ... | "gdbmclose" | "time"
  *         | PATTERN | "(" expr ")" | string { string } ;
  */
 static struct expr *
@@ -264,27 +284,9 @@ element(struct parser *p)
 	if (!parse_enter(p))
 		return NULL;
 	switch (p->tok.kind) {
-	case TK_LENGTH:	e = unary(p, "length", E_CALL); break;
-	case TK_GETADDR: e = unary(p, "getaddr", E_CALL); break;
-	case TK_ESCAPE:	e = unary(p, "escape", E_CALL); break;
-	case TK_TOLOWER: e = unary(p, "tolower", E_CALL); break;
-	case TK_TOUPPER: e = unary(p, "toupper", E_CALL); break;
-	case TK_HASADDR: e = unary(p, "hasaddr", E_CALL); break;
+	case TK_FUNC:	e = function(p); break;
 	case TK_NOT:	e = unary(p, "!", E_NOT); break;
 	case TK_BITNOT:	e = unary(p, "~", E_BITNOT); break;
-	case TK_SUBSTR:	e = call_args(p, "substr", 2, 3, 0); break;
-	case TK_LOOKUP:	e = call_args(p, "lookup", 2, 3, 0); break;
-	case TK_GDBMOPEN: e = call_args(p, "gdbmopen", 1, 2, 1); break;
-	case TK_GDBMFETCH: e = call_args(p, "gdbmfetch", 1, 3, 1); break;
-	case TK_GDBMSTORE: e = call_args(p, "gdbmstore", 2, 2, 1); break;
-	case TK_GDBMCLOSE:
-		e = call(p, "gdbmclose", p->tok.pos, NULL, 0);
-		parse_advance(p);
-		break;
-	case TK_TIME:
-		e = call(p, "time", p->tok.pos, NULL, 0);
-		parse_advance(p);
-		break;
 	case TK_PATTERN:
 		e = pattern(p);
 		break;

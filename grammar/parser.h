@@ -16,6 +16,7 @@ struct parser {
 	struct lexer	 lex;
 	struct token	 tok;		/* the current token */
 	enum tok_kind	 prev;		/* the one before it */
+	const struct fn_syntax *prev_fn; /* and its function, if TK_FUNC */
 	struct diags	*d;
 	unsigned	 depth;
 	struct pos	 stmt_at;	/* start of the statement being read */

@@ -343,7 +343,7 @@ include(struct run *r, const struct stmt *s)
 	special = is_maildroprcs(r, file);
 	memset(&d, 0, sizeof(d));
 	prog = parse_program(r->perm, file, text, len,
-	    r->embedded && !special ? PARSE_EMBEDDED : 0, &d);
+	    r->embedded && !special ? PARSE_EMBEDDED : 0, &builtin_fns, &d);
 	for (i = 0; i < d.n; i++)
 		if (d.v[i].level == DIAG_ERROR || r->trace != NULL ||
 		    r->mode == MODE_MANUAL)

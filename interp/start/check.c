@@ -14,6 +14,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "../../builtins/builtins.h"
 #include "../../grammar/arena.h"
 #include "../../grammar/buf.h"
 #include "../../grammar/parse.h"
@@ -70,7 +71,8 @@ check_file(struct arena *a, const char *path, unsigned flags,
 		    strerror(errno));
 		return NULL;
 	}
-	prog = parse_program(a, path, text->p, text->len, flags, &d);
+	prog = parse_program(a, path, text->p, text->len, flags, &builtin_fns,
+	    &d);
 	for (i = 0; i < d.n; i++)
 		diag_print_compiler(stderr, &d.v[i], text->p, text->len);
 	diag_free(&d);

@@ -15,6 +15,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "../../builtins/builtins.h"
 #include "../../grammar/arena.h"
 #include "../../grammar/buf.h"
 #include "../../grammar/diag.h"
@@ -172,7 +173,7 @@ filter_load(struct run *r, int fd, const char *file, unsigned flags,
 		memcpy(t, text.p, text.len);
 	memset(&d, 0, sizeof(d));
 	*out = parse_program(r->perm, arena_strdup(r->perm, file), t,
-	    text.len, flags, &d);
+	    text.len, flags, &builtin_fns, &d);
 	for (i = 0; i < d.n; i++)
 		if (d.v[i].level == DIAG_ERROR || r->mode == MODE_MANUAL ||
 		    r->trace != NULL)

@@ -141,7 +141,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, flen);
 	text[flen] = '\0';
 	memset(&d, 0, sizeof(d));
-	prog = parse_program(&perm, "./f", text, flen, 0, &d);
+	prog = parse_program(&perm, "./f", text, flen, 0, &builtin_fns, &d);
 	diag_free(&d);
 	if (prog == NULL || (fd = memfd_with(msgp, msglen)) < 0)
 		goto out;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../builtins/builtins.h"
 #include "../../grammar/parse.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -32,7 +33,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	arena_init(&a);
 	memset(&d, 0, sizeof(d));
 	prog = parse_program(&a, "fuzz", (const char *)data, size,
-	    size % 2 ? PARSE_EMBEDDED : 0, &d);
+	    size % 2 ? PARSE_EMBEDDED : 0, &builtin_fns, &d);
 	if (prog != NULL)
 		ast_dump(null, prog);
 	if ((mem = open_memstream(&out, &outlen)) != NULL) {

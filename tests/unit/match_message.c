@@ -87,8 +87,12 @@ table(void)
 
 	for (i = 0; i < nitems(names); i++)
 		if ((b = builtin_find(names[i])) != NULL &&
-		    strcmp(b->name, names[i]) == 0 && b->fn != NULL &&
-		    b->min_args <= b->max_args)
+		    strcmp(b->syn.name, names[i]) == 0 && b->fn != NULL &&
+		    builtin_fns.find(names[i], strlen(names[i])) == &b->syn &&
+		    (b->syn.form == FN_UNARY ? b->syn.min_args == 1 &&
+		    b->syn.max_args == 1 : b->syn.form == FN_BARE ?
+		    b->syn.max_args == 0 : b->syn.min_args >= 1 &&
+		    b->syn.min_args <= b->syn.max_args))
 			found++;
 	if (found == nitems(names))
 		printf("PASS builtin table finds every function\n");
@@ -96,12 +100,15 @@ table(void)
 		printf("FAIL builtin table: %zu of %zu found\n", found,
 		    nitems(names));
 	if (builtin_find("nosuch") == NULL && builtin_find("") == NULL &&
-	    builtin_find("Length") == NULL)
+	    builtin_find("Length") == NULL &&
+	    builtin_fns.find("lengthy", 5) == NULL &&
+	    builtin_fns.find("lengthy", 7) == NULL &&
+	    builtin_fns.find("lengthy", 6) != NULL)
 		printf("PASS builtin table rejects other names\n");
 	else
 		printf("FAIL builtin table found a name it does not have\n");
 	b = builtin_find("substr");
-	if (b != NULL && b->min_args == 2 && b->max_args == 3)
+	if (b != NULL && b->syn.min_args == 2 && b->syn.max_args == 3)
 		printf("PASS substr takes 2 or 3 arguments\n");
 	else
 		printf("FAIL substr arity\n");

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../builtins/builtins.h"
 #include "../../grammar/buf.h"
 #include "../../grammar/parse.h"
 
@@ -32,7 +33,7 @@ first(struct arena *a, struct diags *d, const char *text, size_t len,
     unsigned flags)
 {
 	memset(d, 0, sizeof(*d));
-	parse_program(a, "t", text, len, flags, d);
+	parse_program(a, "t", text, len, flags, &builtin_fns, d);
 	return d->n > 0 ? &d->v[0] : NULL;
 }
 
@@ -183,7 +184,8 @@ maildrop_form(const char *name, const char *text, unsigned flags,
 
 	arena_init(&a);
 	memset(&d, 0, sizeof(d));
-	parse_program(&a, "./f", text, strlen(text), flags, &d);
+	parse_program(&a, "./f", text, strlen(text), flags, &builtin_fns,
+	    &d);
 	dg = NULL;
 	for (i = 0; i < d.n && dg == NULL; i++)
 		if (d.v[i].level == DIAG_ERROR)
