@@ -81,11 +81,17 @@ run_unit() {
 		# Unit programs build trees and runs by hand and do not free
 		# them; leak checking is for runnel itself (golden, diff, sh).
 		out=$(ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 "$t" 2>&1)
-		local rc=$? n=0
+		local rc=$? n=0 last=
+		# tests/unit/unit.h: PASS, FAIL (its why's further lines
+		# indented), SKIP
 		while IFS= read -r line; do
 			case "$line" in
-			PASS*) ok; n=$((n + 1));;
-			FAIL*) bad "unit/$(basename "$t"): ${line#FAIL }"; n=$((n + 1));;
+			PASS*) ok; n=$((n + 1)) last=PASS;;
+			FAIL*) bad "unit/$(basename "$t"): ${line#FAIL }"
+			    n=$((n + 1)) last=FAIL;;
+			SKIP*) skip=$((skip + 1)); n=$((n + 1)) last=SKIP
+			    echo "SKIP: unit/$(basename "$t"): ${line#SKIP }";;
+			"    "*) [ "$last" = FAIL ] && echo "$line";;
 			esac
 		done <<<"$out"
 		if [ $rc -ne 0 ] && ! grep -q '^FAIL' <<<"$out"; then

@@ -9,6 +9,7 @@
 
 #include "../../grammar/buf.h"
 #include "../../interp/message/address.h"
+#include "unit.h"
 
 static const struct {
 	const char	*in;
@@ -132,42 +133,26 @@ main(void)
 {
 	struct buf b = BUF_INIT;
 	size_t i;
-	int fails = 0;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		buf_reset(&b);
 		buf_add(&b, "", 0);
 		addr_parse(cases[i].in, strlen(cases[i].in), add_addr, &b);
-		if (strcmp(b.p, cases[i].addrs) == 0) {
-			printf("PASS addr_parse %s\n", cases[i].in);
-		} else {
-			printf("FAIL addr_parse %s: got [%s], want [%s]\n",
-			    cases[i].in, b.p, cases[i].addrs);
-			fails++;
-		}
+		unit_str(unit_name("addr_parse %s", cases[i].in), b.p,
+		    cases[i].addrs);
 		buf_reset(&b);
 		buf_add(&b, "", 0);
 		addr_render(cases[i].in, strlen(cases[i].in), &b);
-		if (strcmp(b.p, cases[i].render) == 0) {
-			printf("PASS addr_render %s\n", cases[i].in);
-		} else {
-			printf("FAIL addr_render %s: got [%s], want [%s]\n",
-			    cases[i].in, b.p, cases[i].render);
-			fails++;
-		}
+		unit_str(unit_name("addr_render %s", cases[i].in), b.p,
+		    cases[i].render);
 	}
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		buf_reset(&b);
 		buf_add(&b, "", 0);
 		addr_parse(names[i].in, strlen(names[i].in), add_name, &b);
-		if (strcmp(b.p, names[i].names) == 0) {
-			printf("PASS addr_parse name %s\n", names[i].in);
-		} else {
-			printf("FAIL addr_parse name %s: got [%s], want [%s]\n",
-			    names[i].in, b.p, names[i].names);
-			fails++;
-		}
+		unit_str(unit_name("addr_parse name %s", names[i].in), b.p,
+		    names[i].names);
 	}
 	buf_free(&b);
-	return fails > 0;
+	return unit_done();
 }

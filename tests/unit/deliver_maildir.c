@@ -21,20 +21,9 @@
 #include "../../interp/message/message.h"
 #include "../../interp/run/run.h"
 #include "../../interp/run/vars.h"
+#include "unit.h"
 
-static int failed;
 static char top[256];
-
-static void
-check(int ok, const char *name, const char *why)
-{
-	if (ok)
-		printf("PASS %s\n", name);
-	else {
-		printf("FAIL %s: %s\n", name, why);
-		failed = 1;
-	}
-}
 
 static const char MSG[] = "From: a@b\nSubject: x\n\nbody\n";	/* 27 */
 
@@ -165,28 +154,29 @@ test_plain(void)
 	mkmaildir("M1");
 	fresh(&r, MSG);
 	rc = deliver_maildir(&r, NULL, "M1/", &w);
-	check(rc == 0 && w == 27, "maildir-delivers", r.err.compat.p ?
-	    r.err.compat.p : "rc != 0");
+	unit_check(rc == 0 && w == 27, "maildir-delivers", "%s",
+	    r.err.compat.p ? r.err.compat.p : "rc != 0");
 	n = only("M1/new");
-	check(n != NULL && matches(n, "^[0-9]+\\.M[0-9]+P[0-9]+V[0-9A-F]{16}"
-	    "I[0-9A-F]{16}_[0-9]+\\.[^/:]+,S=27$"), "maildir-name",
-	    n ? n : "not exactly one file in new/");
+	unit_check(n != NULL && matches(n,
+	    "^[0-9]+\\.M[0-9]+P[0-9]+V[0-9A-F]{16}"
+	    "I[0-9A-F]{16}_[0-9]+\\.[^/:]+,S=27$"), "maildir-name", "%s", n ?
+	    n : "not exactly one file in new/");
 	if (n != NULL) {
 		snprintf(p, sizeof(p), "M1/new/%s", n);
 		c = slurp(p);
-		check(c != NULL && strcmp(c, MSG) == 0, "maildir-bytes",
+		unit_check(c != NULL && strcmp(c, MSG) == 0, "maildir-bytes",
 		    "content differs");
-		check(stat(p, &st) == 0 && (st.st_mode & 0777) == 0600,
+		unit_check(stat(p, &st) == 0 && (st.st_mode & 0777) == 0600,
 		    "maildir-mode-umask077", "mode is not 0600");
 	}
-	check(count("M1/tmp") == 0 && count("M1/cur") == 0,
+	unit_check(count("M1/tmp") == 0 && count("M1/cur") == 0,
 	    "maildir-tmp-empty", "tmp/ or cur/ not empty");
 	done(&r);
 
 	fresh(&r, MSG);
 	vars_sets(r.vars, "UMASK", "022");
 	rc = deliver_maildir(&r, NULL, "M1", &w);
-	check(rc == 0 && count("M1/new") == 2, "maildir-second", "failed");
+	unit_check(rc == 0 && count("M1/new") == 2, "maildir-second", "failed");
 	done(&r);
 }
 
@@ -203,19 +193,21 @@ test_flags(void)
 	vars_sets(r.vars, "FLAGS", "SFS");
 	rc = deliver_maildir(&r, NULL, "M2", &w);
 	n = only("M2/cur");
-	check(rc == 0 && n != NULL && matches(n, ",S=27:2,FS$"),
-	    "maildir-flags-sorted", n ? n : "no file in cur/");
-	check(count("M2/new") == 0, "maildir-flags-not-new", "file in new/");
+	unit_check(rc == 0 && n != NULL && matches(n, ",S=27:2,FS$"),
+	    "maildir-flags-sorted", "%s", n ? n : "no file in cur/");
+	unit_check(count("M2/new") == 0, "maildir-flags-not-new",
+	    "file in new/");
 	done(&r);
 
 	fresh(&r, MSG);
 	vars_sets(r.vars, "FLAGS", "SX");
 	rc = deliver_maildir(&r, NULL, "M2", &w);
-	check(rc == -1 && r.err.set && strncmp(r.err.compat.p,
-	    "error writing to mailbox.", 25) == 0 &&
+	unit_check(rc == -1 && r.err.set &&
+	    strncmp(r.err.compat.p, "error writing to mailbox.", 25) == 0 &&
 	    strstr(r.err.detail.p, "'X' is not a maildir flag") != NULL,
-	    "maildir-bad-flag", r.err.detail.p ? r.err.detail.p : "no error");
-	check(count("M2/cur") == 1 && count("M2/tmp") == 0 &&
+	    "maildir-bad-flag", "%s", r.err.detail.p ? r.err.detail.p :
+	    "no error");
+	unit_check(count("M2/cur") == 1 && count("M2/tmp") == 0 &&
 	    count("M2/new") == 0, "maildir-bad-flag-nothing-left",
 	    "files left");
 	done(&r);
@@ -235,17 +227,18 @@ test_keywords(void)
 	vars_sets(r.vars, "FLAGS", "S");
 	rc = deliver_maildir(&r, NULL, "M3", &w);
 	n = only("M3/courierimapkeywords");
-	check(rc == 0 && n != NULL && strchr(n, ':') == NULL,
-	    "keywords-file-named-by-base", n ? n : "no keyword file");
+	unit_check(rc == 0 && n != NULL && strchr(n, ':') == NULL,
+	    "keywords-file-named-by-base", "%s", n ? n : "no keyword file");
 	if (n != NULL) {
 		snprintf(p, sizeof(p), "M3/courierimapkeywords/%s", n);
 		k = slurp(p);
 		/* maildrop: sorted, without duplicates, one a line */
-		check(k != NULL && strcmp(k, "B\nurgent\nwork\n") == 0,
-		    "keywords-content", k ? k : "unreadable");
+		unit_check(k != NULL && strcmp(k, "B\nurgent\nwork\n") == 0,
+		    "keywords-content", "%s", k ? k : "unreadable");
 		snprintf(p, sizeof(p), "%s:2,S", n);
-		check(only("M3/cur") != NULL && strcmp(only("M3/cur"), p) == 0,
-		    "keywords-match-message", "names differ");
+		unit_check(only("M3/cur") != NULL &&
+		    strcmp(only("M3/cur"), p) == 0, "keywords-match-message",
+		    "names differ");
 	}
 	done(&r);
 }
@@ -261,17 +254,20 @@ test_not_maildir(void)
 	mkdir("plain/tmp", 0700);
 	fresh(&r, MSG);
 	rc = deliver_maildir(&r, NULL, "plain", &w);
-	check(rc == -1 && strcmp(r.err.compat.p, "Unable to open mailbox.")
-	    == 0 && strstr(r.err.detail.p, "mkdir -p plain/{cur,new,tmp}")
-	    != NULL && strstr(r.err.detail.p, "plain/new") != NULL &&
-	    strstr(r.err.detail.p, "as user") != NULL,
-	    "not-maildir-error", r.err.detail.p ? r.err.detail.p : "none");
+	unit_check(rc == -1 && strcmp(r.err.compat.p,
+	    "Unable to open mailbox.") == 0 &&
+	    strstr(r.err.detail.p, "mkdir -p plain/{cur,new,tmp}") != NULL &&
+	    strstr(r.err.detail.p, "plain/new") != NULL &&
+	    strstr(r.err.detail.p, "as user") != NULL, "not-maildir-error",
+	    "%s", r.err.detail.p ? r.err.detail.p : "none");
 	done(&r);
 
-	check(mailbox_kind("|cat") == MB_PIPE && mailbox_kind("!a@b") ==
-	    MB_FORWARD && mailbox_kind("M1") == MB_MAILDIR &&
-	    mailbox_kind("M1/") == MB_MAILDIR && mailbox_kind("plain") ==
-	    MB_MBOX && mailbox_kind("nope/x") == MB_MBOX &&
+	unit_check(mailbox_kind("|cat") == MB_PIPE &&
+	    mailbox_kind("!a@b") == MB_FORWARD &&
+	    mailbox_kind("M1") == MB_MAILDIR &&
+	    mailbox_kind("M1/") == MB_MAILDIR &&
+	    mailbox_kind("plain") == MB_MBOX &&
+	    mailbox_kind("nope/x") == MB_MBOX &&
 	    mailbox_kind("/dev/null") == MB_MBOX, "mailbox-kind", "wrong");
 }
 
@@ -286,7 +282,7 @@ test_empty(void)
 	fresh(&r, "");
 	rc = deliver_maildir(&r, NULL, "M4", &w);
 	/* B11 revised: delivered as it is, a 0-byte file in new/. */
-	check(rc == 0 && w == 0 && count("M4/new") == 1 &&
+	unit_check(rc == 0 && w == 0 && count("M4/new") == 1 &&
 	    count("M4/tmp") == 0, "empty-message-delivered", "not written");
 	done(&r);
 }
@@ -314,25 +310,26 @@ test_quota(void)
 		done(&r);
 	}
 	s = slurp("Q/maildirsize");
-	check(ok && s != NULL && strcmp(s, want) == 0, "quota-maildirsize",
-	    s ? s : "missing");
+	unit_check(ok && s != NULL && strcmp(s, want) == 0, "quota-maildirsize",
+	    "%s", s ? s : "missing");
 	fresh(&r, MSG);
 	vars_sets(r.vars, "MAILDIRQUOTA", "100S,2C");
 	rc = deliver_maildir(&r, NULL, "Q", &w);
-	check(rc == -1 && strcmp(r.err.compat.p, "maildir over quota.") == 0,
-	    "quota-over-count", r.err.compat.p ? r.err.compat.p : "delivered");
+	unit_check(rc == -1 && strcmp(r.err.compat.p,
+	    "maildir over quota.") == 0, "quota-over-count", "%s",
+	    r.err.compat.p ? r.err.compat.p : "delivered");
 	s = slurp("Q/maildirsize");
-	check(s != NULL && strcmp(s, after) == 0, "quota-recalculated",
-	    s ? s : "missing");
-	check(count("Q/new") == 2 && count("Q/tmp") == 0, "quota-nothing-left",
-	    "files left");
+	unit_check(s != NULL && strcmp(s, after) == 0, "quota-recalculated",
+	    "%s", s ? s : "missing");
+	unit_check(count("Q/new") == 2 && count("Q/tmp") == 0,
+	    "quota-nothing-left", "files left");
 	done(&r);
 
 	/* No MAILDIRQUOTA: the quota in maildirsize still applies. */
 	fresh(&r, MSG);
 	rc = deliver_maildir(&r, NULL, "Q", &w);
-	check(rc == -1 && strcmp(r.err.compat.p, "maildir over quota.") == 0,
-	    "quota-from-maildirsize", "delivered");
+	unit_check(rc == -1 && strcmp(r.err.compat.p,
+	    "maildir over quota.") == 0, "quota-from-maildirsize", "delivered");
 	done(&r);
 
 	/* A folder's quota is counted in its root. */
@@ -342,9 +339,9 @@ test_quota(void)
 	vars_sets(r.vars, "MAILDIRQUOTA", "1000S");
 	rc = deliver_maildir(&r, NULL, "Q/.F", &w);
 	s = slurp("Q/maildirsize");
-	check(rc == 0 && s != NULL && strcmp(s, "1000S\n"
+	unit_check(rc == 0 && s != NULL && strcmp(s, "1000S\n"
 	    "          54            2\n"
-	    "          27            1\n") == 0, "quota-folder-root",
+	    "          27            1\n") == 0, "quota-folder-root", "%s",
 	    s ? s : "missing");
 	done(&r);
 }
@@ -373,9 +370,9 @@ test_quota_recalc(void)
 	fresh(&r, MSG);
 	rc = deliver_maildir(&r, NULL, "R", &w);
 	s = slurp("R/maildirsize");
-	check(rc == 0 && s != NULL && strcmp(s, "1000S\n"
+	unit_check(rc == 0 && s != NULL && strcmp(s, "1000S\n"
 	    "           0            0\n"
-	    "          27            1\n") == 0, "quota-big-file-rebuilt",
+	    "          27            1\n") == 0, "quota-big-file-rebuilt", "%s",
 	    s ? s : "missing");
 	done(&r);
 
@@ -385,8 +382,9 @@ test_quota_recalc(void)
 	fclose(fp);
 	fresh(&r, MSG);
 	rc = deliver_maildir(&r, NULL, "R", &w);
-	check(rc == -1 && strcmp(r.err.compat.p, "maildir over quota.") == 0,
-	    "quota-fresh-file-believed", "delivered");
+	unit_check(rc == -1 && strcmp(r.err.compat.p,
+	    "maildir over quota.") == 0, "quota-fresh-file-believed",
+	    "delivered");
 	done(&r);
 
 	/* The same, 16 minutes old: rebuilt (27 bytes), delivered. */
@@ -395,9 +393,9 @@ test_quota_recalc(void)
 	fresh(&r, MSG);
 	rc = deliver_maildir(&r, NULL, "R", &w);
 	s = slurp("R/maildirsize");
-	check(rc == 0 && s != NULL && strcmp(s, "1000S\n"
+	unit_check(rc == 0 && s != NULL && strcmp(s, "1000S\n"
 	    "          27            1\n"
-	    "          27            1\n") == 0, "quota-old-file-rebuilt",
+	    "          27            1\n") == 0, "quota-old-file-rebuilt", "%s",
 	    s ? s : "missing");
 	done(&r);
 }
@@ -415,10 +413,10 @@ test_cleanup(void)
 	cleanup_register("c2");
 	cleanup_unregister("c2");
 	cleanup_run();
-	check(access("c1", F_OK) != 0 && access("c2", F_OK) == 0,
+	unit_check(access("c1", F_OK) != 0 && access("c2", F_OK) == 0,
 	    "cleanup-run", "wrong files removed");
 	cleanup_run();
-	check(access("c2", F_OK) == 0, "cleanup-run-once", "c2 removed");
+	unit_check(access("c2", F_OK) == 0, "cleanup-run-once", "c2 removed");
 }
 
 int
@@ -427,8 +425,10 @@ main(void)
 	char tmpl[] = "/tmp/runnel-unit-md.XXXXXX";
 	char cmd[300];
 
-	if (mkdtemp(tmpl) == NULL || chdir(tmpl) != 0)
-		return 1;
+	if (mkdtemp(tmpl) == NULL || chdir(tmpl) != 0) {
+		unit_check(0, "setup", "no temp directory");
+		return unit_done();
+	}
 	snprintf(top, sizeof(top), "%s", tmpl);
 	test_plain();
 	test_flags();
@@ -440,8 +440,8 @@ main(void)
 	test_cleanup();
 	if (chdir("/") == 0) {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
-		if (!failed && system(cmd) != 0)
-			return 1;
+		if (!unit_failed && system(cmd) != 0)
+			unit_check(0, "clean-up", "%s failed", cmd);
 	}
-	return 0;
+	return unit_done();
 }

@@ -21,19 +21,7 @@
 #include "../../interp/message/message.h"
 #include "../../interp/run/run.h"
 #include "../../interp/run/vars.h"
-
-static int failed;
-
-static void
-check(int ok, const char *name, const char *why)
-{
-	if (ok)
-		printf("PASS %s\n", name);
-	else {
-		printf("FAIL %s: %s\n", name, why);
-		failed = 1;
-	}
-}
+#include "unit.h"
 
 /* The message and the bytes maildrop 2.9.3 appended for it. */
 static const char MSG[] = "From x\nFrom: a@b\nSubject: x\n\nbody\n"
@@ -112,14 +100,14 @@ test_layout(void)
 	fresh(&r, MSG);
 	rc = deliver_mbox(&r, NULL, "mb", &w);
 	s = slurp("mb", &len);
-	check(rc == 0 && s != NULL && is_entry(s, "MAILER-DAEMON", WANT) &&
-	    len == strlen(WANT) + 44, "mbox-layout-as-maildrop",
-	    s ? s : "no mbox");
+	unit_check(rc == 0 && s != NULL && is_entry(s, "MAILER-DAEMON", WANT) &&
+	    len == strlen(WANT) + 44, "mbox-layout-as-maildrop", "%s", s ? s :
+	    "no mbox");
 	/* maildrop's log said (88): escaped bytes, no From_, no blank */
-	check(w == 88, "mbox-written-count", "not 88");
-	check(stat("mb", &st) == 0 && (st.st_mode & 0777) == 0600,
+	unit_check(w == 88, "mbox-written-count", "not 88");
+	unit_check(stat("mb", &st) == 0 && (st.st_mode & 0777) == 0600,
 	    "mbox-mode", "not 0600");
-	check(access("mb.lock", F_OK) != 0, "mbox-lock-released",
+	unit_check(access("mb.lock", F_OK) != 0, "mbox-lock-released",
 	    "mb.lock left");
 	done(&r);
 
@@ -127,16 +115,17 @@ test_layout(void)
 	vars_sets(r.vars, "FROM", "joe@example.com");
 	rc = deliver_mbox(&r, NULL, "mb", &w);
 	s = slurp("mb", &len);
-	check(rc == 0 && s != NULL && len == 44 + strlen(WANT) + 46 + 18
-	    && is_entry(s + 44 + strlen(WANT), "joe@example.com",
-	    "Subject: 2\n\nFrom\n\n"), "mbox-append-second",
-	    s ? s : "no mbox");
+	unit_check(rc == 0 && s != NULL && len == 44 + strlen(WANT) + 46 + 18 &&
+	    is_entry(s + 44 + strlen(WANT), "joe@example.com",
+	    "Subject: 2\n\nFrom\n\n"), "mbox-append-second", "%s", s ? s :
+	    "no mbox");
 	done(&r);
 
 	fresh(&r, MSG);
 	rc = deliver_mbox(&r, NULL, "/dev/null", &w);
-	check(rc == 0, "mbox-dev-null", r.err.detail.p ? r.err.detail.p : "");
-	check(access("/dev/null.lock", F_OK) != 0, "mbox-dev-null-no-lock",
+	unit_check(rc == 0, "mbox-dev-null", "%s", r.err.detail.p ?
+	    r.err.detail.p : "");
+	unit_check(access("/dev/null.lock", F_OK) != 0, "mbox-dev-null-no-lock",
 	    "locked /dev/null");
 	done(&r);
 }
@@ -156,18 +145,17 @@ test_errors(void)
 	snprintf(want, sizeof(want),
 	    "Unable to create a dot-lock at nodir/%ld.0.%s.\n",
 	    (long)getpid(), host);
-	check(rc == -1 && r.err.compat.p != NULL &&
-	    strcmp(r.err.compat.p, want) == 0,
-	    "mbox-missing-dir-dotlock-error", r.err.compat.p ?
-	    r.err.compat.p : "no error");
+	unit_check(rc == -1 && r.err.compat.p != NULL &&
+	    strcmp(r.err.compat.p, want) == 0, "mbox-missing-dir-dotlock-error",
+	    "%s", r.err.compat.p ? r.err.compat.p : "no error");
 	done(&r);
 
 	mkdir("adir", 0700);
 	fresh(&r, MSG);
 	rc = deliver_mbox(&r, NULL, "adir", &w);
-	check(rc == -1 && strcmp(r.err.compat.p, "Unable to open mailbox.")
-	    == 0, "mbox-directory-refused", r.err.compat.p ?
-	    r.err.compat.p : "delivered");
+	unit_check(rc == -1 && strcmp(r.err.compat.p,
+	    "Unable to open mailbox.") == 0, "mbox-directory-refused", "%s",
+	    r.err.compat.p ? r.err.compat.p : "delivered");
 	done(&r);
 }
 
@@ -199,8 +187,9 @@ test_locks(void)
 	fresh(&r, MSG);
 	t0 = time(NULL);
 	rc = deliver_mbox(&r, NULL, "m2", &w);
-	check(rc == 0 && time(NULL) - t0 <= 1 && access("m2.lock", F_OK) != 0,
-	    "dead-owner-lock-broken", "waited or failed");
+	unit_check(rc == 0 && time(NULL) - t0 <= 1 &&
+	    access("m2.lock", F_OK) != 0, "dead-owner-lock-broken",
+	    "waited or failed");
 	done(&r);
 
 	/* A live owner that keeps its lock fresh: bounded wait, then 75. */
@@ -218,10 +207,10 @@ test_locks(void)
 	rc = deliver_mbox(&r, NULL, "m3", &w);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
-	check(rc == -1 && strcmp(r.err.compat.p, "Unable to lock mailbox.")
-	    == 0 && time(NULL) - t0 <= 6 && access("m3", F_OK) != 0,
-	    "live-dotlock-bounded-wait", r.err.compat.p ?
-	    r.err.compat.p : "delivered");
+	unit_check(rc == -1 && strcmp(r.err.compat.p,
+	    "Unable to lock mailbox.") == 0 && time(NULL) - t0 <= 6 &&
+	    access("m3", F_OK) != 0, "live-dotlock-bounded-wait", "%s",
+	    r.err.compat.p ? r.err.compat.p : "delivered");
 	done(&r);
 	unlink("m3.lock");
 
@@ -248,27 +237,28 @@ test_locks(void)
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	s = slurp("m4", &len);
-	check(rc == -1 && strcmp(r.err.compat.p, "Unable to lock mailbox.")
-	    == 0 && s != NULL && len == 2 && access("m4.lock", F_OK) != 0,
-	    "kernel-lock-bounded-wait", r.err.compat.p ?
-	    r.err.compat.p : "delivered");
+	unit_check(rc == -1 && strcmp(r.err.compat.p,
+	    "Unable to lock mailbox.") == 0 && s != NULL && len == 2 &&
+	    access("m4.lock", F_OK) != 0, "kernel-lock-bounded-wait", "%s",
+	    r.err.compat.p ? r.err.compat.p : "delivered");
 	done(&r);
 
 	/* The statements' API. */
 	fresh(&r, MSG);
 	rc = lock_dot(&r, NULL, "stmt.lock", geteuid(), &l);
 	s = slurp("stmt.lock", NULL);
-	check(rc == 0 && s != NULL && atol(s) == (long)getpid(),
+	unit_check(rc == 0 && s != NULL && atol(s) == (long)getpid(),
 	    "dotlock-holds-pid", "no lock");
 	lock_release(l);
-	check(access("stmt.lock", F_OK) != 0, "dotlock-release", "left");
+	unit_check(access("stmt.lock", F_OK) != 0, "dotlock-release", "left");
 	rc = lock_flock(&r, NULL, "nodir/f", &l);
-	check(rc == -1 && strcmp(r.err.compat.p, "Unable to create flock "
+	unit_check(rc == -1 && strcmp(r.err.compat.p, "Unable to create flock "
 	    "file.") == 0, "flock-create-error", "no error");
 	done(&r);
 	fresh(&r, MSG);
 	rc = lock_flock(&r, NULL, "flk", &l);
-	check(rc == 0 && access("flk", F_OK) == 0, "flock-takes", "failed");
+	unit_check(rc == 0 && access("flk", F_OK) == 0, "flock-takes",
+	    "failed");
 	lock_release(l);
 	done(&r);
 }
@@ -279,15 +269,17 @@ main(void)
 	char tmpl[] = "/tmp/runnel-unit-mbox.XXXXXX";
 	char cmd[300];
 
-	if (mkdtemp(tmpl) == NULL || chdir(tmpl) != 0)
-		return 1;
+	if (mkdtemp(tmpl) == NULL || chdir(tmpl) != 0) {
+		unit_check(0, "setup", "no temp directory");
+		return unit_done();
+	}
 	test_errors();		/* first: the lock's temp name ends .0. */
 	test_layout();
 	test_locks();
-	if (chdir("/") == 0 && !failed) {
+	if (chdir("/") == 0 && !unit_failed) {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpl);
 		if (system(cmd) != 0)
-			return 1;
+			unit_check(0, "clean-up", "%s failed", cmd);
 	}
-	return 0;
+	return unit_done();
 }

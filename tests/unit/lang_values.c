@@ -13,19 +13,7 @@
 #include "../../interp/eval/eval_int.h"
 #include "../../interp/run/value.h"
 #include "../../interp/run/vars.h"
-
-static int failed;
-
-static void
-check(const char *name, int ok, const char *got)
-{
-	if (ok)
-		printf("PASS %s\n", name);
-	else {
-		printf("FAIL %s: got [%s]\n", name, got);
-		failed = 1;
-	}
-}
+#include "unit.h"
 
 static const struct {
 	const char	*s;
@@ -72,22 +60,28 @@ main(void)
 
 	for (i = 0; i < sizeof(truths) / sizeof(truths[0]); i++) {
 		snprintf(name, sizeof(name), "truth \"%s\"", truths[i].s);
-		check(name, value_true(truths[i].s, strlen(truths[i].s)) ==
-		    truths[i].truth, truths[i].s);
+		unit_check(value_true(truths[i].s,
+		    strlen(truths[i].s)) == truths[i].truth, name, "got [%s]",
+		    truths[i].s);
 	}
 	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
 		value_format(formats[i].d, &b);
 		snprintf(name, sizeof(name), "format %s", formats[i].s);
-		check(name, strcmp(b.p, formats[i].s) == 0, b.p);
+		unit_check(strcmp(b.p, formats[i].s) == 0, name, "got [%s]",
+		    b.p);
 	}
-	check("number 12abc", value_number("12abc", 5) == 12, "");
-	check("number not NUL-terminated", value_number("7123", 1) == 7, "");
-	check("number hex", value_number("0x10", 4) == 16, "");
+	unit_check(value_number("12abc", 5) == 12, "number 12abc", "got %g",
+	    value_number("12abc", 5));
+	unit_check(value_number("7123", 1) == 7, "number not NUL-terminated",
+	    "got %g", value_number("7123", 1));
+	unit_check(value_number("0x10", 4) == 16, "number hex", "got %g",
+	    value_number("0x10", 4));
 	for (i = 0; i < sizeof(echoes) / sizeof(echoes[0]); i++) {
 		echo_unescape(echoes[i].in, strlen(echoes[i].in), &b);
 		snprintf(name, sizeof(name), "echo %s", echoes[i].in);
-		check(name, b.len == strlen(echoes[i].out) &&
-		    memcmp(b.p, echoes[i].out, b.len) == 0, b.p);
+		unit_check(b.len == strlen(echoes[i].out) &&
+		    memcmp(b.p, echoes[i].out, b.len) == 0, name, "got [%s]",
+		    b.p);
 	}
 
 	v = vars_new();
@@ -100,21 +94,21 @@ main(void)
 		snprintf(name, sizeof(name), "V%zu", i);
 		ok &= strcmp(vars_str(v, name), name + 1) == 0;
 	}
-	check("vars 5000 names", ok, "");
+	unit_check(ok, "vars 5000 names", "a value differs");
 	vars_set(v, "A B", 3, "x\0y", 3);
-	check("vars name with space, value with NUL",
-	    vars_get(v, "A B", 3)->len == 3, "");
+	unit_check(vars_get(v, "A B", 3)->len == 3,
+	    "vars name with space, value with NUL", "wrong length");
 	{
 		const struct buf *a;
 
 		vars_sets(v, "S", "abc");
 		a = vars_get(v, "S", 1);
 		vars_set(v, "S", 1, a->p + 1, 2);	/* from its own value */
-		check("vars self-assignment", strcmp(vars_str(v, "S"), "bc") ==
-		    0, vars_str(v, "S"));
+		unit_check(strcmp(vars_str(v, "S"), "bc") == 0,
+		    "vars self-assignment", "got [%s]", vars_str(v, "S"));
 	}
 	vars_unset(v, "V7", 2);
-	check("vars unset", vars_get(v, "V7", 2) == NULL, "");
+	unit_check(vars_get(v, "V7", 2) == NULL, "vars unset", "still set");
 	{
 		char **env = vars_environ(v), **e;
 		size_t n = 0;
@@ -122,8 +116,7 @@ main(void)
 		for (e = env; *e != NULL; e++)
 			n++;
 		/* 4999 V's + S + "A B" (a space is fine in a name) */
-		snprintf(name, sizeof(name), "%zu", n);
-		check("vars environ count", n == 5001, name);
+		unit_check(n == 5001, "vars environ count", "got %zu", n);
 		vars_envfree(env);
 	}
 	vars_free(v);
@@ -134,12 +127,13 @@ main(void)
 
 		mallopt(M_PERTURB, 0xa5);	/* new memory is not zeros */
 		buf_grow(&e, 0);
-		check("buf grown, nothing added, is empty", e.p[0] == '\0',
+		unit_check(e.p[0] == '\0', "buf grown, nothing added, is empty",
 		    "not terminated");
 		buf_add(&e, "abc", 3);
 		buf_truncate(&e, 1);
-		check("buf truncate terminates", strcmp(e.p, "a") == 0, e.p);
+		unit_check(strcmp(e.p, "a") == 0, "buf truncate terminates",
+		    "got [%s]", e.p);
 		buf_free(&e);
 	}
-	return failed;
+	return unit_done();
 }

@@ -12,6 +12,7 @@
 #include "../../grammar/arena.h"
 #include "../../interp/eval/eval.h"
 #include "../../interp/run/vars.h"
+#include "unit.h"
 
 static struct expr *
 lit(const char *s)
@@ -55,15 +56,6 @@ call(struct run *r, const char *file, const char *name, const char *a0,
 	return buf_cstr(&out);
 }
 
-static void
-check(const char *name, const char *got, const char *want)
-{
-	if (strcmp(got, want) == 0)
-		printf("PASS %s\n", name);
-	else
-		printf("FAIL %s: got \"%s\", want \"%s\"\n", name, got, want);
-}
-
 int
 main(void)
 {
@@ -76,32 +68,35 @@ main(void)
 	r.eval = eval_expr;	/* the built-ins evaluate their arguments */
 	arena_init(&r.scratch);
 	if (mkdtemp(dir) == NULL || chdir(dir) != 0) {
-		printf("FAIL setup: temp dir\n");
-		return 1;
+		unit_check(0, "setup", "no temp directory");
+		return unit_done();
 	}
-	check("open main", call(&r, "main", "gdbmopen", "a.db", "C"), "0");
-	check("open include", call(&r, "inc", "gdbmopen", "b.db", "C"), "0");
-	check("store main", call(&r, "main", "gdbmstore", "k", "main"), "0");
-	check("store include", call(&r, "inc", "gdbmstore", "k", "inc"), "0");
-	check("fetch main", call(&r, "main", "gdbmfetch", "k", NULL), "main");
-	check("fetch include", call(&r, "inc", "gdbmfetch", "k", NULL), "inc");
-	builtins_file_done(&r, "inc");
-	check("include closed", call(&r, "inc", "gdbmfetch", "k", NULL), "");
-	check("main still open", call(&r, "main", "gdbmfetch", "k", NULL),
+	unit_str("open main", call(&r, "main", "gdbmopen", "a.db", "C"), "0");
+	unit_str("open include", call(&r, "inc", "gdbmopen", "b.db", "C"), "0");
+	unit_str("store main", call(&r, "main", "gdbmstore", "k", "main"), "0");
+	unit_str("store include", call(&r, "inc", "gdbmstore", "k", "inc"),
+	    "0");
+	unit_str("fetch main", call(&r, "main", "gdbmfetch", "k", NULL),
 	    "main");
-	check("store after close", call(&r, "inc", "gdbmstore", "k", "x"),
+	unit_str("fetch include", call(&r, "inc", "gdbmfetch", "k", NULL),
+	    "inc");
+	builtins_file_done(&r, "inc");
+	unit_str("include closed", call(&r, "inc", "gdbmfetch", "k", NULL), "");
+	unit_str("main still open", call(&r, "main", "gdbmfetch", "k", NULL),
+	    "main");
+	unit_str("store after close", call(&r, "inc", "gdbmstore", "k", "x"),
 	    "-1");
-	check("missing file", call(&r, "main", "gdbmopen", "none.db", NULL),
+	unit_str("missing file", call(&r, "main", "gdbmopen", "none.db", NULL),
 	    "-1");
-	check("main closed by failed open",
+	unit_str("main closed by failed open",
 	    call(&r, "main", "gdbmfetch", "k", NULL), "");
 	r.embedded = 1;
-	check("embedded read", call(&r, "main", "gdbmopen", "a.db", "R"),
+	unit_str("embedded read", call(&r, "main", "gdbmopen", "a.db", "R"),
 	    "0");
-	check("embedded write refused",
+	unit_str("embedded write refused",
 	    call(&r, "main", "gdbmopen", "a.db", "W"), "(fail)");
 	builtins_cleanup(&r);
-	check("cleanup empties the list", r.gdbm == NULL ? "yes" : "no",
+	unit_str("cleanup empties the list", r.gdbm == NULL ? "yes" : "no",
 	    "yes");
 	snprintf(a, sizeof(a), "%s/a.db", dir);
 	snprintf(b, sizeof(b), "%s/b.db", dir);
@@ -109,5 +104,5 @@ main(void)
 	unlink(b);
 	rmdir(dir);
 	vars_free(r.vars);
-	return 0;
+	return unit_done();
 }

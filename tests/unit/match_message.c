@@ -15,6 +15,7 @@
 #include "../../interp/pattern/match.h"
 #include "../../interp/message/message.h"
 #include "../../interp/run/vars.h"
+#include "unit.h"
 
 static const char text[] =
     "From: Joe <joe@example.com>\n"
@@ -33,15 +34,6 @@ static const char text[] =
     "\n"
     "<p>html money</p>\n"
     "--BB--\n";
-
-static void
-check(const char *name, const char *got, const char *want)
-{
-	if (strcmp(got, want) == 0)
-		printf("PASS %s\n", name);
-	else
-		printf("FAIL %s: got \"%s\", want \"%s\"\n", name, got, want);
-}
 
 static struct expr *
 pat(const char *re, unsigned flags, int weighted, double w, double f)
@@ -94,24 +86,18 @@ table(void)
 		    b->syn.max_args == 0 : b->syn.min_args >= 1 &&
 		    b->syn.min_args <= b->syn.max_args))
 			found++;
-	if (found == nitems(names))
-		printf("PASS builtin table finds every function\n");
-	else
-		printf("FAIL builtin table: %zu of %zu found\n", found,
-		    nitems(names));
-	if (builtin_find("nosuch") == NULL && builtin_find("") == NULL &&
+	unit_check(found == nitems(names), "builtin table finds every function",
+	    "%zu of %zu found", found, nitems(names));
+	unit_check(builtin_find("nosuch") == NULL && builtin_find("") == NULL &&
 	    builtin_find("Length") == NULL &&
 	    builtin_fns.find("lengthy", 5) == NULL &&
 	    builtin_fns.find("lengthy", 7) == NULL &&
-	    builtin_fns.find("lengthy", 6) != NULL)
-		printf("PASS builtin table rejects other names\n");
-	else
-		printf("FAIL builtin table found a name it does not have\n");
+	    builtin_fns.find("lengthy", 6) != NULL,
+	    "builtin table rejects other names", "found a name it does not "
+	    "have");
 	b = builtin_find("substr");
-	if (b != NULL && b->syn.min_args == 2 && b->syn.max_args == 3)
-		printf("PASS substr takes 2 or 3 arguments\n");
-	else
-		printf("FAIL substr arity\n");
+	unit_check(b != NULL && b->syn.min_args == 2 && b->syn.max_args == 3,
+	    "substr takes 2 or 3 arguments", "wrong arity");
 }
 
 int
@@ -131,63 +117,64 @@ main(void)
 	if ((fd = mkstemp(path)) < 0 ||
 	    write(fd, text, sizeof(text) - 1) != (ssize_t)(sizeof(text) - 1) ||
 	    lseek(fd, 0, SEEK_SET) != 0) {
-		printf("FAIL setup: temp file\n");
-		return 1;
+		unit_check(0, "setup", "no temp file");
+		return unit_done();
 	}
 	unlink(path);
 	if ((r.msg = msg_read(fd, NULL, 0, NULL)) == NULL) {
-		printf("FAIL setup: msg_read\n");
-		return 1;
+		unit_check(0, "setup", "msg_read failed");
+		return unit_done();
 	}
 	close(fd);
 
-	check("default is headers", search(&r, pat("^Subject: hello", 0, 0,
-	    1, 1)), "1");
-	check("MATCH is the line part", vars_str(r.vars, "MATCH"),
+	unit_str("default is headers",
+	    search(&r, pat("^Subject: hello", 0, 0, 1, 1)), "1");
+	unit_str("MATCH is the line part", vars_str(r.vars, "MATCH"),
 	    "Subject: hello");
-	check("default skips body", search(&r, pat("^body money", 0, 0, 1,
-	    1)), "0");
-	check("b finds body", search(&r, pat("^body (money)$", PAT_B, 0, 1,
-	    1)), "1");
-	check("MATCH1 from body", vars_str(r.vars, "MATCH1"), "money");
-	check("b skips headers", search(&r, pat("^Subject:", PAT_B, 0, 1, 1)),
+	unit_str("default skips body",
+	    search(&r, pat("^body money", 0, 0, 1, 1)), "0");
+	unit_str("b finds body",
+	    search(&r, pat("^body (money)$", PAT_B, 0, 1, 1)), "1");
+	unit_str("MATCH1 from body", vars_str(r.vars, "MATCH1"), "money");
+	unit_str("b skips headers",
+	    search(&r, pat("^Subject:", PAT_B, 0, 1, 1)), "0");
+	unit_str("h reaches part headers",
+	    search(&r, pat("^Content-Type: text/html", PAT_H, 0, 1, 1)), "1");
+	unit_str("H is the top header only",
+	    search(&r, pat("^Content-Type: text/html", PAT_TOPH, 0, 1, 1)),
 	    "0");
-	check("h reaches part headers", search(&r,
-	    pat("^Content-Type: text/html", PAT_H, 0, 1, 1)), "1");
-	check("H is the top header only", search(&r,
-	    pat("^Content-Type: text/html", PAT_TOPH, 0, 1, 1)), "0");
-	check("H sees the top header", search(&r,
-	    pat("^Content-Type: multipart", PAT_TOPH, 0, 1, 1)), "1");
-	check("w adds body", search(&r, pat("^more money", PAT_W, 0, 1, 1)),
+	unit_str("H sees the top header",
+	    search(&r, pat("^Content-Type: multipart", PAT_TOPH, 0, 1, 1)),
 	    "1");
-	check("w with h does not", search(&r, pat("^more money",
-	    PAT_W | PAT_H, 0, 1, 1)), "0");
-	check("D", search(&r, pat("^SUBJECT", PAT_D, 0, 1, 1)), "0");
-	check("weighted lines count once", search(&r, pat("money", PAT_B, 1,
-	    1, 1)), "3");
-	check("weighted factor", search(&r, pat("money", PAT_B, 1, 2, 0.5)),
+	unit_str("w adds body", search(&r, pat("^more money", PAT_W, 0, 1, 1)),
+	    "1");
+	unit_str("w with h does not",
+	    search(&r, pat("^more money", PAT_W | PAT_H, 0, 1, 1)), "0");
+	unit_str("D", search(&r, pat("^SUBJECT", PAT_D, 0, 1, 1)), "0");
+	unit_str("weighted lines count once",
+	    search(&r, pat("money", PAT_B, 1, 1, 1)), "3");
+	unit_str("weighted factor", search(&r, pat("money", PAT_B, 1, 2, 0.5)),
 	    "3.5");
-	check("weighted hb", search(&r, pat("money", PAT_H | PAT_B, 1, 1, 1)),
-	    "4");
-	check("weighted leaves MATCH1", vars_str(r.vars, "MATCH1"), "money");
-	check("miss leaves MATCH", search(&r, pat("^(nothing)", 0, 0, 1, 1)),
+	unit_str("weighted hb", search(&r, pat("money", PAT_H | PAT_B, 1, 1,
+	    1)), "4");
+	unit_str("weighted leaves MATCH1", vars_str(r.vars, "MATCH1"), "money");
+	unit_str("miss leaves MATCH", search(&r, pat("^(nothing)", 0, 0, 1, 1)),
 	    "0");
-	check("MATCH kept", vars_str(r.vars, "MATCH"), "more money");
+	unit_str("MATCH kept", vars_str(r.vars, "MATCH"), "more money");
 
 	if (match_collect(&r, pat("(m)oney", PAT_B, 0, 1, 1), NULL, 0,
 	    &set) != FLOW_NEXT)
-		printf("FAIL collect: flow\n");
+		unit_check(0, "collect", "not FLOW_NEXT");
 	for (i = 0; i < set.n; i++) {
 		buf_add(&all, set.v[i].caps[0].p, set.v[i].caps[0].len);
 		buf_addc(&all, ',');
 	}
-	check("collect: one per line", buf_cstr(&all),
-	    "money,money,money,");
+	unit_str("collect: one per line", buf_cstr(&all), "money,money,money,");
 	match_set_free(&set);
-	check("invalid pattern is 0", search(&r, pat("a{2,1}", 0, 0, 1, 1)),
+	unit_str("invalid pattern is 0", search(&r, pat("a{2,1}", 0, 0, 1, 1)),
 	    "0");
 	buf_free(&all);
 	msg_free(r.msg);
 	vars_free(r.vars);
-	return 0;
+	return unit_done();
 }

@@ -11,19 +11,7 @@
 #include "../../interp/pattern/match.h"
 #include "../../interp/pattern/regex.h"
 #include "../../interp/run/vars.h"
-
-static int failures;
-
-static void
-check(const char *name, const char *got, const char *want)
-{
-	if (strcmp(got, want) == 0)
-		printf("PASS %s\n", name);
-	else {
-		printf("FAIL %s: got \"%s\", want \"%s\"\n", name, got, want);
-		failures++;
-	}
-}
+#include "unit.h"
 
 /* A pattern node as the parser makes it. */
 static struct expr *
@@ -80,59 +68,57 @@ main(void)
 	r.vars = vars_new();
 	arena_init(&r.scratch);
 
-	check("unweighted hit", run_match(&r, pat("b(c)", 0, 0, 1, 1),
-	    "abcd"), "1");
-	check("MATCH", var(&r, "MATCH"), "bc");
-	check("MATCH1", var(&r, "MATCH1"), "c");
-	check("miss", run_match(&r, pat("zz(z)", 0, 0, 1, 1), "abcd"), "0");
-	check("miss keeps MATCH", var(&r, "MATCH"), "bc");
-	check("caseless by default",
+	unit_str("unweighted hit",
+	    run_match(&r, pat("b(c)", 0, 0, 1, 1), "abcd"), "1");
+	unit_str("MATCH", var(&r, "MATCH"), "bc");
+	unit_str("MATCH1", var(&r, "MATCH1"), "c");
+	unit_str("miss", run_match(&r, pat("zz(z)", 0, 0, 1, 1), "abcd"), "0");
+	unit_str("miss keeps MATCH", var(&r, "MATCH"), "bc");
+	unit_str("caseless by default",
 	    run_match(&r, pat("HELLO", 0, 0, 1, 1), "say hello"), "1");
-	check("D is case sensitive",
+	unit_str("D is case sensitive",
 	    run_match(&r, pat("HELLO", PAT_D, 0, 1, 1), "say hello"), "0");
-	check("unmatched group is empty",
+	unit_str("unmatched group is empty",
 	    run_match(&r, pat("(x)?(b)", 0, 0, 1, 1), "abc"), "1");
-	check("MATCH1 empty", var(&r, "MATCH1"), "");
-	check("MATCH2", var(&r, "MATCH2"), "b");
-	check("weighted counts every match",
+	unit_str("MATCH1 empty", var(&r, "MATCH1"), "");
+	unit_str("MATCH2", var(&r, "MATCH2"), "b");
+	unit_str("weighted counts every match",
 	    run_match(&r, pat("ab", 0, 1, 1, 1), "abab"), "2");
-	check("weighted does not set MATCH", var(&r, "MATCH"), "b");
-	check("weighted with factor",
+	unit_str("weighted does not set MATCH", var(&r, "MATCH"), "b");
+	unit_str("weighted with factor",
 	    run_match(&r, pat("a", 0, 1, 2, 0.5), "aaa"), "3.5");
-	check("weighted miss", run_match(&r, pat("q", 0, 1, 2, 0.5), "aaa"),
+	unit_str("weighted miss", run_match(&r, pat("q", 0, 1, 2, 0.5), "aaa"),
 	    "0");
-	check("empty match ends",
+	unit_str("empty match ends",
 	    run_match(&r, pat("x*", 0, 1, 1, 1), "abc"), "4");
-	check("UTF-8 caseless",
+	unit_str("UTF-8 caseless",
 	    run_match(&r, pat("CAFÉ", 0, 0, 1, 1), "un café"), "1");
-	check("dot is a character",
+	unit_str("dot is a character",
 	    run_match(&r, pat("^h.llo$", 0, 0, 1, 1), "héllo"), "1");
-	check("invalid UTF-8 subject",
+	unit_str("invalid UTF-8 subject",
 	    run_match(&r, pat("b+", 0, 0, 1, 1), "a\xff\xfe bbb"), "1");
-	check("MATCH after invalid bytes", var(&r, "MATCH"), "bbb");
-	check("newline inside subject",
+	unit_str("MATCH after invalid bytes", var(&r, "MATCH"), "bbb");
+	unit_str("newline inside subject",
 	    run_match(&r, pat("^two", 0, 0, 1, 1), "one\ntwo"), "0");
 
 	/* foreach (s) =~ /re/: each search starts at the last match end. */
 	e = pat("([a-z])([0-9])", 0, 0, 1, 1);
 	if (match_collect(&r, e, "a1 b2 c3", 8, &set) != FLOW_NEXT)
-		printf("FAIL collect: flow\n");
+		unit_check(0, "collect", "not FLOW_NEXT");
 	for (i = 0; i < set.n; i++) {
 		buf_add(&all, set.v[i].caps[0].p, set.v[i].caps[0].len);
 		buf_addc(&all, '/');
 		buf_add(&all, set.v[i].caps[2].p, set.v[i].caps[2].len);
 		buf_addc(&all, ' ');
 	}
-	check("collect string", buf_cstr(&all), "a1/1 b2/2 c3/3 ");
+	unit_str("collect string", buf_cstr(&all), "a1/1 b2/2 c3/3 ");
 	match_set_vars(&r, &set.v[1]);
-	check("set_vars MATCH", var(&r, "MATCH"), "b2");
-	check("set_vars MATCH1", var(&r, "MATCH1"), "b");
+	unit_str("set_vars MATCH", var(&r, "MATCH"), "b2");
+	unit_str("set_vars MATCH1", var(&r, "MATCH1"), "b");
 	match_set_free(&set);
-	if (match_collect(&r, pat("x*", 0, 0, 1, 1), "ab", 2, &set) !=
-	    FLOW_NEXT || set.n != 3)
-		printf("FAIL collect empty matches: %zu\n", set.n);
-	else
-		printf("PASS collect empty matches\n");
+	unit_check(match_collect(&r, pat("x*", 0, 0, 1, 1), "ab", 2,
+	    &set) == FLOW_NEXT && set.n == 3, "collect empty matches", "%zu",
+	    set.n);
 	match_set_free(&set);
 
 	/* The limit: catastrophic backtracking gives up instead of hanging. */
@@ -145,14 +131,13 @@ main(void)
 			buf_addc(&s, 'a');
 		buf_addc(&s, '!');
 		if (x == NULL)
-			printf("FAIL limit: %s\n", err.p);
-		else if (regex_exec(x, s.p, s.len, 0) != -1)
-			printf("FAIL limit: the match did not give up\n");
+			unit_check(0, "limit gives up", "%s", err.p);
 		else
-			printf("PASS limit gives up\n");
+			unit_check(regex_exec(x, s.p, s.len, 0) == -1,
+			    "limit gives up", "the match did not give up");
 		regex_free(x);
 		x = regex_compile("hel(lo", 6, 0, &err);
-		check("invalid regex text", x ? "compiled" : err.p,
+		unit_str("invalid regex text", x ? "compiled" : err.p,
 		    "Invalid regular expression, offset 6 of: hel(lo: "
 		    "missing closing parenthesis");
 		buf_free(&err);
@@ -166,11 +151,13 @@ main(void)
 
 		for (i = 0; x != NULL && i < 2 * REGEX_JIT_AFTER; i++)
 			hits += regex_exec(x, "abcd", 4, 0);
-		check("JIT keeps matching",
-		    hits == 2 * REGEX_JIT_AFTER ? "yes" : "no", "yes");
-		printf("%s JIT compiled after %d uses\n",
-		    x != NULL && x->jit ? "PASS" : "SKIP (no JIT)",
-		    REGEX_JIT_AFTER);
+		unit_str("JIT keeps matching", hits == 2 * REGEX_JIT_AFTER ?
+		    "yes" : "no", "yes");
+		if (x != NULL && x->jit)
+			unit_pass(unit_name("JIT compiled after %d uses",
+			    REGEX_JIT_AFTER));
+		else
+			unit_skip("JIT compiled", "PCRE2 has no JIT here");
 		regex_free(x);
 		buf_free(&err);
 	}
@@ -208,9 +195,10 @@ main(void)
 			    &err);
 			got = x != NULL ? regex_exec(x, t[k].subject,
 			    strlen(t[k].subject), t[k].start) : -2;
-			printf("%s anchored first byte: /%s/ on \"%s\" at "
-			    "%zu: %d\n", got == t[k].want ? "PASS" : "FAIL",
-			    t[k].re, t[k].subject, t[k].start, got);
+			unit_check(got == t[k].want, unit_name("anchored first "
+			    "byte: /%s/ on \"%s\" at %zu", t[k].re,
+			    t[k].subject, t[k].start), "got %d, want %d", got,
+			    t[k].want);
 			regex_free(x);
 		}
 		buf_free(&err);
@@ -221,20 +209,20 @@ main(void)
 		struct buf why = BUF_INIT;
 		size_t off = 0;
 
-		check("match_check good",
+		unit_str("match_check good",
 		    match_check(pat("a(b)c", 0, 0, 1, 1)->pat, 0, &why, &off) ?
 		    "bad" : "ok", "ok");
-		check("match_check bad",
-		    match_check(pat("ab[z-a]", 0, 0, 1, 1)->pat, 0, &why, &off) ?
-		    buf_cstr(&why) : "ok",
+		unit_str("match_check bad",
+		    match_check(pat("ab[z-a]", 0, 0, 1, 1)->pat, 0, &why,
+		    &off) ? buf_cstr(&why) : "ok",
 		    "range out of order in character class");
-		check("match_check offset", off == 5 ? "5" : "other", "5");
-		check("match_check skips $",
+		unit_str("match_check offset", off == 5 ? "5" : "other", "5");
+		unit_str("match_check skips $",
 		    match_check(pat("[$X", 0, 0, 1, 1)->pat, 0, &why, &off) ?
 		    "bad" : "ok", "ok");
 		buf_free(&why);
 	}
 	buf_free(&all);
 	vars_free(r.vars);
-	return failures != 0;
+	return unit_done();
 }

@@ -15,29 +15,7 @@
 #include "../../grammar/buf.h"
 #include "../../interp/message/message.h"
 #include "../../interp/message/msg_internal.h"
-
-static int fails;
-
-static void
-check(int ok, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-check(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		printf("PASS %s\n", name);
-		return;
-	}
-	fails++;
-	printf("FAIL %s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
+#include "unit.h"
 
 /* A file descriptor reading the bytes from the start, as stdin would. */
 static int
@@ -122,26 +100,25 @@ test_reuse(void)
 
 	/* A pattern that matches on the first line stops the scan there. */
 	scan(m, MSG_TOP_HEADER, 1, &a);
-	check(a.n == 1 && m->top.state == 1 && m->top.n == 4,
-	    "cache made whole on an early stop",
-	    "n %zu, state %d, lines %zu", a.n, m->top.state, m->top.n);
+	unit_check(a.n == 1 && m->top.state == 1 && m->top.n == 4,
+	    "cache made whole on an early stop", "n %zu, state %d, lines %zu",
+	    a.n, m->top.state, m->top.n);
 	scan(m, MSG_TOP_HEADER, 0, &a);
 	once = strdup(a.text.p);
 	scan(m, MSG_TOP_HEADER, 0, &b);
-	check(strcmp(once, b.text.p) == 0 && a.n == 4,
-	    "second scan sees the same lines", "first:\n%s\nsecond:\n%s",
-	    once, b.text.p);
-	check(strstr(once, "From: André <andre@example.org>\n") != NULL &&
+	unit_check(strcmp(once, b.text.p) == 0 && a.n == 4,
+	    "second scan sees the same lines", "first:\n%s\nsecond:\n%s", once,
+	    b.text.p);
+	unit_check(strstr(once, "From: André <andre@example.org>\n") != NULL &&
 	    strstr(once, "Subject: café first\n") != NULL &&
 	    strstr(once, "X-Folded: one \ttwo\n") != NULL &&
-	    strchr(once, '\r') == NULL, "kept lines are rendered", "%s",
-	    once);
+	    strchr(once, '\r') == NULL, "kept lines are rendered", "%s", once);
 
 	/* What a fresh rendering gives: the cache dropped by hand. */
 	msg_cache_free(&m->top);
 	m->top.state = -1;
 	scan(m, MSG_TOP_HEADER, 0, &b);
-	check(strcmp(once, b.text.p) == 0, "kept lines equal fresh ones",
+	unit_check(strcmp(once, b.text.p) == 0, "kept lines equal fresh ones",
 	    "kept:\n%s\nfresh:\n%s", once, b.text.p);
 
 	free(once);
@@ -158,25 +135,25 @@ test_replace(void)
 	int fd;
 
 	scan(m, MSG_TOP_HEADER, 0, &s);
-	check(strstr(s.text.p, "Subject: café first\n") != NULL,
+	unit_check(strstr(s.text.p, "Subject: café first\n") != NULL,
 	    "header scanned before xfilter", "%s", s.text.p);
 
 	fd = fd_of(second, sizeof(second) - 1);
-	check(msg_replace(m, fd) == 0, "msg_replace", "failed");
+	unit_check(msg_replace(m, fd) == 0, "msg_replace", "failed");
 	close(fd);
 	scan(m, MSG_TOP_HEADER, 0, &s);
-	check(strcmp(s.text.p, "From: carol@example.net\n"
+	unit_check(strcmp(s.text.p, "From: carol@example.net\n"
 	    "Subject: second\n") == 0, "new header seen after msg_replace",
 	    "got:\n%s", s.text.p);
 	scan(m, MSG_TOP_HEADER | MSG_BODY, 0, &s);
-	check(strcmp(s.text.p, "From: carol@example.net\n"
+	unit_check(strcmp(s.text.p, "From: carol@example.net\n"
 	    "Subject: second\nbody of the second\n") == 0,
 	    "new header and body after msg_replace", "got:\n%s", s.text.p);
 
 	/* A failed replacement keeps the message and its lines. */
-	check(msg_replace(m, -1) == -1, "failed msg_replace", "succeeded");
+	unit_check(msg_replace(m, -1) == -1, "failed msg_replace", "succeeded");
 	scan(m, MSG_TOP_HEADER, 0, &s);
-	check(strcmp(s.text.p, "From: carol@example.net\n"
+	unit_check(strcmp(s.text.p, "From: carol@example.net\n"
 	    "Subject: second\n") == 0, "lines kept after a failed msg_replace",
 	    "got:\n%s", s.text.p);
 
@@ -211,11 +188,11 @@ test_long(void)
 	m = from_bytes(raw.p, raw.len);
 	scan(m, MSG_TOP_HEADER, 0, &a);
 	scan(m, MSG_TOP_HEADER, 0, &b);
-	check(a.n == 3 && a.text.len == b.text.len &&
+	unit_check(a.n == 3 && a.text.len == b.text.len &&
 	    memcmp(a.text.p, b.text.p, a.text.len) == 0,
 	    "long field cut the same way twice", "n %zu and %zu", a.n, b.n);
 	msg_scan(m, MSG_TOP_HEADER, nul_after, &bad);
-	check(bad == 1, "only the cut piece runs on",
+	unit_check(bad == 1, "only the cut piece runs on",
 	    "%zu pieces without NUL", bad);
 	buf_free(&raw);
 	buf_free(&a.text);
@@ -240,13 +217,13 @@ test_too_big(void)
 	m = from_bytes(raw.p, raw.len);
 	scan(m, MSG_TOP_HEADER, 0, &a);
 	scan(m, MSG_TOP_HEADER, 0, &b);
-	check(m->top.state == -1 && m->top.line == NULL &&
-	    m->top.text.p == NULL, "oversized cache given up",
-	    "state %d", m->top.state);
-	check(a.n == msg_nheaders(m) && a.n == b.n &&
+	unit_check(m->top.state == -1 && m->top.line == NULL &&
+	    m->top.text.p == NULL, "oversized cache given up", "state %d",
+	    m->top.state);
+	unit_check(a.n == msg_nheaders(m) && a.n == b.n &&
 	    strcmp(a.text.p, b.text.p) == 0,
-	    "oversized header scanned the same each time", "n %zu and %zu",
-	    a.n, b.n);
+	    "oversized header scanned the same each time", "n %zu and %zu", a.n,
+	    b.n);
 	buf_free(&raw);
 	buf_free(&a.text);
 	buf_free(&b.text);
@@ -286,11 +263,11 @@ test_rest(void)
 	size_t i;
 
 	scan(m, MSG_PART_HEADERS, 0, &kept);
-	check(m->rest.state == 1 && m->rest.what == MSG_PART_HEADERS,
+	unit_check(m->rest.state == 1 && m->rest.what == MSG_PART_HEADERS,
 	    "part headers kept without bodies", "state %d, what %u",
 	    m->rest.state, m->rest.what);
 	scan(m, MSG_BODY, 0, &kept);
-	check(strcmp(kept.text.p, "café one\ntwo\nthree\n") == 0 &&
+	unit_check(strcmp(kept.text.p, "café one\ntwo\nthree\n") == 0 &&
 	    (m->rest.what & MSG_BODY) != 0, "bodies kept once asked for",
 	    "got:\n%s", kept.text.p);
 	for (i = 0; i < sizeof(what) / sizeof(what[0]); i++) {
@@ -299,7 +276,7 @@ test_rest(void)
 		m->rest.state = -1;
 		scan(m, what[i], 0, &fresh);
 		msg_cache_free(&m->rest);
-		check(strcmp(kept.text.p, fresh.text.p) == 0 &&
+		unit_check(strcmp(kept.text.p, fresh.text.p) == 0 &&
 		    kept.n == fresh.n, "kept rest equals fresh",
 		    "what %u: kept:\n%s\nfresh:\n%s", what[i], kept.text.p,
 		    fresh.text.p);
@@ -323,7 +300,7 @@ test_rest_too_big(void)
 	m = from_bytes(raw.p, raw.len);
 	scan(m, MSG_BODY, 0, &a);
 	scan(m, MSG_BODY, 0, &b);
-	check(m->rest.state == -1 && m->rest.text.p == NULL &&
+	unit_check(m->rest.state == -1 && m->rest.text.p == NULL &&
 	    a.n == b.n && a.n > 1000 && strcmp(a.text.p, b.text.p) == 0,
 	    "big body not kept, scanned the same", "state %d, n %zu and %zu",
 	    m->rest.state, a.n, b.n);
@@ -342,5 +319,5 @@ main(void)
 	test_too_big();
 	test_rest();
 	test_rest_too_big();
-	return fails > 0;
+	return unit_done();
 }

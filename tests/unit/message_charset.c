@@ -11,30 +11,16 @@
 
 #include "../../grammar/buf.h"
 #include "../../interp/message/msg_internal.h"
-
-static int fails;
+#include "unit.h"
 
 static void
 same(const char *name, const struct buf *got, const char *want)
 {
 	const char *g = got->p != NULL ? got->p : "";
-	char shown[200];
-	size_t i;
 
-	/* One result per output line, whatever the test input holds. */
-	for (i = 0; name[i] != '\0' && i + 1 < sizeof(shown); i++)
-		shown[i] = name[i] == '\n' ? '|' : name[i];
-	shown[i] = '\0';
-	name = shown;
-
-	if (got->len == strlen(want) && memcmp(g, want, got->len) == 0 &&
-	    u8_check((const uint8_t *)g, got->len) == NULL) {
-		printf("PASS %s\n", name);
-		return;
-	}
-	fails++;
-	printf("FAIL %s: got [%.*s], want [%s]\n", name, (int)got->len, g,
-	    want);
+	unit_check(got->len == strlen(want) && memcmp(g, want, got->len) == 0 &&
+	    u8_check((const uint8_t *)g, got->len) == NULL, name,
+	    "got \"%.*s\", want \"%s\"", (int)got->len, g, want);
 }
 
 static void
@@ -102,13 +88,10 @@ main(void)
 	for (i = 0; i <= b.len; i++)
 		if (u8_check((const uint8_t *)b.p, utf8_cut(b.p, i)) != NULL)
 			break;
-	printf("%s utf8_cut on character boundaries\n",
-	    i > b.len ? "PASS" : "FAIL");
-	if (i <= b.len)
-		fails++;
-	printf("%s utf8_cut keeps complete characters\n",
-	    utf8_cut(b.p, 5) == 5 && utf8_cut(b.p, 4) == 2 ? "PASS" :
-	    "FAIL");
+	unit_check(i > b.len, "utf8_cut on character boundaries",
+	    "splits at %zu", i);
+	unit_check(utf8_cut(b.p, 5) == 5 && utf8_cut(b.p, 4) == 2,
+	    "utf8_cut keeps complete characters", "cuts a character");
 	buf_free(&b);
 
 	/* Encoded words, as maildrop 2.9.3 showed them. */
@@ -129,5 +112,5 @@ main(void)
 	word("=?utf-8?b?!!SMOzbGEh?=", "H\xc3\xb3la!");
 	word("=?x-unknown?q?caf=C3=A9?= z", "caf\xc3\xa9 z");
 	word("raw caf\xe9", "raw caf");
-	return fails > 0;
+	return unit_done();
 }

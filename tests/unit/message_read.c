@@ -17,31 +17,7 @@
 #include "../../grammar/buf.h"
 #include "../../interp/message/message.h"
 #include "../../interp/message/msg_internal.h"
-
-static int fails;
-
-static void
-check(int ok, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-#include <stdarg.h>
-
-static void
-check(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		printf("PASS %s\n", name);
-		return;
-	}
-	fails++;
-	printf("FAIL %s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
+#include "unit.h"
 
 /* A message from bytes, through a pipe as stdin would be (a writer
    child, so messages larger than the pipe buffer work). */
@@ -131,44 +107,44 @@ test_small(void)
 	struct buf b = BUF_INIT;
 
 	m = from_bytes(msg, sizeof(msg) - 1, extra, 2, NULL);
-	check(m != NULL, "read small", "msg_read failed: %s",
+	unit_check(m != NULL, "read small", "msg_read failed: %s",
 	    strerror(errno));
 	if (m == NULL)
 		return;
-	check(msg_size(m) == (off_t)(sizeof(msg) - 1 + 13 + 9), "SIZE",
+	unit_check(msg_size(m) == (off_t)(sizeof(msg) - 1 + 13 + 9), "SIZE",
 	    "SIZE %lld", (long long)msg_size(m));
 	/* maildrop counts stdin's lines only: the -A lines are not in it. */
-	check(msg_lines(m) == 8, "LINES counts newline-ended lines only",
+	unit_check(msg_lines(m) == 8, "LINES counts newline-ended lines only",
 	    "LINES %zu", msg_lines(m));
-	check(msg_nheaders(m) == 7, "header count (-A lines, From_ line)",
+	unit_check(msg_nheaders(m) == 7, "header count (-A lines, From_ line)",
 	    "%zu headers", msg_nheaders(m));
 	h = msg_header_at(m, 0);
-	check(h != NULL && h->namelen == 7 &&
+	unit_check(h != NULL && h->namelen == 7 &&
 	    memcmp(h->name, "X-Added", 7) == 0 && h->valuelen == 4 &&
 	    memcmp(h->value, " one", 4) == 0, "-A line is the first header",
 	    "got %.*s", h ? (int)h->namelen : 0, h ? h->name : "");
 	h = msg_header_at(m, 2);
-	check(h != NULL && h->namelen == 37 &&
-	    memcmp(h->name, "From sender@example.org Mon Jan  1 00", 37) == 0
-	    && h->valuelen == 10 && memcmp(h->value, "00:00 2024", 10) == 0,
-	    "From_ line is a field named up to its first colon",
-	    "got %.*s", h ? (int)h->namelen : 0, h ? h->name : "");
+	unit_check(h != NULL && h->namelen == 37 &&
+	    memcmp(h->name, "From sender@example.org Mon Jan  1 00", 37) == 0 &&
+	    h->valuelen == 10 && memcmp(h->value, "00:00 2024", 10) == 0,
+	    "From_ line is a field named up to its first colon", "got %.*s", h ?
+	    (int)h->namelen : 0, h ? h->name : "");
 	h = msg_header_at(m, 5);
-	check(h != NULL && h->valuelen == 15 &&
+	unit_check(h != NULL && h->valuelen == 15 &&
 	    memcmp(h->value, " first\r\n\tsecond", 15) == 0,
-	    "folded value kept raw, final CR dropped", "got [%.*s]",
-	    h ? (int)h->valuelen : 0, h ? h->value : "");
-	check(msg_header_at(m, 7) == NULL, "header past the end is NULL",
+	    "folded value kept raw, final CR dropped", "got [%.*s]", h ?
+	    (int)h->valuelen : 0, h ? h->value : "");
+	unit_check(msg_header_at(m, 7) == NULL, "header past the end is NULL",
 	    "not NULL");
 	msg_header_unfold(m, 5, &b);
-	check(strcmp(buf_cstr(&b), "first\tsecond") == 0,
+	unit_check(strcmp(buf_cstr(&b), "first\tsecond") == 0,
 	    "msg_header_unfold", "got [%s]", buf_cstr(&b));
 	buf_reset(&b);
-	check(msg_return_path(m, &b) == 0 &&
+	unit_check(msg_return_path(m, &b) == 0 &&
 	    strcmp(buf_cstr(&b), "rp@example.com") == 0,
 	    "first Return-Path wins", "got [%s]", buf_cstr(&b));
 	raw_back(m, &b);
-	check(b.len == (size_t)msg_size(m) &&
+	unit_check(b.len == (size_t)msg_size(m) &&
 	    memcmp(b.p, "X-Added: one\nX-Two: 2\n", 22) == 0 &&
 	    memcmp(b.p + 22, msg, sizeof(msg) - 1) == 0,
 	    "raw bytes unchanged, CRs and From_ kept", "differs");
@@ -202,9 +178,10 @@ test_return_path(void)
 		buf_reset(&b);
 		rc = msg_return_path(m, &b);
 		snprintf(name, sizeof(name), "Return-Path case %zu", i);
-		check(rc == t[i].rc && strcmp(buf_cstr(&b), t[i].want) == 0,
-		    name, "rc %d [%s], want %d [%s]", rc, buf_cstr(&b),
-		    t[i].rc, t[i].want);
+		unit_check(rc == t[i].rc &&
+		    strcmp(buf_cstr(&b), t[i].want) == 0, name,
+		    "rc %d [%s], want %d [%s]", rc, buf_cstr(&b), t[i].rc,
+		    t[i].want);
 		msg_free(m);
 	}
 	buf_free(&b);
@@ -236,7 +213,7 @@ test_large(void)
 	int calls = 0, fd;
 
 	if (mkdtemp(dir) == NULL) {
-		check(0, "large: mkdtemp", "%s", strerror(errno));
+		unit_check(0, "large: mkdtemp", "%s", strerror(errno));
 		return;
 	}
 	buf_adds(&msg, "Subject: big\n\n");
@@ -245,26 +222,26 @@ test_large(void)
 		nlines++;
 	}
 	m = from_bytes(msg.p, msg.len, NULL, 0, dir);
-	check(m != NULL && m->fd >= 0 && m->mem == NULL,
+	unit_check(m != NULL && m->fd >= 0 && m->mem == NULL,
 	    "3 MB message goes to the temp file", "not spilled");
 	if (m == NULL)
 		return;
-	check(count_files(dir) == 0, "temp file is unlinked",
+	unit_check(count_files(dir) == 0, "temp file is unlinked",
 	    "%d files left in %s", count_files(dir), dir);
-	check(msg_size(m) == (off_t)msg.len && msg_lines(m) == nlines + 2,
+	unit_check(msg_size(m) == (off_t)msg.len && msg_lines(m) == nlines + 2,
 	    "large SIZE and LINES", "SIZE %lld LINES %zu",
 	    (long long)msg_size(m), msg_lines(m));
 	raw_back(m, &b);
-	check(b.len == msg.len && memcmp(b.p, msg.p, msg.len) == 0,
+	unit_check(b.len == msg.len && memcmp(b.p, msg.p, msg.len) == 0,
 	    "large raw bytes back in bounded chunks", "differs (%zu bytes)",
 	    b.len);
-	check(msg_each_chunk(m, stop_at_first, &calls) == 7 && calls == 1,
+	unit_check(msg_each_chunk(m, stop_at_first, &calls) == 7 && calls == 1,
 	    "msg_each_chunk stops on non-zero", "calls %d", calls);
 
 	/* msg_write_fd into a file, then compare. */
 	fd = open(dir, O_TMPFILE | O_RDWR, 0600);
 	if (fd >= 0) {
-		check(msg_write_fd(m, fd) == 0, "msg_write_fd", "%s",
+		unit_check(msg_write_fd(m, fd) == 0, "msg_write_fd", "%s",
 		    strerror(errno));
 		buf_reset(&b);
 		lseek(fd, 0, SEEK_SET);
@@ -273,17 +250,17 @@ test_large(void)
 		while ((n = read(fd, tmp, sizeof(tmp))) > 0)
 			buf_add(&b, tmp, (size_t)n);
 		close(fd);
-		check(b.len == msg.len && memcmp(b.p, msg.p, msg.len) == 0,
+		unit_check(b.len == msg.len && memcmp(b.p, msg.p, msg.len) == 0,
 		    "msg_write_fd writes every byte", "differs");
 	}
-	check(msg_write_fd(m, -1) == -1 && errno == EBADF,
+	unit_check(msg_write_fd(m, -1) == -1 && errno == EBADF,
 	    "msg_write_fd reports a write error", "errno %d", errno);
 
 	/* The body scan of a spilled message is every line, in order. */
 	msg_scan(m, MSG_BODY, lines_cb, &lines);
-	check(lines.len == msg.len - 14 && memcmp(lines.p, msg.p + 14,
-	    lines.len) == 0, "large body scanned line by line",
-	    "%zu bytes scanned", lines.len);
+	unit_check(lines.len == msg.len - 14 &&
+	    memcmp(lines.p, msg.p + 14, lines.len) == 0,
+	    "large body scanned line by line", "%zu bytes scanned", lines.len);
 	msg_free(m);
 	rmdir(dir);
 	buf_free(&msg);
@@ -314,9 +291,9 @@ test_long_lines(void)
 		start = i + 1;
 		n++;
 	}
-	check(maxlen <= MSG_LINE_MAX && n == 6, "long line cut into pieces",
-	    "%zu pieces, longest %zu", n, maxlen);
-	check(joined.len == 300 * 1024 + 5 &&
+	unit_check(maxlen <= MSG_LINE_MAX && n == 6,
+	    "long line cut into pieces", "%zu pieces, longest %zu", n, maxlen);
+	unit_check(joined.len == 300 * 1024 + 5 &&
 	    memcmp(joined.p, msg.p + 15, 300 * 1024) == 0,
 	    "pieces cut on character boundaries, nothing lost",
 	    "joined %zu bytes", joined.len);
@@ -329,8 +306,8 @@ test_long_lines(void)
 		buf_addc(&msg, 'x');
 	buf_adds(&msg, "\nX-After: y\n\nbody\n");
 	m = from_bytes(msg.p, msg.len, NULL, 0, NULL);
-	check(m != NULL && msg_nheaders(m) == 1 && msg_size(m) ==
-	    (off_t)msg.len, "oversized header ends the header",
+	unit_check(m != NULL && msg_nheaders(m) == 1 &&
+	    msg_size(m) == (off_t)msg.len, "oversized header ends the header",
 	    "%zu headers", m ? msg_nheaders(m) : 0);
 	msg_free(m);
 	buf_free(&msg);
@@ -353,27 +330,28 @@ test_replace_and_errors(void)
 	if (write(fd[1], second, sizeof(second) - 1) < 0)
 		return;
 	close(fd[1]);
-	check(msg_replace(m, fd[0]) == 0 && msg_nheaders(m) == 2 &&
+	unit_check(msg_replace(m, fd[0]) == 0 && msg_nheaders(m) == 2 &&
 	    msg_size(m) == (off_t)(sizeof(second) - 1) && msg_lines(m) == 4,
 	    "msg_replace re-reads and re-indexes", "size %lld",
 	    (long long)msg_size(m));
 	close(fd[0]);
 	raw_back(m, &b);
-	check(strcmp(buf_cstr(&b), second) == 0, "replaced raw bytes",
+	unit_check(strcmp(buf_cstr(&b), second) == 0, "replaced raw bytes",
 	    "got [%s]", buf_cstr(&b));
-	check(msg_replace(m, -1) == -1 && msg_size(m) ==
-	    (off_t)(sizeof(second) - 1), "failed msg_replace keeps the message",
-	    "size %lld", (long long)msg_size(m));
+	unit_check(msg_replace(m, -1) == -1 &&
+	    msg_size(m) == (off_t)(sizeof(second) - 1),
+	    "failed msg_replace keeps the message", "size %lld",
+	    (long long)msg_size(m));
 	msg_free(m);
 
 	errno = 0;
-	check(msg_read(-1, NULL, 0, NULL) == NULL && errno == EBADF,
+	unit_check(msg_read(-1, NULL, 0, NULL) == NULL && errno == EBADF,
 	    "read error gives NULL and errno", "errno %d", errno);
 	m = from_bytes("", 0, NULL, 0, NULL);
-	check(m != NULL && msg_size(m) == 0 && msg_lines(m) == 0 &&
+	unit_check(m != NULL && msg_size(m) == 0 && msg_lines(m) == 0 &&
 	    msg_nheaders(m) == 0, "empty message", "not empty");
 	raw_back(m, &b);
-	check(b.len == 0, "empty message has no bytes", "%zu", b.len);
+	unit_check(b.len == 0, "empty message has no bytes", "%zu", b.len);
 	msg_free(m);
 
 	{
@@ -389,7 +367,7 @@ test_replace_and_errors(void)
 		errno = 0;
 		m = from_bytes(big.p, big.len, NULL, 0,
 		    "/nonexistent/runnel-dir");
-		check(m == NULL && errno != 0,
+		unit_check(m == NULL && errno != 0,
 		    "temp file that cannot be made is an error",
 		    "m %p errno %d", (void *)m, errno);
 		msg_free(m);
@@ -432,7 +410,8 @@ test_mime_version(void)
 		msg_scan(m, MSG_BODY, lines_cb, &got);
 		snprintf(name, sizeof(name), "Mime-Version: [%s]",
 		    t[i].version);
-		check(strcmp(got.p, t[i].want) == 0, name, "got [%s]", got.p);
+		unit_check(strcmp(got.p, t[i].want) == 0, name, "got [%s]",
+		    got.p);
 		msg_free(m);
 	}
 	buf_free(&msg);
@@ -448,5 +427,5 @@ main(void)
 	test_long_lines();
 	test_replace_and_errors();
 	test_mime_version();
-	return fails > 0;
+	return unit_done();
 }

@@ -20,6 +20,7 @@
 
 #include "../../grammar/buf.h"
 #include "../../interp/message/message.h"
+#include "unit.h"
 
 static int
 collect(void *arg, const char *line, size_t len)
@@ -97,7 +98,7 @@ messages_dir(void)
 
 /* Say which line differs first, so a FAIL line is enough to start. */
 static void
-first_diff(const struct buf *want, const struct buf *got)
+first_diff(const char *name, const struct buf *want, const struct buf *got)
 {
 	size_t i = 0, line = 1, s = 0;
 
@@ -108,10 +109,9 @@ first_diff(const struct buf *want, const struct buf *got)
 		}
 		i++;
 	}
-	printf("  line %zu: want \"%.*s\"\n", line,
-	    (int)strcspn(want->p + s, "\n"), want->p + s);
-	printf("  line %zu: got  \"%.*s\"\n", line,
-	    (int)strcspn(got->p + s, "\n"), got->p + s);
+	unit_check(0, name, "scan differs\nline %zu: want \"%.*s\"\n"
+	    "line %zu: got  \"%.*s\"", line, (int)strcspn(want->p + s, "\n"),
+	    want->p + s, line, (int)strcspn(got->p + s, "\n"), got->p + s);
 }
 
 int
@@ -123,7 +123,8 @@ main(int argc, char **argv)
 	struct dirent *de;
 	DIR *d;
 	size_t i, len;
-	int files = 0, fails = 0;
+	const char *name;
+	int files = 0;
 
 	if (argc == 3) {
 		int rc = scan_file(argv[1], argv[2], &got);
@@ -136,9 +137,9 @@ main(int argc, char **argv)
 		return rc < 0;
 	}
 	if ((dir = messages_dir()) == NULL || (d = opendir(dir)) == NULL) {
-		printf("FAIL message_scan: tests/messages not found (run "
-		    "from the top of the tree)\n");
-		return 1;
+		unit_check(0, "message_scan", "tests/messages not found (run "
+		    "from the top of the tree)");
+		return unit_done();
 	}
 	while ((de = readdir(d)) != NULL) {
 		len = strlen(de->d_name);
@@ -156,27 +157,22 @@ main(int argc, char **argv)
 			buf_reset(&got);
 			buf_add(&got, "", 0);
 			files++;
-			if (scan_file(path.p, modes[i], &got) < 0) {
-				printf("FAIL %s :%s: %s\n", de->d_name,
-				    modes[i], strerror(errno));
-				fails++;
-			} else if (got.len != want.len ||
-			    memcmp(got.p, want.p, got.len) != 0) {
-				printf("FAIL %s :%s: scan differs\n",
-				    de->d_name, modes[i]);
-				first_diff(&want, &got);
-				fails++;
-			} else {
-				printf("PASS %s :%s\n", de->d_name, modes[i]);
-			}
+			name = unit_name("%s :%s", de->d_name, modes[i]);
+			if (scan_file(path.p, modes[i], &got) < 0)
+				unit_check(0, name, "%s", strerror(errno));
+			else if (got.len != want.len ||
+			    memcmp(got.p, want.p, got.len) != 0)
+				first_diff(name, &want, &got);
+			else
+				unit_pass(name);
 		}
 	}
 	closedir(d);
 	if (files == 0)
-		printf("FAIL message_scan: no NAME.eml with NAME.h.scan in "
-		    "%s\n", dir);
+		unit_check(0, "message_scan", "no NAME.eml with NAME.h.scan in "
+		    "%s", dir);
 	buf_free(&got);
 	buf_free(&want);
 	buf_free(&path);
-	return fails > 0;
+	return unit_done();
 }

@@ -8,8 +8,7 @@
 
 #include "../../grammar/buf.h"
 #include "../../interp/message/msg_internal.h"
-
-static int fails;
+#include "unit.h"
 
 /* want NULL: the parameter must be reported missing. */
 static void
@@ -20,14 +19,9 @@ param(const char *name, const char *params, const char *attr,
 	int rc = mime_param(params, strlen(params), attr, &b);
 	const char *got = rc == 0 ? buf_cstr(&b) : NULL;
 
-	if (want == NULL ? got == NULL : got != NULL && strcmp(got, want) == 0)
-		printf("PASS %s\n", name);
-	else {
-		fails++;
-		printf("FAIL %s: got [%s], want [%s]\n", name,
-		    got != NULL ? got : "(none)", want != NULL ? want :
-		    "(none)");
-	}
+	unit_check(want == NULL ? got == NULL : got != NULL &&
+	    strcmp(got, want) == 0, name, "got \"%s\", want \"%s\"",
+	    got != NULL ? got : "(none)", want != NULL ? want : "(none)");
 	buf_free(&b);
 }
 
@@ -63,5 +57,5 @@ main(void)
 	param("plain-wins-after", "; boundary*=''QQ; boundary=XYZ",
 	    "boundary", "XYZ");
 	param("huge-section", "; b*0=a; b*99999999999999999999=z", "b", "a");
-	return fails != 0;
+	return unit_done();
 }

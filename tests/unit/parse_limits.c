@@ -13,19 +13,7 @@
 #include "../../builtins/builtins.h"
 #include "../../grammar/buf.h"
 #include "../../grammar/parse.h"
-
-static int failed;
-
-static void
-result(int ok, const char *name, const char *why)
-{
-	if (ok)
-		printf("PASS %s\n", name);
-	else {
-		printf("FAIL %s: %s\n", name, why);
-		failed = 1;
-	}
-}
+#include "unit.h"
 
 /* Parse text; the first diagnostic, or NULL. */
 static const struct diag *
@@ -44,19 +32,17 @@ expect_error(const char *name, const char *text, size_t len, unsigned line,
 	struct arena a;
 	struct diags d;
 	const struct diag *dg;
-	char why[256];
 
 	arena_init(&a);
 	dg = first(&a, &d, text, len, 0);
 	if (dg == NULL)
-		result(0, name, "no diagnostic");
+		unit_check(0, name, "no diagnostic");
 	else if (dg->level != DIAG_ERROR || dg->pos.line != line ||
 	    dg->pos.col != col || strcmp(dg->msg, msg) != 0) {
-		snprintf(why, sizeof(why), "got %u:%u %.150s", dg->pos.line,
+		unit_check(0, name, "got %u:%u %.150s", dg->pos.line,
 		    dg->pos.col, dg->msg);
-		result(0, name, why);
 	} else
-		result(1, name, NULL);
+		unit_pass(name);
 	diag_free(&d);
 	arena_free(&a);
 }
@@ -117,7 +103,7 @@ deep(void)
 		buf_add(&b, t, n1);
 		buf_add(&b, u, n2);
 		arena_init(&a);
-		result(first(&a, &d, b.p, b.len, 0) == NULL, "blocks-999",
+		unit_check(first(&a, &d, b.p, b.len, 0) == NULL, "blocks-999",
 		    "999 nested blocks should parse");
 		diag_free(&d);
 		arena_free(&a);
@@ -140,7 +126,7 @@ huge(void)
 	FILE *fp;
 
 	if (s == NULL) {
-		result(0, "unterminated-10mb", "out of memory");
+		unit_check(0, "unterminated-10mb", "out of memory");
 		return;
 	}
 	/* a 10 MB string with no closing quote */
@@ -156,13 +142,13 @@ huge(void)
 	len += 3;
 	arena_init(&a);
 	dg = first(&a, &d, s, len, 0);
-	result(dg != NULL && dg->pos.col == n + 5, "error-after-10mb-word",
+	unit_check(dg != NULL && dg->pos.col == n + 5, "error-after-10mb-word",
 	    "expected an error at the '(' after the word");
 	fp = open_memstream(&out, &outlen);
 	if (dg != NULL)
 		diag_print_compiler(fp, dg, s, len);
 	fclose(fp);
-	result(outlen > 0 && outlen < 1000, "caret-window-10mb",
+	unit_check(outlen > 0 && outlen < 1000, "caret-window-10mb",
 	    "the caret line should be a window, not 10 MB");
 	free(out);
 	diag_free(&d);
@@ -202,7 +188,8 @@ maildrop_form(const char *name, const char *text, unsigned flags,
 	}
 	if (nl != NULL)
 		*nl = '\0';
-	result(out != NULL && strcmp(out, want) == 0, name, out ? out : "");
+	unit_check(out != NULL && strcmp(out, want) == 0, name, "%s", out ?
+	    out : "");
 	free(out);
 	diag_free(&d);
 	arena_free(&a);
@@ -231,5 +218,5 @@ main(void)
 	maildrop_form("md-embedded-bt", "A=`echo hi`\nexit\n", PARSE_EMBEDDED,
 	    "maildrop: 'string: `echo hi`' disabled in embedded mode.\n"
 	    "./f(1): Syntax error.\n");
-	return failed;
+	return unit_done();
 }

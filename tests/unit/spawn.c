@@ -15,19 +15,7 @@
 
 #include "../../interp/deliver/logrec.h"
 #include "../../interp/proc/spawn.h"
-
-static int failed;
-
-static void
-check(int ok, const char *name, const char *why)
-{
-	if (ok)
-		printf("PASS %s\n", name);
-	else {
-		printf("FAIL %s: %s\n", name, why);
-		failed = 1;
-	}
-}
+#include "unit.h"
 
 static int
 sh(const char *cmd, const char *in, size_t inlen, struct buf *out,
@@ -93,31 +81,30 @@ main(void)
 	for (i = 0; i < n; i++)
 		big[i] = "abcdefghijklmnopqrstuvwxyz\n"[i % 27];
 	rc = sh("cat", big, n, &out, 30, &res);
-	check(rc == 0 && res.status == 0 && out.len == n &&
+	unit_check(rc == 0 && res.status == 0 && out.len == n &&
 	    memcmp(out.p, big, n) == 0 && res.written == n,
 	    "spawn-cat-8mb-both-ways", "output differs from input");
 
 	buf_reset(&out);
 	rc = sh("echo hi; exit 7", NULL, 0, &out, 10, &res);
-	check(rc == 0 && res.status == 7 && out.len == 3 &&
+	unit_check(rc == 0 && res.status == 7 && out.len == 3 &&
 	    memcmp(out.p, "hi\n", 3) == 0, "spawn-exit-status", "not 7/hi");
 
 	buf_reset(&out);
 	rc = sh("kill -9 $$", NULL, 0, &out, 10, &res);
-	check(rc == 0 && res.status == -1 && res.signo == SIGKILL,
+	unit_check(rc == 0 && res.status == -1 && res.signo == SIGKILL,
 	    "spawn-killed-by-signal", "signal not reported");
 
 	/* The child stops reading at once: the write fails with EPIPE. */
 	buf_reset(&out);
 	rc = sh("exec 0<&-; sleep 0.2; exit 0", big, n, &out, 10, &res);
-	check(rc == 0 && res.status == 0 && res.write_errno == EPIPE &&
-	    res.written < n, "spawn-short-write-is-reported",
-	    "EPIPE not seen");
+	unit_check(rc == 0 && res.status == 0 && res.write_errno == EPIPE &&
+	    res.written < n, "spawn-short-write-is-reported", "EPIPE not seen");
 
 	/* SIGPIPE is at its default in the child even though we ignore it. */
 	buf_reset(&out);
 	rc = sh("yes | head -1 >/dev/null; echo ok", NULL, 0, &out, 10, &res);
-	check(rc == 0 && res.status == 0 && out.len == 3,
+	unit_check(rc == 0 && res.status == 0 && out.len == 3,
 	    "spawn-child-sigpipe-default", "yes did not stop");
 
 	memset(&q, 0, sizeof(q));
@@ -125,15 +112,16 @@ main(void)
 	q.prog = argv[0];
 	q.in = SPAWN_IN_NULL;
 	rc = spawn_run(NULL, &q, &res);
-	check(rc == -1 && res.exec_errno == ENOENT, "spawn-exec-failure",
+	unit_check(rc == -1 && res.exec_errno == ENOENT, "spawn-exec-failure",
 	    "no ENOENT");
 
 	snprintf(path, sizeof(path), "/tmp/runnel-umask-%ld", (long)getpid());
 	snprintf(msg, sizeof(msg), "touch %s", path);
 	umask(077);
 	rc = sh(msg, NULL, 0, NULL, 10, &res);
-	check(rc == 0 && stat(path, &st) == 0 && (st.st_mode & 0777) == 0660,
-	    "spawn-umask-0007", "file is not 0660");
+	unit_check(rc == 0 && stat(path, &st) == 0 &&
+	    (st.st_mode & 0777) == 0660, "spawn-umask-0007",
+	    "file is not 0660");
 	unlink(path);
 
 	/* A shell that backgrounds a sleeper: the group goes at the deadline. */
@@ -152,10 +140,11 @@ main(void)
 			fclose(fp);
 		}
 		usleep(100000);
-		gone = pid > 0 && ((kill((pid_t)pid, 0) < 0 && errno == ESRCH) ||
+		gone = pid > 0 && ((kill((pid_t)pid,
+		    0) < 0 && errno == ESRCH) ||
 		    zombie((pid_t)pid));
-		check(rc == 0 && res.timed_out && res.status == -1 && gone &&
-		    now() - t0 < 5, "spawn-timeout-kills-group",
+		unit_check(rc == 0 && res.timed_out && res.status == -1 &&
+		    gone && now() - t0 < 5, "spawn-timeout-kills-group",
 		    "sleeper survived or no timeout");
 		unlink(path);
 	}
@@ -164,7 +153,7 @@ main(void)
 	buf_reset(&out);
 	t0 = now();
 	rc = sh("echo partial; exec sleep 30", big, n, &out, 1, &res);
-	check(rc == 0 && res.timed_out && now() - t0 < 5,
+	unit_check(rc == 0 && res.timed_out && now() - t0 < 5,
 	    "spawn-timeout-while-feeding", "not timed out in time");
 
 	/* The log record: maildrop's layout, 72 columns after the prefix. */
@@ -173,10 +162,10 @@ main(void)
 	{
 		const char *last = strstr(out.p, "File: ");
 
-		check(last != NULL && strlen(last) == 6 + 72 + 2 &&
+		unit_check(last != NULL && strlen(last) == 6 + 72 + 2 &&
 		    strncmp(last + 6 + 72 - 5, "(158)\n\n", 7) == 0 &&
 		    strncmp(last + 6, "Maildir   ", 10) == 0,
-		    "logrec-file-line-width", out.p);
+		    "logrec-file-line-width", "%s", out.p);
 	}
 	buf_reset(&out);
 	logrec_format(NULL, 0, "|some command with a very long text that "
@@ -185,11 +174,11 @@ main(void)
 	{
 		const char *last = strstr(out.p, "!Err: ");
 
-		check(last != NULL && strlen(last) == 6 + 72 + 2 &&
+		unit_check(last != NULL && strlen(last) == 6 + 72 + 2 &&
 		    strstr(last, " (12345)\n\n") != NULL,
-		    "logrec-err-line-truncated", out.p);
+		    "logrec-err-line-truncated", "%s", out.p);
 	}
 	free(big);
 	buf_free(&out);
-	return failed;
+	return unit_done();
 }

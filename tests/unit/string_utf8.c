@@ -9,19 +9,18 @@
 #include <string.h>
 
 #include "../../builtins/bi.h"
+#include "unit.h"
 
-static int fails;
-
+/* A failure on the bytes of s. */
 static void
 report(const char *what, const unsigned char *s, size_t n)
 {
+	char hex[3 * 4 + 1] = "";
 	size_t i;
 
-	fails++;
-	printf("FAIL %s:", what);
-	for (i = 0; i < n; i++)
-		printf(" %02x", s[i]);
-	printf("\n");
+	for (i = 0; i < n && i < 4; i++)
+		snprintf(hex + 3 * i, sizeof(hex) - 3 * i, " %02x", s[i]);
+	unit_check(0, what, "bytes%s", hex);
 }
 
 /* substr(s, i, 1) for every i rebuilds s, one piece per character. */
@@ -96,8 +95,8 @@ main(void)
 			check_case(s, n);
 		}
 	}
-	if (fails == 0)
-		printf("PASS every string of up to 4 bytes splits and maps "
-		    "consistently\n");
-	return 0;
+	if (!unit_failed)
+		unit_pass("every string of up to 4 bytes splits and maps "
+		    "consistently");
+	return unit_done();
 }
