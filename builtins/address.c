@@ -34,6 +34,8 @@ bi_getaddr(struct run *r, const struct expr *call, struct buf *out)
 	}
 	buf_reset(out);
 	addr_parse(s.p ? s.p : "", s.len, add_line, out);
+	if (buf_marked(&s))		/* addresses from the message (B24) */
+		buf_mark(out, 0, out->len);
 	buf_free(&s);
 	return FLOW_NEXT;
 }

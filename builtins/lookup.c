@@ -49,8 +49,9 @@ slurp(const char *path, struct buf *out)
 
 /* MATCH, MATCH1.. from a lookup hit, as a string =~ sets them. */
 static void
-set_vars(struct run *r, const struct regex *re, const char *s)
+set_vars(struct run *r, const struct regex *re, const struct buf *subj)
 {
+	const char *s = subj->p;
 	struct match_caps c;
 	size_t so, eo;
 	unsigned i;
@@ -58,8 +59,10 @@ set_vars(struct run *r, const struct regex *re, const char *s)
 	c.ncaps = re->ncap;
 	c.caps = xcalloc(re->ncap, sizeof(c.caps[0]));
 	for (i = 0; i < re->ncap; i++)
-		if (regex_span(re, i, &so, &eo))
+		if (regex_span(re, i, &so, &eo)) {
 			buf_set(&c.caps[i], s + so, eo - so);
+			buf_mark_like(&c.caps[i], 0, subj, so, eo - so);
+		}
 	match_set_vars(r, &c);
 	for (i = 0; i < re->ncap; i++)
 		buf_free(&c.caps[i]);
@@ -117,7 +120,7 @@ try_lines(struct run *r, const struct expr *call, const char *file,
 		}
 		rc = regex_exec(re, subj->p, subj->len, 0);
 		if (rc > 0)
-			set_vars(r, re, subj->p);
+			set_vars(r, re, subj);
 		else if (rc < 0)
 			run_fail(r, &call->pos, "Pattern match limit exceeded.",
 			    "simplify that line of the file",

@@ -75,6 +75,7 @@ bi_substr(struct run *r, const struct expr *call, struct buf *out)
 	else
 		byte_span(s.len, start, count, &from, &keep);
 	buf_set(out, s.p ? s.p + from : "", keep);
+	buf_mark_like(out, 0, &s, from, keep);	/* message text stays so */
 	f = FLOW_NEXT;
 done:
 	buf_free(&s);
@@ -123,7 +124,8 @@ bi_toupper(struct run *r, const struct expr *call, struct buf *out)
 /*
  * escape s: a backslash before every character a shell or a regex could
  * take as special, the set maildrop uses, so "$FROM" can go into a
- * command line or a /pattern/.
+ * command line or a /pattern/.  The result is no longer marked as
+ * message text: it is quoted already (DIFFERENCES.md B24).
  */
 enum flow
 bi_escape(struct run *r, const struct expr *call, struct buf *out)

@@ -93,6 +93,8 @@ bi_utf8_case(struct buf *io, int up)
 	const char *p = io->p, *end;
 	const uint8_t *bad;
 	size_t n;
+	/* lengths change: message text marks the whole result (B24) */
+	int marked = buf_marked(io);
 
 	if (io->len == 0)
 		return;	/* p may be NULL */
@@ -110,6 +112,8 @@ bi_utf8_case(struct buf *io, int up)
 		p += n;
 	}
 	buf_set(io, res.p, res.len);
+	if (marked)
+		buf_mark(io, 0, io->len);
 	buf_free(&res);
 }
 

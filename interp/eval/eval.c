@@ -163,6 +163,7 @@ deliver(struct run *r, const struct stmt *s)
 
 	if (eval_expr(r, s->expr, &target) != FLOW_NEXT)
 		goto fail;
+	eval_target(r, &s->pos, &target);	/* B24: message text is data */
 	if (r->trace != NULL && strstr(target.p, "\\$") != NULL)
 		r->fx->note(r, &s->pos, "note: the mailbox name keeps the "
 		    "backslash of \\$ (DIFFERENCES.md B2)");
@@ -422,9 +423,9 @@ foreach(struct run *r, const struct stmt *s)
 	if (e->kind == E_MATCH) {
 		if (eval_expr(r, e->lhs, &subj) != FLOW_NEXT)
 			return FLOW_FAIL;
-		f = match_collect(r, e, subj.p, subj.len, &set);
+		f = match_collect(r, e, &subj, &set);
 	} else
-		f = match_collect(r, e, NULL, 0, &set);
+		f = match_collect(r, e, NULL, &set);
 	buf_free(&subj);
 	if (f != FLOW_NEXT) {
 		match_set_free(&set);
@@ -457,6 +458,12 @@ act(struct run *r, const struct stmt *s)
 	if (eval_expr(r, s->expr, &v) != FLOW_NEXT) {
 		buf_free(&v);
 		return FLOW_FAIL;
+	}
+	if (s->kind == S_XFILTER || s->kind == S_SYSTEM) {
+		/* B24: message text goes to the shell as data */
+		eval_command(r, &s->pos, &v, &out);
+		buf_copy(&v, &out);
+		buf_reset(&out);
 	}
 	switch (s->kind) {
 	case S_ECHO:

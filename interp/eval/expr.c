@@ -61,7 +61,9 @@ strcompare(const struct buf *a, const struct buf *b)
 
 /*
  * Command substitution: fx->backtick plus the clean-up of LANGUAGE.md
- * §1.6: trim, CR/LF to spaces, empty on failure.
+ * §1.6: trim, CR/LF to spaces, empty on failure.  The command is fed
+ * the message, so what it prints is marked as message text
+ * (DIFFERENCES.md B24).
  */
 static enum flow
 backtick(struct run *r, const struct pos *at, const char *cmd,
@@ -69,7 +71,7 @@ backtick(struct run *r, const struct pos *at, const char *cmd,
 {
 	struct buf raw = BUF_INIT;
 	char *c = xstrndup(cmd, len);
-	size_t i, j;
+	size_t i, j, from = out->len;
 	int status = 0;
 
 	if (r->fx->backtick(r, at, c, &raw, &status) < 0) {
@@ -90,6 +92,8 @@ backtick(struct run *r, const struct pos *at, const char *cmd,
 
 		buf_addc(out, ch == '\r' || ch == '\n' ? ' ' : ch);
 	}
+	/* The command read the message: its output is message text (B24). */
+	buf_mark(out, from, out->len - from);
 	buf_free(&raw);
 	return FLOW_NEXT;
 }
@@ -231,11 +235,11 @@ eval_expr(struct run *r, const struct expr *e, struct buf *out)
 		break;
 	case E_MATCH:
 		if ((f = eval_expr(r, e->lhs, &a)) == FLOW_NEXT)
-			f = match_string(r, e, a.p, a.len, out);
+			f = match_string(r, e, &a, out);
 		break;
 	case E_ASSIGN:
 		if ((f = eval_expr(r, e->rhs, out)) == FLOW_NEXT) {
-			run_setvar(r, e->name, e->namelen, out->p, out->len);
+			run_setvarb(r, e->name, e->namelen, out);
 			run_verbose(r, 4, "%s(%u): %.*s=\"%s\"", e->pos.file,
 			    e->pos.line, (int)e->namelen, e->name, out->p);
 		}

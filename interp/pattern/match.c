@@ -188,18 +188,29 @@ gave_up(struct run *r, const struct expr *e, const struct buf *text,
 	    regex_why(), linelen);
 }
 
-/* Copy every group of the last match of re in s into c. */
+/*
+ * Copy every group of the last match of re in s into c.  A group is
+ * marked as message text where s was (subj; NULL: s is a line of the
+ * message, all of it message text), DIFFERENCES.md B24.
+ */
 static void
-caps_from(struct match_caps *c, const struct regex *re, const char *s)
+caps_from(struct match_caps *c, const struct regex *re, const char *s,
+    const struct buf *subj)
 {
 	unsigned i;
 	size_t so, eo;
 
 	c->ncaps = re->ncap;
 	c->caps = xcalloc(re->ncap, sizeof(c->caps[0]));
-	for (i = 0; i < re->ncap; i++)
-		if (regex_span(re, i, &so, &eo))
-			buf_set(&c->caps[i], s + so, eo - so);
+	for (i = 0; i < re->ncap; i++) {
+		if (!regex_span(re, i, &so, &eo))
+			continue;
+		buf_set(&c->caps[i], s + so, eo - so);
+		if (subj == NULL)
+			buf_mark(&c->caps[i], 0, eo - so);
+		else
+			buf_mark_like(&c->caps[i], 0, subj, so, eo - so);
+	}
 }
 
 static void
@@ -216,11 +227,12 @@ caps_free(struct match_caps *c)
 
 /* MATCH, MATCH1.. from the last match of re in s (LANGUAGE.md §5.4). */
 static void
-set_vars_from(struct run *r, const struct regex *re, const char *s)
+set_vars_from(struct run *r, const struct regex *re, const char *s,
+    const struct buf *subj)
 {
 	struct match_caps c;
 
-	caps_from(&c, re, s);
+	caps_from(&c, re, s, subj);
 	match_set_vars(r, &c);
 	caps_free(&c);
 }
@@ -236,19 +248,19 @@ match_set_vars(struct run *r, const struct match_caps *c)
 			snprintf(name, sizeof(name), "MATCH");
 		else
 			snprintf(name, sizeof(name), "MATCH%zu", i);
-		vars_set(r->vars, name, strlen(name),
-		    c->caps[i].p ? c->caps[i].p : "", c->caps[i].len);
+		vars_setb(r->vars, name, strlen(name), &c->caps[i]);
 	}
 }
 
 static void
-set_push(struct match_set *set, const struct regex *re, const char *s)
+set_push(struct match_set *set, const struct regex *re, const char *s,
+    const struct buf *subj)
 {
 	if (set->n == set->cap) {
 		set->cap = set->cap ? set->cap * 2 : 8;
 		set->v = xrealloc(set->v, set->cap * sizeof(set->v[0]));
 	}
-	caps_from(&set->v[set->n++], re, s);
+	caps_from(&set->v[set->n++], re, s, subj);
 }
 
 void
@@ -362,7 +374,7 @@ scan_line(void *arg, const char *line, size_t len)
 		return 0;
 	note_match(s->r, s->e, s->where, line, len);
 	if (s->collect != NULL) {
-		set_push(s->collect, s->re, line);
+		set_push(s->collect, s->re, line, NULL);
 		return 0;
 	}
 	if (s->weighted) {
@@ -372,7 +384,7 @@ scan_line(void *arg, const char *line, size_t len)
 		return 0;
 	}
 	s->matched = 1;
-	set_vars_from(s->r, s->re, line);
+	set_vars_from(s->r, s->re, line, NULL);
 	return 1;	/* the first matching line decides */
 }
 
@@ -449,9 +461,11 @@ next_start(const char *s, size_t len, size_t so, size_t eo)
 }
 
 enum flow
-match_string(struct run *r, const struct expr *e, const char *subject,
-    size_t len, struct buf *out)
+match_string(struct run *r, const struct expr *e, const struct buf *subj,
+    struct buf *out)
 {
+	const char *subject = subj->p;
+	size_t len = subj->len;
 	struct buf text = BUF_INIT;
 	struct regex *re;
 	struct pattern *pat = e->pat;
@@ -480,7 +494,7 @@ match_string(struct run *r, const struct expr *e, const char *subject,
 		note_match(r, e, "string", subject + so, eo - so);
 		if (!pat->weighted) {
 			matched = 1;
-			set_vars_from(r, re, subject);
+			set_vars_from(r, re, subject, subj);
 			break;
 		}
 		/* Weighted: every non-overlapping match counts (§5.3). */
@@ -499,16 +513,18 @@ match_string(struct run *r, const struct expr *e, const char *subject,
 }
 
 enum flow
-match_collect(struct run *r, const struct expr *e, const char *subject,
-    size_t len, struct match_set *out)
+match_collect(struct run *r, const struct expr *e, const struct buf *subj,
+    struct match_set *out)
 {
+	const char *subject = subj != NULL ? subj->p : NULL;
+	size_t len = subj != NULL ? subj->len : 0;
 	struct scan s;
 	struct buf text = BUF_INIT;
 	size_t start = 0, so, eo;
 	int rc;
 	enum flow f = FLOW_NEXT;
 
-	if (subject == NULL) {
+	if (subj == NULL) {
 		/* Message form: at most one match per line. */
 		scan_message(r, e, &s, &text);
 		s.collect = out;
@@ -534,7 +550,7 @@ match_collect(struct run *r, const struct expr *e, const char *subject,
 			break;
 		regex_span(s.re, 0, &so, &eo);
 		note_match(r, e, "string", subject + so, eo - so);
-		set_push(out, s.re, subject);
+		set_push(out, s.re, subject, subj);
 		start = next_start(subject, len, so, eo);
 	}
 	buf_free(&text);

@@ -15,9 +15,13 @@
 enum flow	 match_message(struct run *, const struct expr *,
 		    struct buf *out);
 
-/* E_MATCH: search subject; value as above; sets MATCH variables. */
+/*
+ * E_MATCH: search subject; value as above; sets MATCH variables, marked
+ * as message text where the subject was (DIFFERENCES.md B24; a message
+ * search marks them all).
+ */
 enum flow	 match_string(struct run *, const struct expr *,
-		    const char *subject, size_t len, struct buf *out);
+		    const struct buf *subject, struct buf *out);
 
 /* One match: caps[0] is MATCH, caps[i] is MATCHi. */
 struct match_caps {
@@ -35,7 +39,7 @@ struct match_set {
  * the message (subject NULL), or repeated through the subject string.
  */
 enum flow	 match_collect(struct run *, const struct expr *,
-		    const char *subject, size_t len, struct match_set *out);
+		    const struct buf *subject, struct match_set *out);
 /*
  * --check: does the pattern compile, with the flags a delivery uses
  * (on_message: an E_PATTERN or a foreach over the message, else a

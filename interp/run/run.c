@@ -140,6 +140,16 @@ run_setvar(struct run *r, const char *name, size_t namelen,
 }
 
 void
+run_setvarb(struct run *r, const char *name, size_t namelen,
+    const struct buf *value)
+{
+	run_setvar(r, name, namelen, value->p != NULL ? value->p : "",
+	    value->len);
+	if (buf_marked(value))
+		vars_setb(r->vars, name, namelen, value);
+}
+
+void
 run_returncode(struct run *r, int status)
 {
 	char code[32];

@@ -118,6 +118,10 @@ int		 run_die(struct run *, int status, const char *compat,
 void		 run_setvar(struct run *, const char *name, size_t namelen,
 		    const char *value, size_t len);
 
+/* The same with a value that may mark message text (B24). */
+void		 run_setvarb(struct run *, const char *name, size_t namelen,
+		    const struct buf *value);
+
 /*
  * RETURNCODE after a backtick, system or xfilter.  maildrop prints the
  * status as an unsigned long, so a killed child's -1 reads

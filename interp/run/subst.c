@@ -2,7 +2,8 @@
  * subst.c: $NAME and ${NAME} in words, "..." strings and patterns
  * (LANGUAGE.md §1.5).  Done at evaluation time, every time, so a loop sees
  * the current values.  A backslash protects the next byte and stays in
- * the value, as maildrop keeps it (DIFFERENCES.md B2).
+ * the value, as maildrop keeps it (DIFFERENCES.md B2).  A value that
+ * marks message text keeps its marks in the result (B24).
  */
 #include <ctype.h>
 
@@ -58,6 +59,6 @@ subst_vars(struct run *r, const struct pos *at, const char *s, size_t n,
 			continue;
 		}
 		if (v != NULL && v->len > 0)
-			buf_add(out, v->p, v->len);
+			buf_addb(out, v);	/* with its message marks */
 	}
 }

@@ -162,6 +162,32 @@ vars_set(struct vars *v, const char *name, size_t namelen,
 }
 
 void
+vars_setb(struct vars *v, const char *name, size_t namelen,
+    const struct buf *value)
+{
+	struct buf tmp = BUF_INIT;
+	struct var *p;
+
+	/* value may be the variable's own (X=$X): copy first. */
+	buf_copy(&tmp, value);
+	vars_set(v, name, namelen, "", 0);
+	p = *find(v, name, namelen);
+	buf_free(&p->value);
+	p->value = tmp;
+	if (p->value.p == NULL)
+		buf_set(&p->value, "", 0);
+}
+
+void
+vars_mark(struct vars *v, const char *name, size_t namelen)
+{
+	struct var *p = *find(v, name, namelen);
+
+	if (p != NULL && p->value.len > 0)
+		buf_mark(&p->value, 0, p->value.len);
+}
+
+void
 vars_sets(struct vars *v, const char *name, const char *value)
 {
 	vars_set(v, name, strlen(name), value, strlen(value));

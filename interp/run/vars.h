@@ -27,6 +27,14 @@ long		 vars_num(const struct vars *, const char *name, long def);
 void		 vars_set(struct vars *, const char *name, size_t namelen,
 		    const char *value, size_t len);
 void		 vars_sets(struct vars *, const char *name, const char *value);
+/*
+ * Set from a value that may mark message text (DIFFERENCES.md B24): the
+ * marks are kept with the variable and come back with vars_get.
+ */
+void		 vars_setb(struct vars *, const char *name, size_t namelen,
+		    const struct buf *value);
+/* Mark the whole value of a set variable as message text. */
+void		 vars_mark(struct vars *, const char *name, size_t namelen);
 void		 vars_unset(struct vars *, const char *name, size_t namelen);
 
 /* NULL-terminated "NAME=value" array for execve; free with vars_envfree. */

@@ -191,6 +191,8 @@ read_message(struct run *r, const struct options *o)
 		    strerror(errno));
 	envelope_sender(r, o, &from);
 	vars_sets(r->vars, "FROM", from.p);
+	/* The sender chose it: message text (DIFFERENCES.md B24). */
+	vars_mark(r->vars, "FROM", 4);
 	run_verbose(r, 2, "Message envelope sender=%s", from.p);
 	buf_free(&from);
 	if (gethostname(host, sizeof(host)) < 0)
@@ -254,23 +256,29 @@ maildroprc(struct run *r)
 static int
 default_delivery(struct run *r, struct pos *at)
 {
-	const char *def = vars_str(r->vars, "DEFAULT");
+	const struct buf *v = vars_get(r->vars, "DEFAULT", 7);
+	struct buf def = BUF_INIT;
 	char code[16];
-	int status = 0;
+	int status = 0, rc = -1;
 
-	if (*def == '\0') {
+	if (v == NULL || v->len == 0 || v->p[0] == '\0') {
 		run_fail(r, NULL, "DEFAULT mailbox not defined.", "set "
 		    "DEFAULT in the filter, or end it with 'to' or 'exit'",
 		    NULL);
 		return -1;
 	}
-	if (r->fx->deliver(r, at, def, HOW_DEFAULT, &status) < 0)
-		return -1;
-	if (def[0] == '|' || def[0] == '!') {
+	buf_copy(&def, v);
+	eval_target(r, at, &def);	/* B24: message text is data */
+	if (r->fx->deliver(r, at, def.p, HOW_DEFAULT, &status) < 0)
+		goto out;
+	if (def.p[0] == '|' || def.p[0] == '!') {
 		snprintf(code, sizeof(code), "%d", status);
 		vars_sets(r->vars, "EXITCODE", code);
 	}
-	return 0;
+	rc = 0;
+out:
+	buf_free(&def);
+	return rc;
 }
 
 static int
@@ -294,6 +302,12 @@ run_all(struct run *r, const struct options *o, struct user *who)
 		buf_reset(&b);
 		buf_printf(&b, "%d", i + 1);
 		vars_sets(r->vars, b.p, o->args[i]);
+		/*
+		 * B24: in delivery mode the MTA fills these from the
+		 * recipient's address extension, which the sender chose.
+		 */
+		if (r->mode == MODE_DELIVERY)
+			vars_mark(r->vars, b.p, b.len);
 	}
 	if (o->verbose != NULL) {
 		vars_sets(r->vars, "VERBOSE", o->verbose);

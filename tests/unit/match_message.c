@@ -162,7 +162,7 @@ main(void)
 	    "0");
 	unit_str("MATCH kept", vars_str(r.vars, "MATCH"), "more money");
 
-	if (match_collect(&r, pat("(m)oney", PAT_B, 0, 1, 1), NULL, 0,
+	if (match_collect(&r, pat("(m)oney", PAT_B, 0, 1, 1), NULL,
 	    &set) != FLOW_NEXT)
 		unit_check(0, "collect", "not FLOW_NEXT");
 	for (i = 0; i < set.n; i++) {

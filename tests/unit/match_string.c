@@ -42,9 +42,14 @@ static const char *
 run_match(struct run *r, struct expr *e, const char *s)
 {
 	static struct buf out;
+	struct buf subj = BUF_INIT;
+	enum flow f;
 
 	buf_reset(&out);
-	if (match_string(r, e, s, strlen(s), &out) != FLOW_NEXT)
+	buf_set(&subj, s, strlen(s));
+	f = match_string(r, e, &subj, &out);
+	buf_free(&subj);
+	if (f != FLOW_NEXT)
 		return "(fail)";
 	return buf_cstr(&out);
 }
@@ -61,7 +66,7 @@ main(void)
 	struct run r;
 	struct match_set set = { NULL, 0, 0 };
 	struct expr *e;
-	struct buf all = BUF_INIT;
+	struct buf all = BUF_INIT, subj = BUF_INIT;
 	size_t i;
 
 	memset(&r, 0, sizeof(r));
@@ -103,7 +108,9 @@ main(void)
 
 	/* foreach (s) =~ /re/: each search starts at the last match end. */
 	e = pat("([a-z])([0-9])", 0, 0, 1, 1);
-	if (match_collect(&r, e, "a1 b2 c3", 8, &set) != FLOW_NEXT)
+	buf_set(&subj, "a1 b2 c3", 8);
+	buf_mark(&subj, 3, 2);		/* "b2" came from the message */
+	if (match_collect(&r, e, &subj, &set) != FLOW_NEXT)
 		unit_check(0, "collect", "not FLOW_NEXT");
 	for (i = 0; i < set.n; i++) {
 		buf_add(&all, set.v[i].caps[0].p, set.v[i].caps[0].len);
@@ -115,8 +122,16 @@ main(void)
 	match_set_vars(&r, &set.v[1]);
 	unit_str("set_vars MATCH", var(&r, "MATCH"), "b2");
 	unit_str("set_vars MATCH1", var(&r, "MATCH1"), "b");
+	unit_str("marks follow the subject",
+	    buf_marked(vars_get(r.vars, "MATCH2", 6)) ? "marked" : "clean",
+	    "marked");
+	match_set_vars(&r, &set.v[0]);
+	unit_str("unmarked subject, unmarked MATCH",
+	    buf_marked(vars_get(r.vars, "MATCH", 5)) ? "marked" : "clean",
+	    "clean");
 	match_set_free(&set);
-	unit_check(match_collect(&r, pat("x*", 0, 0, 1, 1), "ab", 2,
+	buf_set(&subj, "ab", 2);
+	unit_check(match_collect(&r, pat("x*", 0, 0, 1, 1), &subj,
 	    &set) == FLOW_NEXT && set.n == 3, "collect empty matches", "%zu",
 	    set.n);
 	match_set_free(&set);
@@ -223,6 +238,7 @@ main(void)
 		buf_free(&why);
 	}
 	buf_free(&all);
+	buf_free(&subj);
 	vars_free(r.vars);
 	return unit_done();
 }
