@@ -89,6 +89,9 @@ struct walk {
 	size_t		 nseen;
 	int		 status;
 	int		 file_failed;	/* the file being walked has an error */
+	/* variables that may hold message text (B24), names in w->a */
+	const char	**carrier;
+	size_t		 ncarrier, capcarrier;
 };
 
 static int check_tree(struct walk *, const char *path, unsigned depth);
@@ -247,6 +250,233 @@ check_pattern(struct walk *w, const struct program *prog,
 	buf_free(&msg);
 }
 
+/*
+ * DIFFERENCES.md B24: which variables may hold message text, found
+ * before any mail arrives.  MATCH and MATCHn, FROM, $1.. (filled from the
+ * recipient's address extension), and any variable assigned from one of
+ * them, from a command's output (commands read the message) or from
+ * getaddr/substr/tolower/toupper of such a value; escape() makes a value
+ * safe.  A command that substitutes one is where maildrop would run the
+ * sender's text as shell code.
+ */
+static int
+is_carrier_name(const struct walk *w, const char *name, size_t n)
+{
+	size_t i;
+
+	if (n == 4 && memcmp(name, "FROM", 4) == 0)
+		return 1;
+	if (n >= 5 && memcmp(name, "MATCH", 5) == 0) {
+		for (i = 5; i < n && isdigit((unsigned char)name[i]); i++)
+			;
+		if (i == n)
+			return 1;
+	}
+	for (i = 0; i < n && isdigit((unsigned char)name[i]); i++)
+		;
+	if (n > 0 && i == n)
+		return 1;
+	for (i = 0; i < w->ncarrier; i++)
+		if (strlen(w->carrier[i]) == n &&
+		    memcmp(w->carrier[i], name, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+namechar(int c)
+{
+	return isalnum(c) || c == '_';
+}
+
+/*
+ * The first $NAME or ${NAME} of t (as subst.c reads it) that may hold
+ * message text: its name in name/namelen; 0 when there is none.
+ */
+static int
+carrier_ref(const struct walk *w, const char *t, size_t n,
+    const char **name, size_t *namelen)
+{
+	size_t i = 0, j;
+
+	while (i < n) {
+		if (t[i] == '\\') {
+			i += 2;
+			continue;
+		}
+		if (t[i++] != '$' || i == n)
+			continue;
+		if (t[i] == '{') {
+			for (j = i + 1; j < n && t[j] != '}'; j++)
+				;
+			if (j == n)
+				continue;
+			*name = t + i + 1;
+			*namelen = j - i - 1;
+		} else {
+			for (j = i; j < n && namechar((unsigned char)t[j]); j++)
+				;
+			*name = t + i;
+			*namelen = j - i;
+		}
+		if (*namelen > 0 && is_carrier_name(w, *name, *namelen))
+			return 1;
+	}
+	return 0;
+}
+
+/* May e's value hold message text? */
+static int
+may_carry(const struct walk *w, const struct expr *e)
+{
+	const char *name;
+	size_t i, n;
+
+	if (e == NULL)
+		return 0;
+	switch (e->kind) {
+	case E_STRING:
+		for (i = 0; i < e->nparts; i++) {
+			if (e->parts[i].kind == P_BT)
+				return 1;
+			if (e->parts[i].kind != P_SQ &&
+			    carrier_ref(w, e->parts[i].text, e->parts[i].len,
+			    &name, &n))
+				return 1;
+		}
+		return 0;
+	case E_CALL:
+		if (strcmp(e->name, "getaddr") != 0 &&
+		    strcmp(e->name, "substr") != 0 &&
+		    strcmp(e->name, "tolower") != 0 &&
+		    strcmp(e->name, "toupper") != 0)
+			return 0;
+		return e->nargs > 0 && may_carry(w, e->args[0]);
+	case E_OR:
+	case E_AND:
+		return may_carry(w, e->lhs) || may_carry(w, e->rhs);
+	case E_ASSIGN:
+		return may_carry(w, e->rhs);
+	default:
+		return 0;
+	}
+}
+
+/* Add the targets of assignments that may carry message text; 1 if any. */
+static int
+spread_expr(struct walk *w, const struct expr *e)
+{
+	int grew = 0;
+	size_t i;
+
+	if (e == NULL)
+		return 0;
+	if (e->kind == E_ASSIGN && !is_carrier_name(w, e->name, e->namelen) &&
+	    may_carry(w, e->rhs)) {
+		if (w->ncarrier == w->capcarrier) {
+			w->capcarrier = w->capcarrier ? w->capcarrier * 2 : 16;
+			w->carrier = xrealloc(w->carrier, w->capcarrier *
+			    sizeof(*w->carrier));
+		}
+		w->carrier[w->ncarrier++] = arena_strndup(w->a, e->name,
+		    e->namelen);
+		grew = 1;
+	}
+	grew |= spread_expr(w, e->lhs);
+	grew |= spread_expr(w, e->rhs);
+	for (i = 0; i < e->nargs; i++)
+		grew |= spread_expr(w, e->args[i]);
+	return grew;
+}
+
+static int
+spread_stmts(struct walk *w, const struct stmt *s)
+{
+	int grew = 0;
+
+	for (; s != NULL; s = s->next) {
+		grew |= spread_expr(w, s->expr);
+		grew |= spread_stmts(w, s->body);
+		grew |= spread_stmts(w, s->otherwise);
+	}
+	return grew;
+}
+
+/* Where "$NAME" or "${NAME" appears in the source line from at, else at. */
+static struct pos
+ref_pos(const struct program *prog, struct pos at, const char *name,
+    size_t n)
+{
+	size_t i, k;
+
+	for (i = at.off; i < prog->len && prog->text[i] != '\n'; i++) {
+		if (prog->text[i] != '$')
+			continue;
+		k = i + 1 < prog->len && prog->text[i + 1] == '{' ? i + 2 :
+		    i + 1;
+		if (k + n <= prog->len && memcmp(prog->text + k, name, n) == 0 &&
+		    (k + n == prog->len ||
+		    !namechar((unsigned char)prog->text[k + n]))) {
+			at.col += (unsigned)(i - at.off);
+			at.off = i;
+			break;
+		}
+	}
+	return at;
+}
+
+/*
+ * A to/cc "|..." or "!...", xfilter or system whose text substitutes a
+ * variable that may hold message text.
+ */
+static void
+check_command(struct walk *w, const struct program *prog,
+    const struct stmt *s)
+{
+	const struct expr *e = s->expr;
+	const struct part *p;
+	struct buf msg = BUF_INIT;
+	const char *name, *hint;
+	size_t i, n;
+	int forward = 0;
+
+	if (e == NULL || e->kind != E_STRING || e->nparts == 0)
+		return;
+	if (s->kind == S_TO || s->kind == S_CC) {
+		p = &e->parts[0];
+		if (p->kind == P_BT || p->len == 0 ||
+		    (p->text[0] != '|' && p->text[0] != '!'))
+			return;
+		forward = p->text[0] == '!';
+	} else if (s->kind != S_XFILTER && s->kind != S_SYSTEM)
+		return;
+	for (i = 0; i < e->nparts; i++) {
+		p = &e->parts[i];
+		if (p->kind == P_SQ || p->kind == P_BT ||
+		    !carrier_ref(w, p->text, p->len, &name, &n))
+			continue;
+		if (forward) {
+			buf_printf(&msg, "$%.*s may hold message text and is "
+			    "substituted into forward addresses: maildrop "
+			    "hands them to the shell", (int)n, name);
+			hint = "runnel gives each address to SENDMAIL as one "
+			    "argument, without a shell (DIFFERENCES.md B8, "
+			    "B24)";
+		} else {
+			buf_printf(&msg, "$%.*s may hold message text and is "
+			    "substituted into a shell command: maildrop would "
+			    "run it as shell code", (int)n, name);
+			hint = "runnel quotes message text as one word of data "
+			    "(DIFFERENCES.md B24); under maildrop too, use "
+			    "escape() on it first";
+		}
+		warn_at(prog, ref_pos(prog, p->pos, name, n), buf_cstr(&msg),
+		    hint);
+		break;
+	}
+	buf_free(&msg);
+}
+
 static void
 walk_expr(struct walk *w, const struct program *prog, const struct expr *e)
 {
@@ -268,6 +498,7 @@ walk_stmts(struct walk *w, const struct program *prog, const struct stmt *s,
 {
 	for (; s != NULL; s = s->next) {
 		walk_expr(w, prog, s->expr);
+		check_command(w, prog, s);
 		if (s->kind == S_INCLUDE)
 			check_include(w, prog, s, depth);
 		walk_stmts(w, prog, s->body, depth);
@@ -310,8 +541,11 @@ check_tree(struct walk *w, const char *path, unsigned depth)
 	w->file_failed = prog == NULL;
 	if (prog == NULL)
 		w->status = 1;
-	else
+	else {
+		while (spread_stmts(w, prog->body))
+			;
 		walk_stmts(w, prog, prog->body, depth);
+	}
 	buf_free(&text);
 	failed = w->file_failed;
 	w->file_failed = saved;
@@ -338,6 +572,7 @@ check_main(const struct options *o)
 		(void)check_tree(&w, o->args[i], 0);
 	for (k = 0; k < w.nseen; k++)
 		free(w.seen[k]);
+	free(w.carrier);
 	arena_free(&a);
 	return w.status;
 }
