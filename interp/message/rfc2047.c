@@ -37,23 +37,44 @@ b64_value(int c)
 	return -1;
 }
 
+/*
+ * Base64 as courier decodes an encoded word: whole groups of four only
+ * (a short tail is dropped), '=' counting as 99 and any other byte
+ * outside the alphabet as 0, the second and third bytes of a group left
+ * out where its third or fourth character is '='.  So "M===" is "6" and
+ * an unpadded "MT" is nothing, as in maildrop.  A NUL ends the word:
+ * courier's text is a C string.
+ */
+static int
+b64_courier(int c)
+{
+	int v = b64_value(c);
+
+	return v >= 0 ? v : c == '=' ? 99 : 0;
+}
+
 static void
 decode_b(const char *s, size_t n, struct buf *out)
 {
-	unsigned acc = 0;
-	int bits = 0, v;
+	unsigned a, b, c, d;
+	int o[3], k, nout;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (s[i] == '=')
-			break;
-		if ((v = b64_value((unsigned char)s[i])) < 0)
-			continue;
-		acc = (acc << 6 | (unsigned)v) & 0xffffff;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			buf_addc(out, (int)(acc >> bits & 0xff));
+	for (i = 0; i + 4 <= n; i += 4) {
+		a = (unsigned)b64_courier((unsigned char)s[i]);
+		b = (unsigned)b64_courier((unsigned char)s[i + 1]);
+		c = (unsigned)b64_courier((unsigned char)s[i + 2]);
+		d = (unsigned)b64_courier((unsigned char)s[i + 3]);
+		nout = 0;
+		o[nout++] = (int)((a << 2 | b >> 4) & 0xff);
+		if (s[i + 2] != '=')
+			o[nout++] = (int)((b << 4 | c >> 2) & 0xff);
+		if (s[i + 3] != '=')
+			o[nout++] = (int)((c << 6 | d) & 0xff);
+		for (k = 0; k < nout; k++) {
+			if (o[k] == 0)
+				return;
+			buf_addc(out, o[k]);
 		}
 	}
 }

@@ -109,7 +109,11 @@ main(void)
 	word("=?utf-8?q?never closed", "=?utf-8?q?never closed");
 	word("=?", "=?");
 	word("=?utf-8?b?SMOz", "=?utf-8?b?SMOz");
-	word("=?utf-8?b?!!SMOzbGEh?=", "H\xc3\xb3la!");
+	/* base64 in groups of four, as courier: a NUL ends the word */
+	word("=?utf-8?b?!!SMOzbGEh?=", "");
+	word("=?utf-8?b?M===?=", "6");
+	word("=?utf-8?b?MT?=", "");
+	word("=?utf-8?b?QQ==QUFB?=", "AAAA");
 	word("=?x-unknown?q?caf=C3=A9?= z", "caf\xc3\xa9 z");
 	word("raw caf\xe9", "raw caf");
 	return unit_done();
