@@ -16,8 +16,7 @@ add_line(void *arg, const struct address *a)
 {
 	struct buf *out = arg;
 
-	if (a->addrlen == 0)
-		return;
+	/* "<>" is an address, the null one: an empty line, as maildrop */
 	buf_add(out, a->addr, a->addrlen);
 	buf_addc(out, '\n');
 }
