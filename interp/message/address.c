@@ -439,7 +439,7 @@ addr_render(const char *s, size_t n, struct buf *out)
 	struct alist l;
 	struct buf name = BUF_INIT, a = BUF_INIT;
 	const char *sep = NULL;
-	size_t i;
+	size_t i, k;
 	const struct mbox *m;
 
 	alist_read(&l, s, n);
@@ -463,8 +463,18 @@ addr_render(const char *s, size_t n, struct buf *out)
 			buf_adds(out, sep);
 		if (name.len > 0) {
 			if (strpbrk(name.p, RFC822_SPECIALS) != NULL) {
+				/*
+				 * A quoted string again, so the field stays
+				 * an address list: '"' and '\\' escaped, also
+				 * where an encoded word made them.
+				 */
 				buf_addc(out, '"');
-				buf_add(out, name.p, name.len);
+				for (k = 0; k < name.len; k++) {
+					if (name.p[k] == '"' ||
+					    name.p[k] == '\\')
+						buf_addc(out, '\\');
+					buf_addc(out, name.p[k]);
+				}
 				buf_addc(out, '"');
 			} else {
 				buf_add(out, name.p, name.len);

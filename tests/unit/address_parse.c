@@ -57,7 +57,7 @@ static const struct {
 	    "undisclosed-recipients: ;" },
 	{ "\"Last, First\" <lf@x>, \"Quote \\\"inner\\\"\" <qi@x>",
 	    "lf@x|qi@x|",
-	    "\"Last, First\" <lf@x>, \"Quote \"inner\"\" <qi@x>" },
+	    "\"Last, First\" <lf@x>, \"Quote \\\"inner\\\"\" <qi@x>" },
 	{ "=?utf-8?q?J=C3=B6rg?= <j@x>",
 	    "j@x|",
 	    "Jörg <j@x>" },
