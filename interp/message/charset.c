@@ -20,7 +20,79 @@
 
 struct cs_conv {
 	iconv_t		 cd;		/* (iconv_t)-1: UTF-8 or unknown */
+	int		 unknown;	/* no conversion for the name */
 };
+
+/*
+ * WHATWG Encoding Standard labels iconv does not know, with the iconv
+ * name of their encoding.  Names iconv knows keep iconv's meaning, as
+ * they have in maildrop, so "shift_jis" and "iso-8859-1" read as before.
+ */
+static const struct {
+	const char	*label, *iconv;
+} labels[] = {
+	{ "cn-big5", "BIG5-HKSCS" },
+	{ "csbig5", "BIG5-HKSCS" },
+	{ "cseuckr", "CP949" },
+	{ "cseucpkdfmtjapanese", "EUC-JP" },
+	{ "csgb2312", "GBK" },
+	{ "csiso2022jp", "ISO-2022-JP" },
+	{ "csiso58gb231280", "GBK" },
+	{ "csksc56011987", "CP949" },
+	{ "csmacintosh", "MACINTOSH" },
+	{ "csshiftjis", "CP932" },
+	{ "dos-874", "CP874" },
+	{ "gb_2312", "GBK" },
+	{ "iso-ir-149", "CP949" },
+	{ "iso-ir-58", "GBK" },
+	{ "koi", "KOI8-R" },
+	{ "koi8", "KOI8-R" },
+	{ "koi8-ru", "KOI8-U" },
+	{ "koi8_r", "KOI8-R" },
+	{ "korean", "CP949" },
+	{ "ks_c_5601-1987", "CP949" },
+	{ "ks_c_5601-1989", "CP949" },
+	{ "ksc5601", "CP949" },
+	{ "ksc_5601", "CP949" },
+	{ "mac", "MACINTOSH" },
+	{ "ms932", "CP932" },
+	{ "ms_kanji", "CP932" },
+	{ "shift-jis", "CP932" },
+	{ "sjis", "CP932" },
+	{ "windows-31j", "CP932" },
+	{ "windows-874", "CP874" },
+	{ "windows-949", "CP949" },
+	{ "x-cp1250", "CP1250" },
+	{ "x-cp1251", "CP1251" },
+	{ "x-cp1252", "CP1252" },
+	{ "x-cp1253", "CP1253" },
+	{ "x-cp1254", "CP1254" },
+	{ "x-cp1255", "CP1255" },
+	{ "x-cp1256", "CP1256" },
+	{ "x-cp1257", "CP1257" },
+	{ "x-cp1258", "CP1258" },
+	{ "x-euc-jp", "EUC-JP" },
+	{ "x-gbk", "GBK" },
+	{ "x-mac-cyrillic", "MAC-CYRILLIC" },
+	{ "x-mac-roman", "MACINTOSH" },
+	{ "x-mac-ukrainian", "MAC-UK" },
+	{ "x-sjis", "CP932" },
+	{ "x-unicode20utf8", "UTF-8" },
+	{ "x-user-defined", "" },
+	{ "x-x-big5", "BIG5-HKSCS" },
+};
+
+/* The iconv name for a WHATWG label, or NULL. */
+static const char *
+whatwg_label(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(labels); i++)
+		if (strcasecmp(name, labels[i].label) == 0)
+			return labels[i].iconv;
+	return NULL;
+}
 
 /* Charset names that mean "already UTF-8 or a subset of it". */
 static int
@@ -74,10 +146,12 @@ struct cs_conv *
 cs_open(const char *charset, size_t n)
 {
 	struct cs_conv *c = xcalloc(1, sizeof(*c));
+	const char *alias;
 	char name[64];
 	size_t i, k = 0;
 
 	c->cd = (iconv_t)-1;
+	c->unknown = 1;
 	/* Trim blanks and quotes; refuse what cannot be a charset name. */
 	for (i = 0; i < n && k + 1 < sizeof(name); i++) {
 		unsigned char ch = (unsigned char)charset[i];
@@ -94,10 +168,24 @@ cs_open(const char *charset, size_t n)
 	/* RFC 2231 language suffix: "iso-8859-1*en". */
 	if (strchr(name, '*') != NULL)
 		*strchr(name, '*') = '\0';
+	c->unknown = 0;
 	if (is_utf8ish(name))
 		return c;
 	c->cd = cached_iconv(name);
+	if (c->cd == (iconv_t)-1 && (alias = whatwg_label(name)) != NULL &&
+	    *alias != '\0') {
+		if (strcmp(alias, "UTF-8") == 0)
+			return c;
+		c->cd = cached_iconv(alias);
+	}
+	c->unknown = c->cd == (iconv_t)-1;
 	return c;
+}
+
+int
+cs_known(const struct cs_conv *c)
+{
+	return !c->unknown;
 }
 
 void

@@ -168,6 +168,12 @@ struct cs_conv *cs_open(const char *charset, size_t n);	/* never NULL */
 void	cs_convert(struct cs_conv *, const char *s, size_t n,
 	    struct buf *out);
 void	cs_close(struct cs_conv *);
+/*
+ * 0 when no conversion is known for the charset (nor for its label in
+ * the WHATWG table): cs_convert then reads it as UTF-8, which is a guess
+ * the callers do not make.
+ */
+int	cs_known(const struct cs_conv *);
 /* Append s to out without its invalid UTF-8 bytes. */
 void	utf8_repair(const char *s, size_t n, struct buf *out);
 /* Length of the longest prefix of s (<= n) ending on a char boundary. */

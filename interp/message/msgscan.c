@@ -335,6 +335,15 @@ scan_leaf(struct scan *s, const struct mime_info *mi, off_t from, off_t to)
 	s->cur = MSG_BODY;
 	cs = cs_open(mi->charset.p != NULL ? mi->charset.p : "",
 	    mi->charset.len);
+	if (!cs_known(cs)) {
+		/*
+		 * Text in a charset nobody knows is not guessed at: the
+		 * part is not searched (maildrop stops searching there;
+		 * the parts after it still are here).
+		 */
+		cs_close(cs);
+		return 0;
+	}
 	msg_lines_open(&l, s->m, from, to);
 	while (rc == 0 && (r = msg_lines_next(&l, &p, &n, &cut)) > 0) {
 		switch (mi->cte) {

@@ -4,9 +4,8 @@
  * for maildrop depend on it: a word is found wherever "=?" starts one,
  * not only between blanks; its text runs to the next "?="; blanks
  * between two encoded words vanish; a malformed word stays as written.
- * Deliberate difference: a word in an unknown charset is passed through
- * as UTF-8 where it is valid, where 2.9.3 shows "[unknown character set:
- * NAME -> utf-8]" instead of the text.
+ * A word in a charset nobody knows (charset.c) is not guessed at: it
+ * reads "[unknown character set: NAME -> utf-8]", maildrop's text.
  */
 #include <string.h>
 
@@ -134,7 +133,13 @@ word(const char *s, size_t n, struct buf *out)
 	else
 		decode_b(s + text, end - text, &raw);
 	conv = cs_open(s + 2, cs - 2);
-	cs_convert(conv, raw.p != NULL ? raw.p : "", raw.len, out);
+	if (cs_known(conv))
+		cs_convert(conv, raw.p != NULL ? raw.p : "", raw.len, out);
+	else {
+		buf_adds(out, "[unknown character set: ");
+		utf8_repair(s + 2, cs - 2, out);
+		buf_adds(out, " -> utf-8]");
+	}
 	cs_close(conv);
 	buf_free(&raw);
 	return end + 2;

@@ -114,7 +114,14 @@ main(void)
 	word("=?utf-8?b?M===?=", "6");
 	word("=?utf-8?b?MT?=", "");
 	word("=?utf-8?b?QQ==QUFB?=", "AAAA");
-	word("=?x-unknown?q?caf=C3=A9?= z", "caf\xc3\xa9 z");
+	/* a charset nobody knows is not guessed at: maildrop's text */
+	word("=?x-unknown?q?caf=C3=A9?= z",
+	    "[unknown character set: x-unknown -> utf-8] z");
+	/* WHATWG labels iconv does not know */
+	word("=?ks_c_5601-1987?B?sMu7/Q==?=", "\xea\xb2\x80\xec\x83\x9d");
+	word("=?x-sjis?B?g2WDWINn?=",
+	    "\xe3\x83\x86\xe3\x82\xb9\xe3\x83\x88");
+	word("=?x-gbk?B?1tDOxA==?=", "\xe4\xb8\xad\xe6\x96\x87");
 	word("raw caf\xe9", "raw caf");
 	return unit_done();
 }
