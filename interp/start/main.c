@@ -248,6 +248,7 @@ static const struct {
 } tools[] = {
 	{ "maildirmake", maildirmake_main },
 	{ "deliverquota", deliverquota_main },
+	{ "reformail", reformail_main },
 };
 
 int
