@@ -40,6 +40,13 @@ eval_budget(struct run *r, double seconds)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &r->deadline);
 	r->deadline.tv_sec += (time_t)seconds;
+	/* the fraction too: 0.5 is half a second, not none */
+	r->deadline.tv_nsec += (long)((seconds - (double)(time_t)seconds) *
+	    1e9);
+	if (r->deadline.tv_nsec >= 1000000000L) {
+		r->deadline.tv_sec++;
+		r->deadline.tv_nsec -= 1000000000L;
+	}
 }
 
 static int
