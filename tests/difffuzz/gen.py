@@ -23,7 +23,8 @@ whose behaviour spec/DIFFERENCES.md documents as different from maildrop
   B9  bitwise operators on non-negative literals only;
   B11 B21  messages are never empty and end with a newline;
   B24 commands are literal text, never built from variables;
-  C   quoted-printable is valid, multiparts carry no transfer encoding.
+  C   quoted-printable is valid, multiparts carry no transfer encoding,
+      no CRLF line ends (maildrop keeps the CR of body lines).
 Also left out because maildrop's own output is not repeatable: `time`'s
 value, VERBOSE, gdbm files (their bytes), system/backtick output
 interleaved with echo (buffering).
@@ -500,8 +501,10 @@ class MsgGen:
                 "To: group: %s, %s;" % (self.address(), self.address()),
                 "X-Weird-Header!: x", "X-Spaces :  two  spaces ",
                 "X-Tab:\tvalue", "Content-Type: text/plain",
-                "X-Bad-Enc: =?utf-8?B?not base64?=",
-                "X-Unknown-Cs: =?x-unknown?Q?abc?=",
+                # not yet: invalid base64 in an encoded word and unknown
+                # charsets decode differently (issue 13, decoding)
+                # "X-Bad-Enc: =?utf-8?B?not base64?=",
+                # "X-Unknown-Cs: =?x-unknown?Q?abc?=",
                 "X-Tag:urgent", "X-Spam-Flag: YES", "X-Empty:",
                 "x-lower-case: value here", "X-Folded: first part\n\tsecond part",
                 "List-Id: Debian <debian-user.lists.debian.org>",
@@ -579,10 +582,9 @@ class MsgGen:
         out = "\n".join(h) + "\n\n" + body
         if not out.endswith("\n"):
             out += "\n"
-        raw = out.encode("utf-8")
-        if self.r.random() < 0.1:
-            raw = raw.replace(b"\n", b"\r\n")
-        return raw
+        # No CRLF messages: maildrop keeps the CR of body lines
+        # (tests/diff/mime-crlf-body-cr).
+        return out.encode("utf-8")
 
 
 SETUP = """# runs in the sandbox
