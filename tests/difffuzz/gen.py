@@ -262,8 +262,20 @@ class Gen:
         return ["{"] + ["\t" + l for l in self.body(n)] + ["}"]
 
     def stmt(self):
-        k = self.r.randint(0, 26)
+        k = self.r.randint(0, 29)
         deep = self.depth >= 3
+        if k == 27 and not deep:
+            return ["%s %s {" % (self.ch(["dotlock", "flock"]),
+                                 self.ch(["\"lk\"", "\"mbox.lock2\"", "list"]))] + \
+                ["\t" + l for l in self.body(self.r.randint(1, 2))] + ["}"]
+        if k == 28:
+            return ["system %s" % self.ch(["\"true\"", "\"exit 4\"",
+                                           "\"touch made-by-system\"",
+                                           "'echo x >/dev/null'"]),
+                    "echo \"rc=$RETURNCODE\""]
+        if k == 29:
+            return ["include %s" % self.ch(["\"inc\"", "inc", "\"$SANDBOX/inc\""]),
+                    "echo \"[$INC] [$MATCH]\""]
         if k == 23:
             # every decoded line of the header or the body, as patterns
             # see them
@@ -591,6 +603,8 @@ SETUP = """# runs in the sandbox
 mkdir -p Maildir/cur Maildir/new Maildir/tmp
 mkdir -p Maildir/.Lists/cur Maildir/.Lists/new Maildir/.Lists/tmp
 printf 'money\\n# comment\\n  ^joe@\\n\\nFREE$\\n' >list
+printf 'INC="included $SIZE"\\nif (/^Subject: (.*)/)\\n{\\n\\tS=$MATCH1\\n}\\n' >inc
+chmod 600 inc
 """
 
 
