@@ -163,12 +163,13 @@ cache_make(struct message *m, struct msg_cache *c, unsigned what,
 	buf_free(&s.out);
 }
 
+/* The last field of that name: a later one overrides, as in maildrop. */
 static const struct msg_header *
 find_header(const struct msg_header *h, size_t n, const char *name)
 {
 	size_t i, len = strlen(name);
 
-	for (i = 0; i < n; i++)
+	for (i = n; i-- > 0; )
 		if (h[i].namelen == len &&
 		    strncasecmp(h[i].name, name, len) == 0)
 			return &h[i];
