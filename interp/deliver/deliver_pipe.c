@@ -4,7 +4,8 @@
  *
  * A pipe delivery counts when the command took the whole message.  A
  * non-zero exit status is not a failure (it becomes EXITCODE, so "exit 75"
- * in a delivery program defers the mail), but a write error or a short
+ * in a delivery program defers the mail; in delivery mode run_status()
+ * keeps other statuses from bouncing it), but a write error or a short
  * write is, even when the command then exits 0: maildrop forgives it, and
  * a truncated message acknowledged to the MTA is lost mail.  A command
  * that means to read only part of its input (head -1) should be written

@@ -154,17 +154,10 @@ cond_true(struct run *r, const struct stmt *s, const char *what, int *yes)
 	return FLOW_NEXT;
 }
 
-/* Pipe or forward: the only kinds whose status becomes EXITCODE. */
-static int
-is_command(const char *target)
-{
-	return target[0] == '|' || target[0] == '!';
-}
-
 static enum flow
 deliver(struct run *r, const struct stmt *s)
 {
-	struct buf target = BUF_INIT, code = BUF_INIT;
+	struct buf target = BUF_INIT;
 	enum delivery_how how = s->kind == S_TO ? HOW_TO : HOW_CC;
 	int status = 0;
 
@@ -177,19 +170,14 @@ deliver(struct run *r, const struct stmt *s)
 	/* B11, an empty message, is the effects' business. */
 	if (r->fx->deliver(r, &s->pos, target.p, how, &status) < 0)
 		goto fail;
-	else if (is_command(target.p)) {
-		buf_printf(&code, "%d", status);
-		run_setvar(r, "EXITCODE", 8, code.p, code.len);
-	}
+	run_delivered(r, target.p, status);
 	buf_free(&target);
-	buf_free(&code);
 	if (how == HOW_CC)
 		return FLOW_NEXT;
 	r->exit_status = run_exitcode(r);
 	return FLOW_EXIT;
 fail:
 	buf_free(&target);
-	buf_free(&code);
 	return FLOW_FAIL;
 }
 
@@ -599,8 +587,11 @@ eval_stmt(struct run *r, const struct stmt *s)
 			import(r, v.p, v.len);
 		break;
 	case S_UNSET:
-		if ((f = eval_expr(r, s->expr, &v)) == FLOW_NEXT)
+		if ((f = eval_expr(r, s->expr, &v)) == FLOW_NEXT) {
 			vars_unset(r->vars, v.p, v.len);
+			if (v.len == 8 && memcmp(v.p, "EXITCODE", 8) == 0)
+				r->exitcode_from_command = 0;
+		}
 		break;
 	case S_DOTLOCK:
 	case S_FLOCK:

@@ -123,6 +123,9 @@ run_setvar(struct run *r, const char *name, size_t namelen,
     const char *value, size_t len)
 {
 	vars_set(r->vars, name, namelen, value, len);
+	/* The filter's own EXITCODE is its choice (run_status). */
+	if (namelen == 8 && memcmp(name, "EXITCODE", 8) == 0)
+		r->exitcode_from_command = 0;
 	/*
 	 * VERBOSE is honoured in manual mode; in delivery mode only -V
 	 * counts, so a user's filter cannot fill the MTA's log.
@@ -191,4 +194,53 @@ run_verbose(struct run *r, int level, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+void
+run_delivered(struct run *r, const char *target, int status)
+{
+	char code[16];
+	int n;
+
+	if (target[0] != '|' && target[0] != '!') {
+		r->delivered = 1;
+		return;
+	}
+	/* DELIVERY.md §4.3: the command's status becomes EXITCODE. */
+	n = snprintf(code, sizeof(code), "%d", status);
+	vars_set(r->vars, "EXITCODE", 8, code, (size_t)n);
+	r->exitcode_from_command = 1;
+	buf_reset(&r->exit_command);
+	buf_adds(&r->exit_command, target);
+	if (status == 0)
+		r->delivered = 1;
+}
+
+int
+run_status(struct run *r, int code)
+{
+	struct buf msg = BUF_INIT;
+	int rc;
+
+	if (r->mode != MODE_DELIVERY || !r->exitcode_from_command ||
+	    code == 0 || code == EX_TEMPFAIL)
+		return code;
+	if (r->delivered)
+		rc = 0;
+	else if (code >= EX__BASE && code <= EX__MAX)
+		return code;
+	else
+		rc = EX_TEMPFAIL;
+	buf_printf(&msg, "%s exited with status %d; ", r->exit_command.p,
+	    code);
+	if (rc == 0)
+		buf_adds(&msg, "the message was delivered, so runnel exits 0 "
+		    "(set EXITCODE in the filter to choose otherwise)");
+	else
+		buf_adds(&msg, "runnel exits 75 so that the MTA tries again "
+		    "(a program that means to refuse the message exits "
+		    "with a sysexits.h code, 64-78)");
+	run_warn(r, NULL, msg.p);
+	buf_free(&msg);
+	return rc;
 }

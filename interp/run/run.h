@@ -67,6 +67,14 @@ struct run {
 	struct trace	*trace;		/* dry-run record, else NULL */
 	void		*gdbm;		/* builtins/gdbm.c state */
 	int		 exit_status;	/* set when FLOW_EXIT */
+	/*
+	 * For the exit status in delivery mode (run_status): a delivery
+	 * has succeeded; EXITCODE holds the status of the command in
+	 * exit_command (not a value the filter set).
+	 */
+	int		 delivered;
+	int		 exitcode_from_command;
+	struct buf	 exit_command;
 
 	/* The user delivered to, as start-up found them (§6.2's values). */
 	const char	*user_name, *user_home, *user_shell;
@@ -138,5 +146,23 @@ void		 run_reset_vars(struct run *);
 /* Print a VERBOSE trace line to stderr when VERBOSE >= level. */
 void		 run_verbose(struct run *, int level, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
+
+/*
+ * A delivery to target succeeded (status: a pipe's or forward's exit
+ * status, which becomes EXITCODE as in maildrop; else 0).
+ */
+void		 run_delivered(struct run *, const char *target, int status);
+
+/*
+ * The exit status of a run that ends with EXITCODE = code.  Manual mode:
+ * code, as maildrop.  Delivery mode, where the MTA bounces the message
+ * for any status but 0 and 75: a value the filter gave EXITCODE itself
+ * stands; a command's status stands when it is 0 or 75, becomes 0 when
+ * the message was delivered somewhere (a bounce would lie), stands when
+ * it is another sysexits.h code (64-78: the program meant it), and is
+ * otherwise 75 (a missing command's 127, grep's 1), with a line on
+ * stderr naming the command.
+ */
+int		 run_status(struct run *, int code);
 
 #endif

@@ -248,7 +248,7 @@ maildroprc(struct run *r)
 	if (f == FLOW_FAIL)
 		return run_report(r);
 	if (f == FLOW_EXIT)
-		return r->exit_status;
+		return run_status(r, r->exit_status);
 	return -1;
 }
 
@@ -258,7 +258,6 @@ default_delivery(struct run *r, struct pos *at)
 {
 	const struct buf *v = vars_get(r->vars, "DEFAULT", 7);
 	struct buf def = BUF_INIT;
-	char code[16];
 	int status = 0, rc = -1;
 
 	if (v == NULL || v->len == 0 || v->p[0] == '\0') {
@@ -271,10 +270,7 @@ default_delivery(struct run *r, struct pos *at)
 	eval_target(r, at, &def);	/* B24: message text is data */
 	if (r->fx->deliver(r, at, def.p, HOW_DEFAULT, &status) < 0)
 		goto out;
-	if (def.p[0] == '|' || def.p[0] == '!') {
-		snprintf(code, sizeof(code), "%d", status);
-		vars_sets(r->vars, "EXITCODE", code);
-	}
+	run_delivered(r, def.p, status);
 	rc = 0;
 out:
 	buf_free(&def);
@@ -372,12 +368,12 @@ run_all(struct run *r, const struct options *o, struct user *who)
 			goto out;
 		}
 		if (f == FLOW_EXIT) {
-			rc = r->exit_status;
+			rc = run_status(r, r->exit_status);
 			goto out;
 		}
 	}
 	if (r->embedded || flags) {
-		rc = run_exitcode(r);
+		rc = run_status(r, run_exitcode(r));
 		goto out;
 	}
 	memset(&end, 0, sizeof(end));
@@ -388,7 +384,7 @@ run_all(struct run *r, const struct options *o, struct user *who)
 		rc = run_report(r);
 		goto out;
 	}
-	rc = run_exitcode(r);
+	rc = run_status(r, run_exitcode(r));
 	if (r->trace != NULL)
 		dryrun_result(r, FLOW_NEXT, rc);
 out:
@@ -449,6 +445,7 @@ runner_main(const struct options *o)
 	vars_free(r.vars);
 	buf_free(&r.err.compat);
 	buf_free(&r.err.detail);
+	buf_free(&r.exit_command);
 	arena_free(&r.scratch);
 	arena_free(&perm);
 	user_free(&who);

@@ -154,3 +154,69 @@ wait $pid
 RC=$? OUT=$(cat "$T/.out") ERR=$(cat "$T/.err")
 check fatal-signal-75 "$([ $RC = 75 ] && [ "$ERR" = "maildrop: signal 0x0F" ]; echo $?)" \
     "SIGTERM: 'maildrop: signal 0x0F', exit 75"
+
+# The exit status in delivery mode (README, "Exit status"): the MTA
+# bounces for anything but 0 and 75, so a command's status passes only
+# when it is 0, 75 or another sysexits.h code it meant, never after the
+# message was delivered; a value the filter gave EXITCODE stands.
+status_case() {	# name want-rc want-messages stderr-grep filter
+	fresh "$1"; mailfilter "$5"
+	deliver -d fakeu
+	check "exit-status-$1" "$([ $RC = "$2" ] && [ "$(count)" = "$3" ] &&
+	    if [ -n "$4" ]; then grep -q -- "$4" "$T/.err"; else [ ! -s "$T/.err" ]; fi
+	    echo $?)" "want exit $2, $3 message(s), stderr '${4:-nothing}'"
+}
+# (the message may or may not fit in the pipe before the shell gives up:
+# a write error is a failed delivery, 75 all the same)
+status_case missing-cmd 75 0 'runnel-no-such-cmd:\? exited with status 127' \
+    'to "|runnel-no-such-cmd"'
+status_case missing-cmd-after-read 75 0 \
+    '^maildrop: |cat >/dev/null; runnel-no-such-cmd exited with status 127; runnel exits 75' \
+    'to "|cat >/dev/null; runnel-no-such-cmd"'
+status_case cc-nomatch-then-delivered 0 1 \
+    '|grep -q nomatch exited with status 1; the message was delivered' \
+    'exception {
+  cc "|grep -q nomatch"
+}
+to "Maildir/"'
+status_case cc-nomatch-then-default 0 1 \
+    '|grep -q nomatch exited with status 1; the message was delivered' \
+    'DEFAULT="$HOME/Maildir/"
+exception {
+  cc "|grep -q nomatch"
+}'
+status_case pipe-status-3 75 0 '|cat >/dev/null; exit 3 exited with status 3; runnel exits 75' \
+    'to "|cat >/dev/null; exit 3"'
+status_case pipe-sysexits-67 67 0 '' 'to "|cat >/dev/null; exit 67"'
+status_case pipe-tempfail 75 0 'exit 75 exited with status 75 (temporary failure)' \
+    'to "|cat >/dev/null; exit 75"'
+status_case pipe-ok 0 0 '' 'to "|cat >/dev/null"'
+status_case delivered-then-pipe-67 0 1 \
+    '|cat >/dev/null; exit 67 exited with status 67; the message was delivered' \
+    'cc "Maildir/"
+to "|cat >/dev/null; exit 67"'
+status_case cc-status-then-exit 75 0 '|cat >/dev/null; exit 2 exited with status 2' \
+    'cc "|cat >/dev/null; exit 2"
+exit'
+status_case filter-sets-exitcode 5 0 '' 'cc "|cat >/dev/null; exit 3"
+EXITCODE=5
+exit'
+status_case filter-exitcode-after-delivery 77 1 '' 'cc "Maildir/"
+EXITCODE=77
+exit'
+status_case filter-unsets-exitcode 0 0 '' 'cc "|cat >/dev/null; exit 3"
+unset EXITCODE
+exit'
+fresh rc-pipe-status; printf 'cc "|cat >/dev/null; exit 4"\nexit\n' >"$S/maildroprc"
+deliver -d fakeu
+check exit-status-maildroprc "$([ $RC = 75 ] &&
+    grep -q '|cat >/dev/null; exit 4 exited with status 4' "$T/.err"; echo $?)" \
+    "a command's status in maildroprc: 75"
+# Manual mode keeps maildrop's statuses.
+fresh manual-status; printf 'to "|cat >/dev/null; exit 3"\n' >"$T/manual-status/f"
+chmod 600 "$T/manual-status/f"
+(cd "$T/manual-status" && env -i PATH=/usr/bin:/bin "$RUNNEL" ./f <"$M" \
+    >"$T/.out" 2>"$T/.err")
+RC=$? OUT=$(cat "$T/.out") ERR=$(cat "$T/.err")
+check exit-status-manual "$([ $RC = 3 ] && [ -z "$ERR" ]; echo $?)" \
+    "manual mode: the command's 3, as maildrop"
