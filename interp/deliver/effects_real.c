@@ -123,7 +123,7 @@ temp_file(struct run *r)
 	int fd;
 
 	if (dir == NULL || *dir != '/')
-		dir = getenv("TMPDIR");
+		dir = secure_getenv("TMPDIR");
 	if (dir == NULL || *dir != '/')
 		dir = "/tmp";
 	buf_printf(&path, "%s/runnel-xfilter.XXXXXX", dir);

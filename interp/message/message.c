@@ -36,7 +36,7 @@ tmpfile_in(const char *dir)
 	int fd;
 
 	if (dir == NULL || *dir == '\0')
-		dir = getenv("TMPDIR");
+		dir = secure_getenv("TMPDIR");
 	if (dir == NULL || *dir == '\0')
 		dir = "/tmp";
 #ifdef O_TMPFILE

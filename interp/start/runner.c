@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sysexits.h>
@@ -423,7 +424,12 @@ runner_main(const struct options *o)
 	r.vars = vars_new();
 	r.mode = o->delivery ? MODE_DELIVERY : MODE_MANUAL;
 	r.logfd = -1;
-	r.orig_env = environ;
+	/*
+	 * Started set-uid or set-gid (the kernel's AT_SECURE), the caller's
+	 * environment is the caller's to choose: none of its settings
+	 * (RUNNEL_SYSCONFDIR and so maildroprc, timeouts) is believed.
+	 */
+	r.orig_env = getauxval(AT_SECURE) ? NULL : environ;
 	s = orig_getenv(&r, "RUNNEL_SYSCONFDIR");
 	r.sysconfdir = s != NULL && *s != '\0' ? s : "/etc";
 	r.quota_warn = warn_percent(o->quota_warn);

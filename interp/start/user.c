@@ -60,6 +60,21 @@ user_find(struct run *r, const struct options *o, struct user *u)
 int
 user_become(struct run *r, const struct options *o, const struct user *u)
 {
+	/*
+	 * The caller first: a set-uid root install must not become another
+	 * user for a caller who could not have asked for it.
+	 */
+	if (o->user != NULL && getuid() != 0 && getuid() != u->uid) {
+		struct buf b = BUF_INIT;
+		int rc;
+
+		buf_printf(&b, "uid %u may not deliver for %s",
+		    (unsigned)getuid(), u->name);
+		rc = run_die(r, EX_TEMPFAIL, "Cannot set my user or group id.",
+		    "only root (or the user) may use -d for a user", b.p);
+		buf_free(&b);
+		return rc;
+	}
 	if (geteuid() == 0 && u->uid != 0) {
 		if (setgid(u->gid) < 0 || initgroups(u->name, u->gid) < 0 ||
 		    setuid(u->uid) < 0)
@@ -67,10 +82,6 @@ user_become(struct run *r, const struct options *o, const struct user *u)
 			    "group id.", NULL, strerror(errno));
 		return 0;
 	}
-	if (o->user != NULL && getuid() != 0 && getuid() != u->uid)
-		return run_die(r, EX_TEMPFAIL, "Cannot set my user or group "
-		    "id.", "only root (or the user) may deliver for another "
-		    "user", NULL);
 	/* A set-uid install must not keep its privileges. */
 	if (geteuid() != getuid() && setuid(getuid()) < 0)
 		return run_die(r, EX_TEMPFAIL, "Cannot set my user or group "
