@@ -6,10 +6,19 @@
  * substituted text, so a loop does not recompile.  The message is searched
  * line by line through msg_scan, which hands out decoded UTF-8 lines; the
  * scan state below is the only thing the callback sees.
+ *
+ * Matching has a budget: the match limit at each start position, and
+ * RUNNEL_MATCH_TIME seconds for all the matching of one delivery.  A
+ * subject is message text, the sender's, so a search that exhausts
+ * either is not a failure: the line (or string) it gave up on does not
+ * match, a warning says so on stderr and in the log, and delivery goes
+ * on.  Only the watchdog (RUNNEL_TIMEOUT) ends the run from inside a
+ * search.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../grammar/arena.h"
 #include "../run/effects.h"
@@ -177,15 +186,111 @@ pattern_regex(struct run *r, const struct expr *e, struct buf *text,
 	return re;
 }
 
-static enum flow
-gave_up(struct run *r, const struct expr *e, const struct buf *text,
-    size_t linelen)
+/*
+ * The time one search may take: what is left of the matching budget,
+ * and never past the watchdog.  clock_stop() adds what it took.
+ */
+struct clock {
+	struct timespec	 t0;
+	int		 watchdog;	/* the watchdog is the nearer end */
+};
+
+static int
+before(const struct timespec *a, const struct timespec *b)
 {
-	return run_fail(r, &e->pos, "Pattern match limit exceeded.",
-	    "simplify the pattern: nested repeats such as (a+)+ or (.*)* "
-	    "backtrack without end",
-	    "/%s/: %s on a subject of %zu bytes", text->p ? text->p : "",
-	    regex_why(), linelen);
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec &&
+	    a->tv_nsec < b->tv_nsec);
+}
+
+static void
+clock_start(struct run *r, struct clock *c)
+{
+	struct timespec end;
+	double left;
+	int on = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &c->t0);
+	c->watchdog = 0;
+	if (r->match_time > 0) {
+		/*
+		 * Once the budget is spent a search still has a thousandth
+		 * of it: a hostile subject exhausts that at once, while a
+		 * pattern on an ordinary line still decides.
+		 */
+		left = r->match_time - r->match_spent;
+		if (left < r->match_time / 1000)
+			left = r->match_time / 1000;
+		end.tv_sec = c->t0.tv_sec + (time_t)left;
+		end.tv_nsec = c->t0.tv_nsec +
+		    (long)((left - (double)(time_t)left) * 1e9);
+		if (end.tv_nsec >= 1000000000L) {
+			end.tv_sec++;
+			end.tv_nsec -= 1000000000L;
+		}
+		on = 1;
+	}
+	if (r->have_deadline && (!on || before(&r->deadline, &end))) {
+		end = r->deadline;
+		c->watchdog = on = 1;
+	}
+	regex_stop_at(on ? &end : NULL);
+}
+
+static void
+clock_stop(struct run *r, const struct clock *c)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	r->match_spent += (double)(now.tv_sec - c->t0.tv_sec) +
+	    (double)(now.tv_nsec - c->t0.tv_nsec) / 1e9;
+	regex_stop_at(NULL);
+}
+
+/*
+ * A search that gave up: rc is regex_exec's REGEX_GAVE_UP or
+ * REGEX_NO_TIME on a subject of len bytes.  The watchdog ends the run;
+ * otherwise a warning (stderr and the log) and the search counts as
+ * not matched there.
+ */
+static enum flow
+gave_up(struct run *r, const struct expr *e, const struct clock *c,
+    struct buf *text, int rc, const char *why, const char *where,
+    size_t len)
+{
+	struct buf b = BUF_INIT;
+	const char *file = e->pos.file ? e->pos.file : "";
+
+	if (rc == REGEX_NO_TIME && c->watchdog) {
+		r->have_deadline = 0;
+		r->timed_out = 1;
+		return run_fail(r, &e->pos, "Timeout quota exceeded.",
+		    "the limit is RUNNEL_TIMEOUT (seconds)", "the filter ran "
+		    "out of time matching /%s/", buf_cstr(text));
+	}
+	buf_printf(&b, "%s:%u:%u: /%s/: %s on a %s%s of %zu bytes; counted "
+	    "as not matched\n", file, e->pos.line, e->pos.col,
+	    buf_cstr(text), why, where,
+	    strcmp(where, "string") == 0 || strcmp(where, "line") == 0 ?
+	    "" : " line", len);
+	fflush(stdout);
+	fprintf(stderr, "%s(%u): Pattern match abandoned.\n  %s", file,
+	    e->pos.line, b.p);
+	if (rc == REGEX_NO_TIME)
+		fprintf(stderr, "  all matching in one delivery may take "
+		    "RUNNEL_MATCH_TIME seconds (%g)\n", r->match_time);
+	else
+		fputs("  nested repeats such as (a+)+ backtrack without end; "
+		    "simplify the pattern\n", stderr);
+	if (r->fx != NULL && r->fx->log != NULL) {
+		struct buf line = BUF_INIT;
+
+		buf_printf(&line, "runnel: %s", b.p);
+		r->fx->log(r, &e->pos, line.p, line.len);
+		buf_free(&line);
+	}
+	buf_free(&b);
+	return FLOW_NEXT;
 }
 
 /*
@@ -348,7 +453,8 @@ struct scan {
 	int			 weighted;
 	double			 score, w, factor;
 	int			 matched;
-	int			 gave_up;
+	int			 gave_up;	/* regex_exec's code, or 0 */
+	const char		*gave_up_why;	/* regex_why() then */
 	size_t			 gave_up_len;
 	struct match_set	*collect;	/* foreach, else NULL */
 };
@@ -366,9 +472,13 @@ scan_line(void *arg, const char *line, size_t len)
 	if (rc == 0 && s->r->verbose > 2)
 		fputs("Not matched.\n", stderr);
 	if (rc < 0) {
-		s->gave_up = 1;
-		s->gave_up_len = len;
-		return 1;
+		/* The first line given up on is reported; it does not match. */
+		if (!s->gave_up) {
+			s->gave_up = rc;
+			s->gave_up_why = regex_why();
+			s->gave_up_len = len;
+		}
+		return rc == REGEX_NO_TIME;	/* out of time: stop */
 	}
 	if (rc == 0)
 		return 0;
@@ -421,15 +531,18 @@ match_message(struct run *r, const struct expr *e, struct buf *out)
 {
 	struct scan s;
 	struct buf text = BUF_INIT;
-	enum flow f;
+	struct clock c;
 
 	scan_message(r, e, &s, &text);
-	if (s.re != NULL && r->msg != NULL)
+	if (s.re != NULL && r->msg != NULL) {
+		clock_start(r, &c);
 		msg_scan(r->msg, scan_what(e->pat->flags), scan_line, &s);
-	if (s.gave_up) {
-		f = gave_up(r, e, &text, s.gave_up_len);
+		clock_stop(r, &c);
+	}
+	if (s.gave_up && gave_up(r, e, &c, &text, s.gave_up, s.gave_up_why,
+	    s.where, s.gave_up_len) != FLOW_NEXT) {
 		buf_free(&text);
-		return f;
+		return FLOW_FAIL;
 	}
 	buf_reset(out);
 	if (s.weighted)
@@ -469,9 +582,11 @@ match_string(struct run *r, const struct expr *e, const struct buf *subj,
 	struct buf text = BUF_INIT;
 	struct regex *re;
 	struct pattern *pat = e->pat;
+	struct clock c;
 	double score = 0, w = pat->weight;
 	size_t start = 0, so, eo;
-	int rc, matched = 0;
+	int rc, matched = 0, gave = 0;
+	const char *why = NULL;
 
 	if ((re = pattern_regex(r, e, &text, 0)) == NULL) {
 		buf_free(&text);
@@ -481,14 +596,13 @@ match_string(struct run *r, const struct expr *e, const struct buf *subj,
 	if (r->verbose > 2)
 		fprintf(stderr, "Matching /%s/ against %.*s\n", buf_cstr(&text),
 		    (int)len, subject ? subject : "");
+	clock_start(r, &c);
 	while (start <= len) {
 		if ((rc = regex_exec(re, subject, len, start)) < 0) {
-			enum flow f = gave_up(r, e, &text, len);
-
-			buf_free(&text);
-			return f;
+			gave = rc;
+			why = regex_why();
 		}
-		if (rc == 0)
+		if (rc <= 0)
 			break;
 		regex_span(re, 0, &so, &eo);
 		note_match(r, e, "string", subject + so, eo - so);
@@ -501,6 +615,12 @@ match_string(struct run *r, const struct expr *e, const struct buf *subj,
 		score += w;
 		w *= pat->factor;
 		start = next_start(subject, len, so, eo);
+	}
+	clock_stop(r, &c);
+	if (gave && gave_up(r, e, &c, &text, gave, why, "string", len) !=
+	    FLOW_NEXT) {
+		buf_free(&text);
+		return FLOW_FAIL;
 	}
 	buf_reset(out);
 	if (pat->weighted)
@@ -520,19 +640,25 @@ match_collect(struct run *r, const struct expr *e, const struct buf *subj,
 	size_t len = subj != NULL ? subj->len : 0;
 	struct scan s;
 	struct buf text = BUF_INIT;
+	struct clock c;
 	size_t start = 0, so, eo;
-	int rc;
+	int rc, gave = 0;
+	const char *why = NULL;
 	enum flow f = FLOW_NEXT;
 
 	if (subj == NULL) {
 		/* Message form: at most one match per line. */
 		scan_message(r, e, &s, &text);
 		s.collect = out;
-		if (s.re != NULL && r->msg != NULL)
+		if (s.re != NULL && r->msg != NULL) {
+			clock_start(r, &c);
 			msg_scan(r->msg, scan_what(e->pat->flags), scan_line,
 			    &s);
+			clock_stop(r, &c);
+		}
 		if (s.gave_up)
-			f = gave_up(r, e, &text, s.gave_up_len);
+			f = gave_up(r, e, &c, &text, s.gave_up,
+			    s.gave_up_why, s.where, s.gave_up_len);
 		buf_free(&text);
 		return f;
 	}
@@ -541,18 +667,22 @@ match_collect(struct run *r, const struct expr *e, const struct buf *subj,
 		buf_free(&text);
 		return FLOW_NEXT;
 	}
+	clock_start(r, &c);
 	while (start <= len) {
 		if ((rc = regex_exec(s.re, subject, len, start)) < 0) {
-			f = gave_up(r, e, &text, len);
-			break;
+			gave = rc;
+			why = regex_why();
 		}
-		if (rc == 0)
+		if (rc <= 0)
 			break;
 		regex_span(s.re, 0, &so, &eo);
 		note_match(r, e, "string", subject + so, eo - so);
 		set_push(out, s.re, subject, subj);
 		start = next_start(subject, len, so, eo);
 	}
+	clock_stop(r, &c);
+	if (gave)
+		f = gave_up(r, e, &c, &text, gave, why, "string", len);
 	buf_free(&text);
 	return f;
 }

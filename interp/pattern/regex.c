@@ -2,13 +2,18 @@
  * regex.c: PCRE2 behind three calls.  Every match runs under one match
  * context with a match limit, a depth limit and a bounded JIT stack, so
  * no pattern can hang a delivery (LANGUAGE.md §5); a JIT stack overflow
- * is retried by the interpreter, which has the same limits.  Subjects may
+ * is retried by the interpreter, which has the same limits.  The match
+ * limit counts work at one start position only, so a long subject is
+ * searched in slices of start positions (PCRE2's offset limit) with a
+ * look at the clock between them: no search runs far past the time
+ * regex_stop_at() set, and an ordinary line is still one call.  Subjects may
  * be any bytes: PCRE2_MATCH_INVALID_UTF lets invalid UTF-8 simply fail to
  * match instead of being an error.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../grammar/arena.h"
 #include "regex.h"
@@ -16,6 +21,15 @@
 static pcre2_match_context	*mctx;
 static pcre2_jit_stack		*jstack;
 static int			 last_error;
+
+/* regex_stop_at()'s moment; last_error when it has passed. */
+static struct timespec		 stop;
+static int			 have_stop;
+#define NO_TIME_ERROR		(-100000)
+
+#ifndef CLOCK_MONOTONIC_COARSE
+#define CLOCK_MONOTONIC_COARSE	CLOCK_MONOTONIC
+#endif
 
 /*
  * One match data for every regex: its ovector serves the last match
@@ -91,7 +105,7 @@ anchored_first(const pcre2_code *code)
 static uint32_t
 compile_options(unsigned how)
 {
-	uint32_t opts = PCRE2_UTF;
+	uint32_t opts = PCRE2_UTF | PCRE2_USE_OFFSET_LIMIT;
 
 	/*
 	 * Message text is valid UTF-8 by construction; any other subject
@@ -141,6 +155,8 @@ regex_compile(const char *re, size_t len, unsigned how, struct buf *err)
 	x->may_jit = (how & REGEX_JIT) != 0;
 	x->valid_utf8 = (how & REGEX_VALID_UTF8) != 0;
 	x->first = anchored_first(code);
+	x->anchored = pcre2_pattern_info(code, PCRE2_INFO_ALLOPTIONS,
+	    &groups) == 0 && (groups & PCRE2_ANCHORED) != 0;
 	return x;
 }
 
@@ -177,6 +193,94 @@ regex_free(struct regex *x)
 	free(x);
 }
 
+void
+regex_stop_at(const struct timespec *when)
+{
+	have_stop = when != NULL;
+	if (when != NULL)
+		stop = *when;
+}
+
+/*
+ * Has the stop time passed?  Before a call on an ordinary line the
+ * coarse clock is enough (a few nanoseconds, a few milliseconds late).
+ */
+static int
+past_stop(clockid_t id, struct timespec *now)
+{
+	struct timespec t;
+
+	if (now == NULL)
+		now = &t;
+	clock_gettime(id, now);
+	if (!have_stop)
+		return 0;
+	return now->tv_sec > stop.tv_sec || (now->tv_sec == stop.tv_sec &&
+	    now->tv_nsec >= stop.tv_nsec);
+}
+
+/* One pcre2_match; JIT is an optimisation only, its failure retried. */
+static int
+search(struct regex *x, const char *s, size_t len, size_t start,
+    uint32_t opts)
+{
+	int rc;
+
+	rc = pcre2_match(x->code, (PCRE2_SPTR)s, len, start, opts,
+	    match_data(x->ncap), context());
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		rc = pcre2_match(x->code, (PCRE2_SPTR)s, len, start,
+		    opts | PCRE2_NO_JIT, md, context());
+	return rc;
+}
+
+/*
+ * A long subject, slice by slice: each call may start a match at no
+ * more than n positions.  n starts so that a slice costs little even
+ * when every position costs a pass over the subject (/a*[bc]/), grows
+ * while slices are quick (an ordinary long line takes a few calls) and
+ * shrinks while they are slow.  A match found in a slice is the
+ * leftmost, as the slices before it found none.
+ */
+static int
+sliced(struct regex *x, const char *s, size_t len, size_t start,
+    uint32_t opts)
+{
+	struct timespec t0, t1;
+	size_t n = ((size_t)4 << 20) / (len - start), limit;
+	long ns;
+	int rc;
+
+	if (n < 16)
+		n = 16;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if (n >= len - start)
+			return search(x, s, len, start, opts);
+		limit = start + n;
+		pcre2_set_offset_limit(context(), limit);
+		rc = search(x, s, len, start, opts);
+		pcre2_set_offset_limit(context(), PCRE2_UNSET);
+		if (rc != PCRE2_ERROR_NOMATCH)
+			return rc;
+		if (past_stop(CLOCK_MONOTONIC, &t1))
+			return NO_TIME_ERROR;
+		ns = (long)(t1.tv_sec - t0.tv_sec) * 1000000000L +
+		    (t1.tv_nsec - t0.tv_nsec);
+		t0 = t1;
+		if (ns < 1000000L)
+			n *= 4;
+		else if (ns > 10000000L && n > 1)
+			n /= 2;
+		/* the next slice starts on a character */
+		for (start = limit + 1; start < len &&
+		    ((unsigned char)s[start] & 0xc0) == 0x80; start++)
+			;
+		if (start >= len)
+			return search(x, s, len, start, opts);
+	}
+}
+
 int
 regex_exec(struct regex *x, const char *s, size_t len, size_t start)
 {
@@ -188,22 +292,25 @@ regex_exec(struct regex *x, const char *s, size_t len, size_t start)
 	if (x->first >= 0 && (start >= len ||
 	    ascii_lower((unsigned char)s[start]) != ascii_lower(x->first)))
 		return 0;
+	if (have_stop && past_stop(CLOCK_MONOTONIC_COARSE, NULL)) {
+		last_error = NO_TIME_ERROR;
+		return REGEX_NO_TIME;
+	}
 	/* JIT is an optimisation only: any failure leaves the interpreter. */
 	if (++x->uses == REGEX_JIT_AFTER && x->may_jit &&
 	    pcre2_jit_compile(x->code, PCRE2_JIT_COMPLETE) == 0)
 		x->jit = 1;
 	md_owner = x;
-	rc = pcre2_match(x->code, (PCRE2_SPTR)s, len, start, opts,
-	    match_data(x->ncap), context());
-	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
-		rc = pcre2_match(x->code, (PCRE2_SPTR)s, len, start,
-		    opts | PCRE2_NO_JIT, md, context());
+	if (x->anchored || start >= len || len - start <= REGEX_SLICE)
+		rc = search(x, s, len, start, opts);
+	else
+		rc = sliced(x, s, len, start, opts);
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL)
 		return 0;
 	last_error = rc;
-	return -1;
+	return rc == NO_TIME_ERROR ? REGEX_NO_TIME : REGEX_GAVE_UP;
 }
 
 int
@@ -237,6 +344,8 @@ regex_why(void)
 		return "the heap limit was reached";
 	case PCRE2_ERROR_NOMEMORY:
 		return "out of memory";
+	case NO_TIME_ERROR:
+		return "the time for matching ran out";
 	default:
 		return "the regular expression library failed";
 	}

@@ -20,6 +20,7 @@ struct regex {
 	int		  jit;		/* JIT code is present */
 	int		  valid_utf8;	/* subjects need no UTF-8 check */
 	int		  first;	/* an anchored match's first byte, or -1 */
+	int		  anchored;	/* one start position only */
 	unsigned long	  uses;		/* subjects tried so far */
 	struct regex	 *next;		/* the list of kept regexes */
 };
@@ -53,11 +54,23 @@ int		 regex_check(const char *re, size_t len, unsigned how,
 
 /*
  * Search s[start..len).  1 on a match (regex_span gives the groups), 0
- * when there is none, -1 when the match gave up: the match or depth limit
- * was reached or memory ran out (regex_why says which).
+ * when there is none, REGEX_GAVE_UP when the match gave up on this
+ * subject: the match or depth limit was reached or memory ran out
+ * (regex_why says which), REGEX_NO_TIME when the time set by
+ * regex_stop_at() has passed, before or during the search.
  */
+#define REGEX_GAVE_UP	(-1)
+#define REGEX_NO_TIME	(-2)
 int		 regex_exec(struct regex *, const char *s, size_t len,
 		    size_t start);
+/*
+ * The moment (CLOCK_MONOTONIC) after which regex_exec stops searching,
+ * or NULL for none.  It is looked at before every pcre2_match call, and
+ * a long subject is searched in slices of start positions (PCRE2's
+ * offset limit) so that a search cannot run far past it.
+ */
+struct timespec;
+void		 regex_stop_at(const struct timespec *);
 /*
  * Group i of the last match, which must be the last regex_exec() of any
  * regex; 0 when the group did not take part.
@@ -75,5 +88,11 @@ const char	*regex_why(void);
 #define REGEX_MATCH_LIMIT	10000000
 #define REGEX_HEAP_LIMIT_KIB	(64 * 1024)
 #define REGEX_JIT_AFTER		256
+/*
+ * A subject longer than this many bytes past the start is searched in
+ * slices: the match limit counts work at one start position, so the
+ * work of a whole search grows with the subject's length.
+ */
+#define REGEX_SLICE		1024
 
 #endif

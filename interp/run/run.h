@@ -92,6 +92,16 @@ struct run {
 	int		 have_deadline;
 	int		 timed_out;	/* its error is never trapped */
 	const struct stmt *loop;
+
+	/*
+	 * Budgets, from the caller's environment (README "Settings from
+	 * the caller's environment"); 0 means no limit.  Statements run,
+	 * bytes held by all variables and by one value, seconds spent
+	 * matching patterns in this delivery.
+	 */
+	unsigned long	 max_statements, statements;
+	size_t		 max_var_bytes, max_value;
+	double		 match_time, match_spent;
 };
 
 /*

@@ -37,6 +37,15 @@ extern char **environ;
 
 /* The watchdog of DELIVERY.md §2 step 5, in seconds. */
 #define TIMEOUT_DEFAULT	300
+/*
+ * The other budgets (README), each far above what any real filter
+ * uses: a runaway loop or string stops in seconds, not at the watchdog
+ * or when memory runs out.
+ */
+#define STATEMENTS_DEFAULT	10000000UL
+#define VAR_BYTES_DEFAULT	((size_t)256 << 20)
+#define VALUE_DEFAULT		((size_t)64 << 20)
+#define MATCH_TIME_DEFAULT	30.0
 
 static void
 fatal_signal(int sig)
@@ -85,6 +94,33 @@ orig_getenv(struct run *r, const char *name)
 		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
 			return *e + n + 1;
 	return NULL;
+}
+
+/* A budget from the caller's environment: a number, else def. */
+static double
+budget(struct run *r, const char *name, double def)
+{
+	const char *s = orig_getenv(r, name);
+	char *end;
+	double v;
+
+	if (s == NULL || *s == '\0')
+		return def;
+	v = strtod(s, &end);
+	return end != s && v >= 0 ? v : def;
+}
+
+static void
+budgets(struct run *r)
+{
+	eval_budget(r, budget(r, "RUNNEL_TIMEOUT", TIMEOUT_DEFAULT));
+	r->max_statements = (unsigned long)budget(r, "RUNNEL_MAX_STATEMENTS",
+	    (double)STATEMENTS_DEFAULT);
+	r->max_var_bytes = (size_t)budget(r, "RUNNEL_MAX_VARS",
+	    (double)VAR_BYTES_DEFAULT);
+	r->max_value = (size_t)budget(r, "RUNNEL_MAX_VALUE",
+	    (double)VALUE_DEFAULT);
+	r->match_time = budget(r, "RUNNEL_MATCH_TIME", MATCH_TIME_DEFAULT);
 }
 
 /* LANGUAGE.md §6.1: everything in manual mode, the locale otherwise. */
@@ -284,7 +320,6 @@ run_all(struct run *r, const struct options *o, struct user *who)
 	struct buf file = BUF_INIT, b = BUF_INIT;
 	struct program *prog = NULL;
 	struct pos end;
-	const char *t;
 	unsigned flags = o->embedded || o->embedded_name ? PARSE_EMBEDDED : 0;
 	enum flow f;
 	int fd, rc, i, err;
@@ -312,8 +347,7 @@ run_all(struct run *r, const struct options *o, struct user *who)
 	}
 	if (r->mode == MODE_DELIVERY && (rc = home_checks(r, who)) != 0)
 		goto out;
-	t = orig_getenv(r, "RUNNEL_TIMEOUT");
-	eval_budget(r, t != NULL ? atof(t) : TIMEOUT_DEFAULT);
+	budgets(r);
 	if ((rc = read_message(r, o)) != 0)
 		goto out;
 	if (r->mode == MODE_DELIVERY && o->embedded_name == NULL &&
