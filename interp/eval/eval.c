@@ -49,6 +49,16 @@ eval_budget(struct run *r, double seconds)
 	}
 }
 
+/*
+ * The statement budget: every statement, and every pass of a while
+ * (whose body may be empty), counts one.
+ */
+static int
+over_statements(struct run *r)
+{
+	return r->max_statements > 0 && ++r->statements > r->max_statements;
+}
+
 static int
 over_budget(const struct run *r)
 {
@@ -519,6 +529,19 @@ eval_stmt(struct run *r, const struct stmt *s)
 	enum flow f = FLOW_NEXT;
 	int yes;
 
+	if (over_statements(r)) {
+		/* Like the watchdog, which stops such a filter in maildrop. */
+		r->timed_out = 1;
+		run_fail(r, &(r->loop != NULL ? r->loop : s)->pos,
+		    "Timeout quota exceeded.", r->loop != NULL ? "does the "
+		    "condition ever become false? the limit is "
+		    "RUNNEL_MAX_STATEMENTS" : "the limit is "
+		    "RUNNEL_MAX_STATEMENTS", "the filter ran more than %lu "
+		    "statements%s", r->max_statements, r->loop != NULL ?
+		    "; it was in this loop" : "");
+		r->max_statements = 0;
+		return FLOW_FAIL;
+	}
 	if (over_budget(r)) {
 		r->have_deadline = 0;
 		r->timed_out = 1;
@@ -552,7 +575,8 @@ eval_stmt(struct run *r, const struct stmt *s)
 		    yes) {
 			if ((f = eval_list(r, s->body)) != FLOW_NEXT)
 				break;
-			if (over_budget(r))
+			if (over_budget(r) || (r->max_statements > 0 &&
+			    r->statements++ >= r->max_statements))
 				break;	/* the next statement reports it */
 		}
 		if (f == FLOW_NEXT && yes)

@@ -42,6 +42,38 @@ to_int64(double d)
 	return (int64_t)d;
 }
 
+/*
+ * The memory budget (README): one value may hold RUNNEL_MAX_VALUE
+ * bytes, all variables together RUNNEL_MAX_VARS.  A filter that grows a
+ * string without end stops here with maildrop's "Out of memory." before
+ * the machine runs out; like the watchdog, no exception { } traps it.
+ */
+static enum flow
+room_for(struct run *r, const struct expr *e, size_t len)
+{
+	const struct buf *old = vars_get(r->vars, e->name, e->namelen);
+	size_t total = vars_bytes(r->vars) - (old != NULL ? old->len : 0) +
+	    (old == NULL ? e->namelen : 0) + len;
+
+	if (r->max_value > 0 && len > r->max_value) {
+		r->timed_out = 1;
+		return run_fail(r, &e->pos, "Out of memory.", "does the filter "
+		    "grow a string without end? the limit is "
+		    "RUNNEL_MAX_VALUE (bytes)", "%.*s: a value of %zu bytes, "
+		    "more than the %zu one variable may hold",
+		    (int)e->namelen, e->name, len, r->max_value);
+	}
+	if (r->max_var_bytes > 0 && total > r->max_var_bytes) {
+		r->timed_out = 1;
+		return run_fail(r, &e->pos, "Out of memory.", "does the filter "
+		    "make variables without end? the limit is "
+		    "RUNNEL_MAX_VARS (bytes)", "%.*s: the variables would hold "
+		    "%zu bytes, more than %zu", (int)e->namelen, e->name,
+		    total, r->max_var_bytes);
+	}
+	return FLOW_NEXT;
+}
+
 static void
 set_bool(struct buf *out, int v)
 {
@@ -238,7 +270,8 @@ eval_expr(struct run *r, const struct expr *e, struct buf *out)
 			f = match_string(r, e, &a, out);
 		break;
 	case E_ASSIGN:
-		if ((f = eval_expr(r, e->rhs, out)) == FLOW_NEXT) {
+		if ((f = eval_expr(r, e->rhs, out)) == FLOW_NEXT &&
+		    (f = room_for(r, e, out->len)) == FLOW_NEXT) {
 			run_setvarb(r, e->name, e->namelen, out);
 			run_verbose(r, 4, "%s(%u): %.*s=\"%s\"", e->pos.file,
 			    e->pos.line, (int)e->namelen, e->name, out->p);

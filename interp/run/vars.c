@@ -21,6 +21,7 @@ struct var {
 struct vars {
 	struct var	**slot;
 	size_t		 nslot, n;
+	size_t		 bytes;		/* names and values, for the budget */
 };
 
 /* FNV-1a: short keys, no adversary worth a keyed hash here. */
@@ -145,7 +146,9 @@ vars_set(struct vars *v, const char *name, size_t namelen,
 		p->namelen = namelen;
 		*pp = p;
 		v->n++;
+		v->bytes += namelen;
 	}
+	v->bytes = v->bytes - p->value.len + len;
 	/* value may point into the old value (X="$X"): copy first. */
 	if (value >= p->value.p && p->value.p != NULL &&
 	    value < p->value.p + p->value.cap) {
@@ -174,6 +177,7 @@ vars_setb(struct vars *v, const char *name, size_t namelen,
 	p = *find(v, name, namelen);
 	buf_free(&p->value);
 	p->value = tmp;
+	v->bytes += p->value.len;
 	if (p->value.p == NULL)
 		buf_set(&p->value, "", 0);
 }
@@ -201,10 +205,17 @@ vars_unset(struct vars *v, const char *name, size_t namelen)
 	if ((p = *pp) == NULL)
 		return;
 	*pp = p->next;
+	v->bytes -= p->namelen + p->value.len;
 	free(p->name);
 	buf_free(&p->value);
 	free(p);
 	v->n--;
+}
+
+size_t
+vars_bytes(const struct vars *v)
+{
+	return v->bytes;
 }
 
 /*

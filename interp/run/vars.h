@@ -36,6 +36,8 @@ void		 vars_setb(struct vars *, const char *name, size_t namelen,
 /* Mark the whole value of a set variable as message text. */
 void		 vars_mark(struct vars *, const char *name, size_t namelen);
 void		 vars_unset(struct vars *, const char *name, size_t namelen);
+/* The bytes held by every name and value. */
+size_t		 vars_bytes(const struct vars *);
 
 /* NULL-terminated "NAME=value" array for execve; free with vars_envfree. */
 char		**vars_environ(const struct vars *);

@@ -1,0 +1,134 @@
+#!/bin/bash
+# budgets.sh: every resource a filter uses has a budget, set from the
+# caller's environment (README), and running out of one is a located
+# message, never a hang:
+#   - a pattern that a hostile body makes slow or explosive is given up
+#     within RUNNEL_MATCH_TIME or at the match limit: not matched, a
+#     warning on stderr and in the log, and the message is delivered;
+#   - the watchdog (RUNNEL_TIMEOUT) reaches inside a long match: 75;
+#   - a loop past RUNNEL_MAX_STATEMENTS, a value past RUNNEL_MAX_VALUE,
+#     variables past RUNNEL_MAX_VARS: 75 with the position, untrapped.
+# Small budgets keep each case to a second or two.
+. "$(dirname "$0")/lib/suite.sh" budgets
+
+runnel() {	# sandbox [VAR=value...]
+	local sb=$1
+	shift
+	cd "$sb" && exec env -i HOME="$sb" LOGNAME=runnel-test \
+	    PATH=/usr/bin:/bin TZ=UTC SHELL=/bin/sh \
+	    ${RUNNEL_ASAN:+ASAN_OPTIONS=verify_asan_link_order=0} "$@" \
+	    "$RUNNEL" ./f
+}
+
+delivered() {	# sandbox: one message in M/new
+	[ "$(find "$1/M/new" -type f | wc -l)" = 1 ]
+}
+
+# Four lines of 65,000 'a': every start position of an unanchored
+# search costs a pass over the line.
+hostile=$work/hostile
+{
+	printf 'From: a@example.com\nSubject: hi\n\n'
+	for i in 1 2 3 4; do
+		head -c 65000 /dev/zero | tr '\0' a
+		echo
+	done
+} >"$hostile"
+small=$work/small
+printf 'From: a@example.com\nSubject: hi\n\nbody\n' >"$small"
+
+# pattern NAME REGEX WHY: /REGEX/:b gives up for WHY, the message is
+# delivered to M, and the warning names the pattern on stderr and in
+# the log.
+pattern() {
+	local name=$1 re=$2 why=$3 sb rc t0 t1
+	sb=$(sandbox "$name" "logfile \"log\"\nif ($re:b)\n{\n  to \"X\"\n}\nto \"M\"\n")
+	t0=$(date +%s)
+	(runnel "$sb" RUNNEL_MATCH_TIME=1) <"$hostile" >/dev/null 2>"$sb/.err"
+	rc=$?
+	t1=$(date +%s)
+	if [ "$rc" = 0 ] && delivered "$sb" && [ $((t1 - t0)) -le 10 ] &&
+	    grep -q '^\./f(2): Pattern match abandoned\.$' "$sb/.err" &&
+	    grep -qF "  ./f:2:5: $re" "$sb/.err" &&
+	    grep -q "$why" "$sb/.err" &&
+	    grep -qF "runnel: ./f:2:5: $re" "$sb/log"; then
+		pass "$name"
+	else
+		fail "$name" "exit $rc after $((t1 - t0)) s: $(cat "$sb/.err")"
+	fi
+}
+pattern quadratic-backtracking '/(a|b)*[cd]/' 'the time for matching ran out'
+pattern quadratic-scan '/a*[bc]/' 'the time for matching ran out'
+pattern match-limit '/^(a+)+b/' 'the match limit was reached'
+
+# The budget is for all matching: once it is spent, a later search has
+# only a sliver of time, which a hostile one exhausts at once and a
+# pattern on an ordinary header line does not.
+sb=$(sandbox shared 'if (/(a|b)*[cd]/:b || /a*[bc]/:b)\n{\n  to "X"\n}\nif (/^Subject: hi/)\n{\n  to "M"\n}\n')
+(runnel "$sb" RUNNEL_MATCH_TIME=1) <"$hostile" >/dev/null 2>"$sb/.err"
+rc=$?
+if [ "$rc" = 0 ] && delivered "$sb" &&
+    [ "$(grep -c 'Pattern match abandoned' "$sb/.err")" = 2 ]; then
+	pass "budget-shared"
+else
+	fail budget-shared "exit $rc: $(cat "$sb/.err")"
+fi
+
+# A string =~ search is budgeted as well.
+sb=$(sandbox string 'S=`head -c 65000 /dev/zero | tr "\\\\0" a`\nif ($S =~ /a*[bc]/)\n{\n  to "X"\n}\nto "M"\n')
+(runnel "$sb" RUNNEL_MATCH_TIME=1) <"$small" >/dev/null 2>"$sb/.err"
+rc=$?
+if [ "$rc" = 0 ] && delivered "$sb" &&
+    grep -q 'on a string of 65000 bytes' "$sb/.err"; then
+	pass "string-budget"
+else
+	fail string-budget "exit $rc: $(cat "$sb/.err")"
+fi
+
+# The watchdog stops a search in the middle: 75 at the pattern.
+sb=$(sandbox watchdog 'if (/(a|b)*[cd]/:b)\n{\n  to "X"\n}\nto "M"\n')
+(runnel "$sb" RUNNEL_MATCH_TIME=0 RUNNEL_TIMEOUT=1) <"$hostile" \
+    >/dev/null 2>"$sb/.err"
+rc=$?
+if [ "$rc" = 75 ] &&
+    grep -q '^maildrop: Timeout quota exceeded\.$' "$sb/.err" &&
+    grep -q '^  \./f:1:5: the filter ran out of time matching' "$sb/.err"
+then
+	pass "watchdog-inside-match"
+else
+	fail watchdog-inside-match "exit $rc: $(cat "$sb/.err")"
+fi
+
+# filter CASE FILTER-TEXT VAR=value LINE...: 75, and stderr holds the
+# lines given.
+filter() {
+	local name=$1 text=$2 set=$3 sb rc line ok=1
+	shift 3
+	sb=$(sandbox "$name" "$text")
+	(runnel "$sb" "$set") <"$small" >/dev/null 2>"$sb/.err"
+	rc=$?
+	[ "$rc" = 75 ] || ok=0
+	for line in "$@"; do
+		grep -qxF -- "$line" "$sb/.err" || ok=0
+	done
+	if [ $ok = 1 ] && ! delivered "$sb"; then
+		pass "$name"
+	else
+		fail "$name" "exit $rc: $(cat "$sb/.err")"
+	fi
+}
+filter endless-loop 'while (1)\n{\n  X=1\n}\nto "M"\n' \
+    RUNNEL_MAX_STATEMENTS=10000 \
+    'maildrop: Timeout quota exceeded.' \
+    '  ./f:1:1: the filter ran more than 10000 statements; it was in this loop'
+filter empty-loop 'exception {\n  while (1)\n  {\n  }\n}\nto "M"\n' \
+    RUNNEL_MAX_STATEMENTS=10000 \
+    'maildrop: Timeout quota exceeded.' \
+    '  ./f:2:3: the filter ran more than 10000 statements; it was in this loop'
+filter doubling 'X="a"\nwhile (1)\n{\n  X="$X$X"\n}\nto "M"\n' \
+    RUNNEL_MAX_VALUE=100000 \
+    'maildrop: Out of memory.' \
+    '  ./f:4:3: X: a value of 131072 bytes, more than the 100000 one variable may hold'
+filter growing 'exception {\n  X="a"\n  while (1)\n  {\n    X="${X}aaaaaaaaaaaaaaa"\n  }\n}\nto "M"\n' \
+    RUNNEL_MAX_VARS=200000 \
+    'maildrop: Out of memory.'
