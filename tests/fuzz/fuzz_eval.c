@@ -159,6 +159,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vars_sets(r.vars, "FROM", "joe@example.com");
 	vars_sets(r.vars, "MAILFILTER", "./f");
 	eval_budget(&r, 0.25);
+	/* Small budgets: a runaway input stops in milliseconds. */
+	r.max_statements = 100000;
+	r.max_value = (size_t)1 << 20;
+	r.max_var_bytes = (size_t)4 << 20;
+	r.match_time = 0.1;
 	f = eval_program(&r, prog);
 	dryrun_result(&r, f, f == FLOW_EXIT ? r.exit_status : r.err.status);
 	fflush(stdout);
