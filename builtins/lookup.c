@@ -121,11 +121,16 @@ try_lines(struct run *r, const struct expr *call, const char *file,
 		rc = regex_exec(re, subj->p, subj->len, 0);
 		if (rc > 0)
 			set_vars(r, re, subj);
-		else if (rc < 0)
-			run_fail(r, &call->pos, "Pattern match limit exceeded.",
-			    "simplify that line of the file",
-			    "%s: /%.*s/: %s", file, (int)(eol - p), p,
-			    regex_why());
+		else if (rc < 0) {
+			/* The subject is the sender's: no match, go on. */
+			char *line = xstrndup(p, (size_t)(eol - p));
+
+			match_abandoned(r, &call->pos, line,
+			    rc == REGEX_NO_TIME, regex_why(), "string",
+			    subj->len);
+			free(line);
+			rc = 0;
+		}
 		regex_free(re);
 		if (rc != 0)
 			return rc;

@@ -247,36 +247,21 @@ clock_stop(struct run *r, const struct clock *c)
 	regex_stop_at(NULL);
 }
 
-/*
- * A search that gave up: rc is regex_exec's REGEX_GAVE_UP or
- * REGEX_NO_TIME on a subject of len bytes.  The watchdog ends the run;
- * otherwise a warning (stderr and the log) and the search counts as
- * not matched there.
- */
-static enum flow
-gave_up(struct run *r, const struct expr *e, const struct clock *c,
-    struct buf *text, int rc, const char *why, const char *where,
-    size_t len)
+void
+match_abandoned(struct run *r, const struct pos *at, const char *re,
+    int out_of_time, const char *why, const char *where, size_t len)
 {
 	struct buf b = BUF_INIT;
-	const char *file = e->pos.file ? e->pos.file : "";
+	const char *file = at->file ? at->file : "";
 
-	if (rc == REGEX_NO_TIME && c->watchdog) {
-		r->have_deadline = 0;
-		r->timed_out = 1;
-		return run_fail(r, &e->pos, "Timeout quota exceeded.",
-		    "the limit is RUNNEL_TIMEOUT (seconds)", "the filter ran "
-		    "out of time matching /%s/", buf_cstr(text));
-	}
 	buf_printf(&b, "%s:%u:%u: /%s/: %s on a %s%s of %zu bytes; counted "
-	    "as not matched\n", file, e->pos.line, e->pos.col,
-	    buf_cstr(text), why, where,
+	    "as not matched\n", file, at->line, at->col, re, why, where,
 	    strcmp(where, "string") == 0 || strcmp(where, "line") == 0 ?
 	    "" : " line", len);
 	fflush(stdout);
 	fprintf(stderr, "%s(%u): Pattern match abandoned.\n  %s", file,
-	    e->pos.line, b.p);
-	if (rc == REGEX_NO_TIME)
+	    at->line, b.p);
+	if (out_of_time)
 		fprintf(stderr, "  all matching in one delivery may take "
 		    "RUNNEL_MATCH_TIME seconds (%g)\n", r->match_time);
 	else
@@ -286,10 +271,31 @@ gave_up(struct run *r, const struct expr *e, const struct clock *c,
 		struct buf line = BUF_INIT;
 
 		buf_printf(&line, "runnel: %s", b.p);
-		r->fx->log(r, &e->pos, line.p, line.len);
+		r->fx->log(r, at, line.p, line.len);
 		buf_free(&line);
 	}
 	buf_free(&b);
+}
+
+/*
+ * A search that gave up: rc is regex_exec's REGEX_GAVE_UP or
+ * REGEX_NO_TIME on a subject of len bytes.  The watchdog ends the run;
+ * otherwise the warning, and the search counts as not matched there.
+ */
+static enum flow
+gave_up(struct run *r, const struct expr *e, const struct clock *c,
+    struct buf *text, int rc, const char *why, const char *where,
+    size_t len)
+{
+	if (rc == REGEX_NO_TIME && c->watchdog) {
+		r->have_deadline = 0;
+		r->timed_out = 1;
+		return run_fail(r, &e->pos, "Timeout quota exceeded.",
+		    "the limit is RUNNEL_TIMEOUT (seconds)", "the filter ran "
+		    "out of time matching /%s/", buf_cstr(text));
+	}
+	match_abandoned(r, &e->pos, buf_cstr(text), rc == REGEX_NO_TIME, why,
+	    where, len);
 	return FLOW_NEXT;
 }
 

@@ -50,6 +50,16 @@ enum flow	 match_collect(struct run *, const struct expr *,
 int		 match_check(const struct pattern *, int on_message,
 		    struct buf *reason, size_t *offset);
 
+/*
+ * A search of the sender's text that gave up (out of time or at the
+ * match limit) on a subject of len bytes: the warning, on stderr and
+ * in the log.  where: "string", "line", "header", "body".  The caller
+ * counts the search as not matched and goes on.
+ */
+void		 match_abandoned(struct run *, const struct pos *at,
+		    const char *re, int out_of_time, const char *why,
+		    const char *where, size_t len);
+
 /* Set MATCH, MATCH1.. from one match. */
 void		 match_set_vars(struct run *, const struct match_caps *);
 void		 match_set_free(struct match_set *);

@@ -85,6 +85,19 @@ else
 	fail string-budget "exit $rc: $(cat "$sb/.err")"
 fi
 
+# lookup() searches a string too, usually the sender's: a pattern of
+# the file that gives up does not match, and delivery goes on.
+sb=$(sandbox lookup 'if (lookup("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", "pats"))\n{\n  to "X"\n}\nto "M"\n')
+printf '^(a+)+$\n' >"$sb/pats"
+(runnel "$sb") <"$small" >/dev/null 2>"$sb/.err"
+rc=$?
+if [ "$rc" = 0 ] && delivered "$sb" &&
+    grep -qx '  ./f:1:5: /^(a+)+$/: the match limit was reached on a string of 31 bytes; counted as not matched' "$sb/.err"; then
+	pass "lookup-match-limit"
+else
+	fail lookup-match-limit "exit $rc: $(cat "$sb/.err")"
+fi
+
 # The watchdog stops a search in the middle: 75 at the pattern.
 sb=$(sandbox watchdog 'if (/(a|b)*[cd]/:b)\n{\n  to "X"\n}\nto "M"\n')
 (runnel "$sb" RUNNEL_MATCH_TIME=0 RUNNEL_TIMEOUT=1) <"$hostile" \
