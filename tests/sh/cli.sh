@@ -6,27 +6,30 @@
 # maildrop's stderr lines must appear in runnel's.  Both deliver for
 # root, so the script re-runs itself in a private mount namespace with
 # tmpfs over root's home and /var/mail: nothing real is written.
-RUNNEL=${RUNNEL:-$PWD/runnel}
-case $RUNNEL in /*) ;; *) RUNNEL=$PWD/$RUNNEL;; esac
+. "$(dirname "$0")/lib/suite.sh" cli
 MD=/usr/bin/maildrop
 
 if [ -z "${CLI_NS:-}" ]; then
 	if [ "$(id -u)" != 0 ] || [ ! -x "$MD" ] ||
 	    ! unshare -m true 2>/dev/null; then
-		echo "SKIP cli: needs root, $MD and unshare -m"
-		exit 0
+		skip_suite "needs root, $MD and unshare -m"
 	fi
-	exec env CLI_NS=1 RUNNEL="$RUNNEL" unshare -m --propagation private \
-	    bash "$0"
+	env CLI_NS=1 RUNNEL="$RUNNEL" BUILD="$BUILD" WORK="$work" \
+	    unshare -m --propagation private bash "$0"
+	exit
 fi
 
 HOMEDIR=$(getent passwd root | cut -d: -f6)
-mount -t tmpfs -o mode=700 tmpfs "$HOMEDIR" || { echo "FAIL cli: tmpfs"; exit 1; }
-mount -t tmpfs -o mode=2775 tmpfs /var/mail || { echo "FAIL cli: tmpfs"; exit 1; }
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+for d in "$HOMEDIR" /var/mail; do
+	mode=700
+	[ "$d" = /var/mail ] && mode=2775
+	if ! mount -t tmpfs -o mode=$mode tmpfs "$d"; then
+		fail setup "cannot mount a tmpfs on $d"
+		exit 1
+	fi
+done
 printf '%s\n' 'Return-Path: <rp@example.com>' 'From: ann@example.com' \
-    'Subject: cli' '' 'body' >"$T/msg"
+    'Subject: cli' '' 'body' >"$work/msg"
 
 # The files under the home and the spool: path (maildir names masked),
 # size, and a hash with mbox From_ dates masked.
@@ -58,35 +61,34 @@ same() {
 	local name=$1 setup=$2 why=
 	shift 2
 	fresh; $setup
-	(cd "$T" && env -i PATH=/usr/bin:/bin LANG=C.UTF-8 "$MD" "$@" \
-	    <"$T/msg" >"$T/md.out" 2>"$T/md.err"; echo $? >"$T/md.rc")
-	files >"$T/md.files"
+	(cd "$work" && env -i PATH=/usr/bin:/bin LANG=C.UTF-8 "$MD" "$@" \
+	    <"$work/msg" >"$work/md.out" 2>"$work/md.err"; echo $? >"$work/md.rc")
+	files >"$work/md.files"
 	fresh; $setup
-	(cd "$T" && env -i PATH=/usr/bin:/bin LANG=C.UTF-8 \
+	(cd "$work" && env -i PATH=/usr/bin:/bin LANG=C.UTF-8 \
 	    ${RUNNEL_ASAN:+ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1} \
-	    "$RUNNEL" "$@" <"$T/msg" >"$T/rn.out" 2>"$T/rn.err"; echo $? >"$T/rn.rc")
-	files >"$T/rn.files"
+	    "$RUNNEL" "$@" <"$work/msg" >"$work/rn.out" 2>"$work/rn.err"; echo $? >"$work/rn.rc")
+	files >"$work/rn.files"
 	# authlib's complaint that no authdaemond runs is not maildrop's
 	sed -i -e '/^ERR: authdaemon: /d' -e 's#^/usr/bin/maildrop: #maildrop: #' \
-	    "$T/md.err"
-	cmp -s "$T/md.rc" "$T/rn.rc" ||
-	    why="exit: maildrop $(cat "$T/md.rc"), runnel $(cat "$T/rn.rc")"
-	[ -z "$why" ] && ! cmp -s "$T/md.out" "$T/rn.out" &&
-	    why="stdout: $(diff "$T/md.out" "$T/rn.out" | head -10)"
-	[ -z "$why" ] && ! cmp -s "$T/md.files" "$T/rn.files" &&
-	    why="files: $(diff "$T/md.files" "$T/rn.files" | head -10)"
-	if [ -z "$why" ] && [ -s "$T/md.err" ]; then
+	    "$work/md.err"
+	cmp -s "$work/md.rc" "$work/rn.rc" ||
+	    why="exit: maildrop $(cat "$work/md.rc"), runnel $(cat "$work/rn.rc")"
+	[ -z "$why" ] && ! cmp -s "$work/md.out" "$work/rn.out" &&
+	    why="stdout: $(diff "$work/md.out" "$work/rn.out" | head -10)"
+	[ -z "$why" ] && ! cmp -s "$work/md.files" "$work/rn.files" &&
+	    why="files: $(diff "$work/md.files" "$work/rn.files" | head -10)"
+	if [ -z "$why" ] && [ -s "$work/md.err" ]; then
 		local miss
 		miss=$(awk 'NR==FNR { want[++n] = $0; next }
 		    i < n && $0 == want[i + 1] { i++ }
-		    END { if (i < n) print want[i + 1] }' "$T/md.err" "$T/rn.err")
+		    END { if (i < n) print want[i + 1] }' "$work/md.err" "$work/rn.err")
 		[ -n "$miss" ] && why="stderr lacks: $miss"
 	fi
 	if [ -n "$why" ]; then
-		echo "FAIL $name: $why"
-		echo "  runnel stderr: $(head -5 "$T/rn.err")"
+		fail "$name" "$why" "runnel stderr: $(head -5 "$work/rn.err")"
 	else
-		echo "PASS $name"
+		pass "$name"
 	fi
 }
 

@@ -4,8 +4,7 @@
 # outputs.
 . "$(dirname "$0")/lib/suite.sh" difffuzz
 if ! command -v maildrop >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
-	echo "SKIP difffuzz: needs maildrop and python3"
-	exit 0
+	skip_suite "needs maildrop and python3"
 fi
 gen=$top/tests/difffuzz/gen.py
 

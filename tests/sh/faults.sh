@@ -18,8 +18,7 @@
 . "$(dirname "$0")/lib/suite.sh" faults
 SO=$BUILD/tests/preload/fault.so
 if [ ! -f "$SO" ]; then
-	echo "SKIP faults: $SO not built"
-	exit 0
+	skip_suite "$SO not built"
 fi
 
 # A message of a few chunks, with lines that need >From quoting.
@@ -218,8 +217,8 @@ scenario() {	# kind
 	rc=$(run "$sb" FAULT_REPORT="$sb/.count" LD_PRELOAD="$SO")
 	points=$(cat "$sb/.count" 2>/dev/null || echo 0)
 	if [ "$rc" != 0 ] || [ "$points" -lt 5 ]; then
-		echo "FAIL faults $kind: the clean run exited $rc after $points calls"
-		head -5 "$sb/.out" | sed 's/^/  /'
+		fail "$kind" "the clean run exited $rc after $points calls" \
+		    "$(head -5 "$sb/.out")"
 		return
 	fi
 	for i in $(seq 1 "$points"); do
@@ -254,9 +253,10 @@ scenario() {	# kind
 	total_points=$((total_points + points))
 	total_trials=$((total_trials + trials))
 	if [ $bad -eq 0 ]; then
-		echo "PASS faults $kind: $points failure points, $trials trials"
+		pass "$kind" "$points failure points, $trials trials"
 	else
-		echo "FAIL faults $kind: $bad of $trials trials broke the invariant; first: $first"
+		fail "$kind" "$bad of $trials trials broke the invariant;" \
+		    "first: $first"
 	fi
 }
 

@@ -113,7 +113,7 @@ if [ -f "$SO" ]; then
 		fail new-mbox-directory-synced "exit $rc; calls: $(tr '\n' ';' <"$sb/.trace")"
 	fi
 else
-	echo "SKIP hazards new-mbox-directory-synced: $SO not built"
+	skip new-mbox-directory-synced "$SO not built"
 fi
 
 # A command that ignores SIGTERM, killed at its deadline: its stdin must

@@ -93,7 +93,7 @@ if [ "$(id -u)" = 0 ]; then
 		fail include-foreign-owner-refused "exit $rc: $(cat "$sb/.err")"
 	fi
 else
-	echo "SKIP inputs include-foreign-owner: needs root to chown to another uid"
+	skip include-foreign-owner "needs root to chown to another uid"
 fi
 
 # A delivery command that exits 75 defers the mail: the run exits 75 and
@@ -136,5 +136,5 @@ if [ "$(id -u)" = 0 ] && [ -x /usr/bin/maildrop ] && command -v setpriv >/dev/nu
 		fail to-slash-lock-line-first "maildrop: $a; runnel: $b"
 	fi
 else
-	echo "SKIP inputs to-slash: needs root, maildrop, setpriv and user nobody"
+	skip to-slash "needs root, maildrop, setpriv and user nobody"
 fi

@@ -123,9 +123,10 @@ maildir_trials() {	# signal
 		fi
 	done
 	if [ $bad = 0 ]; then
-		echo "PASS kill-trials maildir SIG$sig: $TRIALS trials over ${span} ms: $done delivered whole, $none not delivered, $tmpleft left a tmp/ file"
+		pass "maildir SIG$sig" "$TRIALS trials over ${span} ms: $done \
+delivered whole, $none not delivered, $tmpleft left a tmp/ file"
 	else
-		echo "FAIL kill-trials maildir SIG$sig: $bad of $TRIALS: $first"
+		fail "maildir SIG$sig" "$bad of $TRIALS: $first"
 	fi
 }
 
@@ -185,9 +186,11 @@ mbox_trials() {	# signal
 		fi
 	done
 	if [ $bad = 0 ]; then
-		echo "PASS kill-trials mbox SIG$sig $input: $TRIALS trials over ${span} ms: $whole whole, $none absent ($cut partial ones cut off by the next delivery, $nolock with the dot-lock gone)"
+		pass "mbox SIG$sig $input" "$TRIALS trials over ${span} ms: \
+$whole whole, $none absent ($cut partial ones cut off by the next \
+delivery, $nolock with the dot-lock gone)"
 	else
-		echo "FAIL kill-trials mbox SIG$sig $input: $bad of $TRIALS: $first"
+		fail "mbox SIG$sig $input" "$bad of $TRIALS: $first"
 	fi
 }
 
@@ -220,7 +223,7 @@ every_call() {
 	n=$(cat "$sb/.count" 2>/dev/null || echo 0)
 	start=$(grep -n ' open mb$' "$sb/.trace" | head -1 | cut -d: -f1)
 	if [ "$n" -lt 10 ] || [ -z "$start" ]; then
-		echo "FAIL kill-trials every call $input: the clean run made $n calls"
+		fail "every call $input" "the clean run made $n calls"
 		return
 	fi
 	for i in $(seq "$start" "$n"); do
@@ -259,9 +262,11 @@ every_call() {
 	partial_total=$((partial_total + cut))
 	trials_total=$((trials_total + n))
 	if [ $bad = 0 ]; then
-		echo "PASS kill-trials every call $input: $n kills: $whole whole, $none absent ($cut partial ones cut off by the next delivery, $nolock with the dot-lock gone)"
+		pass "every call $input" "$n kills: $whole whole, $none absent \
+($cut partial ones cut off by the next delivery, $nolock with the \
+dot-lock gone)"
 	else
-		echo "FAIL kill-trials every call $input: $bad of $n: $first"
+		fail "every call $input" "$bad of $n: $first"
 	fi
 }
 
@@ -279,5 +284,5 @@ if [ -f "$SO" ]; then
 	done
 	echo "  kill-trials: $trials_total kills at a call, $partial_total left a partial message, none left after the next delivery"
 else
-	echo "SKIP kill-trials every call: $SO not built"
+	skip "every call" "$SO not built"
 fi

@@ -56,7 +56,7 @@ else
 fi
 
 if [ "$(id -u)" != 0 ]; then
-	echo "SKIP locks foreign-owner: needs root to chown files to other uids"
+	skip foreign-owner "needs root to chown files to other uids"
 	exit 0
 fi
 

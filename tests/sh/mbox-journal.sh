@@ -105,7 +105,7 @@ if [ "$(id -u)" = 0 ]; then
 	d=$(setup foreign-owner); journal "$d"; chown 65534 "$d/mb.runnel-journal"
 	check foreign-owner "$d" kept "belongs to uid 65534"
 else
-	echo "SKIP mbox-journal foreign-owner: needs root to chown"
+	skip foreign-owner "needs root to chown"
 fi
 
 d=$(setup writable); journal "$d"; chmod 622 "$d/mb.runnel-journal"

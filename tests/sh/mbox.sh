@@ -70,7 +70,7 @@ if [ -x "$MAILDROP" ]; then
 		fail missing-dir "maildrop $ra '$la', runnel $rb '$lb'"
 	fi
 else
-	echo "SKIP mbox: maildrop not installed, no comparisons"
+	skip comparisons "maildrop not installed"
 fi
 
 m=$work/plain.msg
@@ -153,7 +153,7 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	[ "$rc" = 0 ] && [ -s "$sb/target" ] && pass own-symlink-followed ||
 	    fail own-symlink-followed "exit $rc"
 else
-	echo "SKIP mbox symlink ownership: not root"
+	skip "symlink ownership" "not root"
 fi
 
 # dotlock / flock statements end to end.

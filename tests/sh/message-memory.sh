@@ -4,19 +4,16 @@
 # pattern scans it line by line: peak RSS must stay near the 1 MB case,
 # far below the message size.  Also a single 20 MB line without a
 # newline, which the line reader must cut rather than buffer.
-set -u
-RUNNEL=$(realpath "${RUNNEL:-./runnel}")
-W=${WORK:-/tmp}/message-memory.$$
+. "$(dirname "$0")/lib/suite.sh" message-memory
+W=$work/mm	# runnel's TMPDIR: it must be empty afterwards
 BOUND_KB=${BOUND_KB:-16384}		# 16 MB for a 100 MB message
 # AddressSanitizer's shadow memory and quarantine add tens of MB; the
 # bound then still proves the message is not held (64 MB < 100 MB).
 [ -n "${RUNNEL_ASAN:-}" ] && BOUND_KB=65536
 mkdir -p "$W"
-trap 'rm -rf "$W"' EXIT
 
 if [ ! -x /usr/bin/time ]; then
-	echo "SKIP message-memory: /usr/bin/time missing (apt-get install time)"
-	exit 0
+	skip_suite "/usr/bin/time missing (apt-get install time)"
 fi
 
 printf 'if (/needle in the haystack/:b)\n{\n\techo "found"\n}\necho "SIZE=$SIZE"\nexit\n' >"$W/f"
@@ -25,8 +22,7 @@ printf 'exit\n' >"$W/probe"
 chmod 600 "$W/probe"
 if ! printf 'Subject: x\n\nb\n' | (cd "$W" && env -i HOME="$W" PATH=/usr/bin:/bin \
     "$RUNNEL" ./probe) >/dev/null 2>&1; then
-	echo "SKIP message-memory: runnel cannot run a filter yet"
-	exit 0
+	skip_suite "runnel cannot run a filter yet"
 fi
 
 # make MB: a MIME-less message of about MB megabytes, the needle last
@@ -55,22 +51,23 @@ rc100=$1 kb100=$2 out100="$3 ${4:-}"
 echo "  peak RSS: 1 MB message ${kb1} KB, 100 MB message ${kb100} KB"
 
 case "$rc1 $out1" in
-"0 found SIZE="*) echo "PASS message-memory: 1 MB message scanned";;
-*) echo "FAIL message-memory: 1 MB message: exit $rc1, output '$out1'";;
+"0 found SIZE="*) pass "1 MB message scanned";;
+*) fail "1 MB message scanned" "exit $rc1, output '$out1'";;
 esac
 case "$rc100 $out100" in
-"0 found SIZE="*) echo "PASS message-memory: 100 MB message scanned to its last line";;
-*) echo "FAIL message-memory: 100 MB message: exit $rc100, output '$out100'";;
+"0 found SIZE="*) pass "100 MB message scanned to its last line";;
+*) fail "100 MB message scanned to its last line" \
+    "exit $rc100, output '$out100'";;
 esac
 if [ "$kb100" -lt "$BOUND_KB" ]; then
-	echo "PASS message-memory: 100 MB message peak RSS ${kb100} KB < ${BOUND_KB} KB"
+	pass "100 MB message peak RSS" "${kb100} KB < ${BOUND_KB} KB"
 else
-	echo "FAIL message-memory: 100 MB message peak RSS ${kb100} KB >= ${BOUND_KB} KB"
+	fail "100 MB message peak RSS" "${kb100} KB >= ${BOUND_KB} KB"
 fi
 if [ -z "$(ls -A "$W" | grep -v -e '^f$' -e '^probe$' -e '^rss$' -e '^out$' -e '^err$')" ]; then
-	echo "PASS message-memory: no temp file left behind"
+	pass "no temp file left behind"
 else
-	echo "FAIL message-memory: files left in TMPDIR: $(ls -A "$W")"
+	fail "no temp file left behind" "files left in TMPDIR: $(ls -A "$W")"
 fi
 
 # One 20 MB line, no newline at all: cut into pieces, still bounded.
@@ -82,7 +79,8 @@ awk 'BEGIN { print "Subject: one line"; print "";
 kb=$(cat "$W/rss")
 echo "  peak RSS: one 20 MB line ${kb} KB"
 if grep -q '^found$' "$W/out" && [ "$kb" -lt "$BOUND_KB" ]; then
-	echo "PASS message-memory: 20 MB line found and bounded (${kb} KB)"
+	pass "20 MB line found and bounded" "${kb} KB"
 else
-	echo "FAIL message-memory: 20 MB line: $(tr '\n' ' ' <"$W/out") ${kb} KB"
+	fail "20 MB line found and bounded" \
+	    "$(tr '\n' ' ' <"$W/out") ${kb} KB"
 fi

@@ -1,16 +1,15 @@
 # pipe.sh: delivery to commands and forwarding (DELIVERY.md §4.3, §4.4):
 # exit statuses, short writes, deadlines, and that message text can never
 # become a shell command on the forward path.
-. tests/sh/proc/lib.sh
+. "$(dirname "$0")/lib/suite.sh" pipe
 
 if ! runnel_ready; then
-	echo "SKIP pipe: runnel cannot run a filter yet: $ERR"
-	exit 0
+	skip_suite "runnel cannot run a filter yet: $ERR"
 fi
 
 newdir exit5; msg "$D/m"
 run 'to "|cat >/dev/null; exit 5"' "$D/m"
-expect pipe-to-exit-status-is-exit-code "$([ "$RC" = 5 ]; echo $?)" "want 5"
+expect to-exit-status-is-exit-code "$([ "$RC" = 5 ]; echo $?)" "want 5"
 
 newdir cc; msg "$D/m"
 run 'cc "|cat > one; exit 3"
@@ -18,7 +17,7 @@ echo "EXITCODE=$EXITCODE"
 cc "|cat > two"
 echo "EXITCODE=$EXITCODE"
 exit' "$D/m"
-expect pipe-cc-continues-with-exitcode "$([ "$RC" = 0 ] &&
+expect cc-continues-with-exitcode "$([ "$RC" = 0 ] &&
     [ "$OUT" = "EXITCODE=3
 EXITCODE=0" ] && cmp -s "$D/m" "$D/one" && cmp -s "$D/m" "$D/two"; echo $?)" \
     "want EXITCODE 3 then 0 and two copies"
@@ -27,14 +26,14 @@ EXITCODE=0" ] && cmp -s "$D/m" "$D/one" && cmp -s "$D/m" "$D/two"; echo $?)" \
 # so the write fails.  maildrop reports success here; we do not.
 newdir short0; bigmsg "$D/m" 300
 run 'to "|exec 0<&-; sleep 0.2; exit 0"' "$D/m"
-expect pipe-short-write-fails-even-with-exit-0 "$([ "$RC" = 75 ] &&
+expect short-write-fails-even-with-exit-0 "$([ "$RC" = 75 ] &&
     grep -q '^maildrop: Unable to deliver to mailbox\.$' "$D/.err" &&
     grep -q 'exec 0<&-' "$D/.err" && grep -q 'Broken pipe' "$D/.err"
     echo $?)" "want 75 naming the command and EPIPE"
 
 newdir short1; bigmsg "$D/m" 300
 run 'to "|head -c 10 >/dev/null; exit 1"' "$D/m"
-expect pipe-short-write-nonzero-fails "$([ "$RC" = 75 ]; echo $?)" "want 75"
+expect short-write-nonzero-fails "$([ "$RC" = 75 ]; echo $?)" "want 75"
 
 # A filter that means to read part of the message says so.
 newdir lenient; bigmsg "$D/m" 300
@@ -42,42 +41,42 @@ run 'exception {
 	cc "|head -1 > first"
 }
 to "|cat > all"' "$D/m"
-expect pipe-partial-read-in-exception-goes-on "$([ "$RC" = 0 ] &&
+expect partial-read-in-exception-goes-on "$([ "$RC" = 0 ] &&
     cmp -s "$D/m" "$D/all" && [ -s "$D/first" ]; echo $?)" \
     "want the second delivery to happen"
 
 newdir whole; bigmsg "$D/m" 4096
 run 'to "|cat > copy"' "$D/m"
-expect pipe-4mb-message-intact "$([ "$RC" = 0 ] && cmp -s "$D/m" "$D/copy"
+expect 4mb-message-intact "$([ "$RC" = 0 ] && cmp -s "$D/m" "$D/copy"
     echo $?)" "copy differs"
 
 newdir timeout; msg "$D/m"
 run 'to "|cat >/dev/null; sleep 30"' "$D/m" RUNNEL_CHILD_TIMEOUT=1
-expect pipe-timeout-fails-and-names-command "$([ "$RC" = 75 ] &&
+expect timeout-fails-and-names-command "$([ "$RC" = 75 ] &&
     [ "$SECS" -lt 10 ] && grep -q 'sleep 30' "$D/.err" &&
     grep -q 'timed out after 1 s' "$D/.err"; echo $?)" "want 75 within 10 s"
 
 newdir killed; msg "$D/m"
 run "to '|cat >/dev/null; kill -9 \$\$'" "$D/m"
-expect pipe-killed-by-signal-fails "$([ "$RC" = 75 ] &&
+expect killed-by-signal-fails "$([ "$RC" = 75 ] &&
     grep -q 'signal 9' "$D/.err"; echo $?)" "want 75 naming signal 9"
 
 newdir noshell; msg "$D/m"
 run 'SHELL="/nonexistent/sh"
 to "|cat > copy"' "$D/m"
-expect pipe-missing-shell-fails "$([ "$RC" = 75 ] && [ ! -e "$D/copy" ] &&
+expect missing-shell-fails "$([ "$RC" = 75 ] && [ ! -e "$D/copy" ] &&
     grep -q 'Unable to execute /nonexistent/sh' "$D/.err"; echo $?)" \
     "want 75 and Unable to execute"
 
 newdir emptyshell; msg "$D/m"
 run 'SHELL=""
 to "|cat > copy"' "$D/m"
-expect pipe-empty-shell-is-bin-sh "$([ "$RC" = 0 ] && cmp -s "$D/m" "$D/copy"
+expect empty-shell-is-bin-sh "$([ "$RC" = 0 ] && cmp -s "$D/m" "$D/copy"
     echo $?)" "want /bin/sh"
 
 newdir empty; : >"$D/m"
 run 'to "|cat > copy; echo ran >> copy"' "$D/m"
-expect pipe-empty-message-delivered "$([ "$RC" = 0 ] &&
+expect empty-message-delivered "$([ "$RC" = 0 ] &&
     [ "$(cat "$D/copy")" = ran ]
     echo $?)" "an empty message reaches the command (B11 revised)"
 
@@ -86,7 +85,7 @@ run 'logfile "log"
 cc "|cat >/dev/null; exit 2"
 to "|cat >/dev/null"' "$D/m"
 sz=$(wc -c <"$D/m")
-expect pipe-log-records "$([ "$RC" = 0 ] &&
+expect log-records "$([ "$RC" = 0 ] &&
     grep -q "^!Err: |cat >/dev/null; exit 2  *($sz)\$" "$D/log" &&
     grep -q "^File: |cat >/dev/null  *($sz)\$" "$D/log" &&
     [ "$(grep -c '^Date: ' "$D/log")" = 2 ]; echo $?)" "log records wrong"

@@ -2,35 +2,23 @@
 # <sysconfdir>/maildroprc (DELIVERY.md §2).  The user is made up by the
 # fakepw preload library, with a sandbox for a home, and the
 # configuration directory is a sandbox too (RUNNEL_SYSCONFDIR).
-RUNNEL=${RUNNEL:-$PWD/runnel}
-case $RUNNEL in /*) ;; *) RUNNEL=$PWD/$RUNNEL;; esac
-B=${BUILD:-build}
-case $B in /*) ;; *) B=$PWD/$B;; esac
-PRE=$B/tests/preload/fakepw.so
-WORK=${WORK:-$(mktemp -d)}
-T=$WORK/runner.$$
-trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib/suite.sh" runner
+PRE=$BUILD/tests/preload/fakepw.so
 
 if [ ! -f "$PRE" ]; then
-	echo "SKIP runner: $PRE is not built"
-	exit 0
+	skip_suite "$PRE is not built"
 fi
-
-pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; echo "  exit: $RC"; echo "  stdout: $OUT";
-	echo "  stderr: $ERR"; }
-check() { if [ "$2" = 0 ]; then pass "$1"; else fail "$1" "$3"; fi; }
 
 # fresh NAME: home $H (with a Maildir) and sysconfdir $S
 fresh() {
-	[ -d "$T/$1" ] && chmod -R u+w "$T/$1"
-	rm -rf "$T/$1"
-	H=$T/$1/home S=$T/$1/etc
+	[ -d "$work/$1" ] && chmod -R u+w "$work/$1"
+	rm -rf "$work/$1"
+	H=$work/$1/home S=$work/$1/etc
 	mkdir -p "$H/Maildir/cur" "$H/Maildir/new" "$H/Maildir/tmp" "$S"
 	chmod 755 "$H"
 	printf '%s\n' 'Return-Path: <ann@example.com>' 'From: ann@example.com' \
-	    'Subject: hi' '' 'body' >"$T/$1/msg"
-	M=$T/$1/msg
+	    'Subject: hi' '' 'body' >"$work/$1/msg"
+	M=$work/$1/msg
 }
 mailfilter() { printf '%s\n' "$1" >"$H/.mailfilter"; chmod 600 "$H/.mailfilter"; }
 
@@ -39,16 +27,16 @@ deliver() {
 	(cd / && env -i PATH=/usr/bin:/bin LANG=C.UTF-8 FOO=bar \
 	    LD_PRELOAD="$PRE" FAKEPW_NAME=fakeu FAKEPW_HOME="$H" \
 	    ${RUNNEL_ASAN:+ASAN_OPTIONS=verify_asan_link_order=0} \
-	    RUNNEL_SYSCONFDIR="$S" "$RUNNEL" "$@" <"$M" >"$T/.out" 2>"$T/.err")
+	    RUNNEL_SYSCONFDIR="$S" "$RUNNEL" "$@" <"$M" >"$work/.out" 2>"$work/.err")
 	RC=$?
-	OUT=$(cat "$T/.out")
-	ERR=$(cat "$T/.err")
+	OUT=$(cat "$work/.out")
+	ERR=$(cat "$work/.err")
 }
 count() { find "$H/Maildir/new" -type f | wc -l; }
 
 fresh dm; mailfilter 'to "Maildir/"'
 deliver -d fakeu
-check delivery-mailfilter "$([ $RC = 0 ] && [ "$(count)" = 1 ]; echo $?)" \
+expect delivery-mailfilter "$([ $RC = 0 ] && [ "$(count)" = 1 ]; echo $?)" \
     "want one message in Maildir/new"
 
 fresh vars; mailfilter 'echo "HOME=$HOME LOGNAME=$LOGNAME DEFAULT=$DEFAULT"
@@ -58,55 +46,55 @@ exit'
 deliver -d fakeu argone
 want="HOME=$H LOGNAME=fakeu DEFAULT=/var/mail/fakeu
 FOO=[] LANG=C.UTF-8 MAILFILTER=.mailfilter 1=argone PWD=$H"
-check delivery-variables "$([ $RC = 0 ] && [ "$OUT" = "$want" ]; echo $?)" \
+expect delivery-variables "$([ $RC = 0 ] && [ "$OUT" = "$want" ]; echo $?)" \
     "want: $want"
 
 fresh rc; printf 'DEFAULT="$HOME/Maildir/"\n' >"$S/maildroprc"
 deliver -d fakeu
-check maildroprc-then-default "$([ $RC = 0 ] && [ "$(count)" = 1 ]; echo $?)" \
+expect maildroprc-then-default "$([ $RC = 0 ] && [ "$(count)" = 1 ]; echo $?)" \
     "no .mailfilter: maildroprc's DEFAULT gets the message"
 
 fresh rcexit; printf 'EXITCODE=5\nexit\n' >"$S/maildroprc"
 mailfilter 'echo "filter ran"
 exit'
 deliver -d fakeu
-check maildroprc-exit "$([ $RC = 5 ] && [ -z "$OUT" ]; echo $?)" \
+expect maildroprc-exit "$([ $RC = 5 ] && [ -z "$OUT" ]; echo $?)" \
     "exit in maildroprc ends the run with EXITCODE"
 
 fresh rcsyntax; printf 'if (1) {\n}\n' >"$S/maildroprc"
 deliver -d fakeu
-check maildroprc-syntax-75 "$([ $RC = 75 ] &&
-    grep -q "maildroprc(1): Syntax error after )" "$T/.err"; echo $?)" \
+expect maildroprc-syntax-75 "$([ $RC = 75 ] &&
+    grep -q "maildroprc(1): Syntax error after )" "$work/.err"; echo $?)" \
     "a syntax error in maildroprc is 75"
 
 fresh sticky; mailfilter 'to "Maildir/"'; chmod 1755 "$H"
 deliver -d fakeu
-check sticky-home-silent-75 "$([ $RC = 75 ] && [ -z "$ERR" ] &&
+expect sticky-home-silent-75 "$([ $RC = 75 ] && [ -z "$ERR" ] &&
     [ "$(count)" = 0 ]; echo $?)" "sticky home: 75 and no word"
 
 fresh ww; mailfilter 'to "Maildir/"'; chmod 777 "$H"
 deliver -d fakeu
-check world-writable-home "$([ $RC = 75 ] && grep -q \
+expect world-writable-home "$([ $RC = 75 ] && grep -q \
     '^maildrop: Invalid home directory permissions - world writable\.$' \
-    "$T/.err"; echo $?)" "want maildrop's line"
+    "$work/.err"; echo $?)" "want maildrop's line"
 
 fresh gw; mailfilter 'to "Maildir/"'; chmod 660 "$H/.mailfilter"
 deliver -d fakeu
-check group-writable-mailfilter "$([ $RC = 75 ] && [ "$(count)" = 0 ] &&
-    grep -q 'chmod go-w .mailfilter' "$T/.err"; echo $?)" \
+expect group-writable-mailfilter "$([ $RC = 75 ] && [ "$(count)" = 0 ] &&
+    grep -q 'chmod go-w .mailfilter' "$work/.err"; echo $?)" \
     "a filter others can write is refused, with the fix"
 
 fresh nofilter; printf 'DEFAULT=""\n' >"$S/maildroprc"
 deliver -d fakeu
-check no-mailfilter-empty-default "$([ $RC = 75 ] &&
-    grep -q '^maildrop: DEFAULT mailbox not defined\.$' "$T/.err"; echo $?)" \
+expect no-mailfilter-empty-default "$([ $RC = 75 ] &&
+    grep -q '^maildrop: DEFAULT mailbox not defined\.$' "$work/.err"; echo $?)" \
     "no .mailfilter, empty DEFAULT: 75"
 
 fresh M; mkdir -m 700 "$H/.mailfilters"
 printf 'echo "list default $MAILFILTER"\n' >"$H/.mailfilters/list-default"
 chmod 600 "$H/.mailfilters/list-default"
 deliver -M list-debian-devel
-check M-fallback "$([ $RC = 0 ] && [ "$OUT" = "list default list-debian-devel" ] &&
+expect M-fallback "$([ $RC = 0 ] && [ "$OUT" = "list default list-debian-devel" ] &&
     [ "$(count)" = 0 ]; echo $?)" "-M tries NAME-default, shorter prefixes"
 
 fresh Mrcs; mkdir -m 700 "$H/.mailfilters"; mkdir "$S/maildroprcs"
@@ -114,7 +102,7 @@ printf 'to "Maildir/"\n' >"$S/maildroprcs/deliver"
 printf 'include "%s/maildroprcs/deliver"\n' "$S" >"$H/.mailfilters/default"
 chmod 600 "$H/.mailfilters/default"
 deliver -M anything
-check M-maildroprcs-lifts "$([ $RC = 0 ] && [ "$(count)" = 1 ]; echo $?)" \
+expect M-maildroprcs-lifts "$([ $RC = 0 ] && [ "$(count)" = 1 ]; echo $?)" \
     "an include from maildroprcs may deliver in embedded mode"
 
 fresh Mplain; mkdir -m 700 "$H/.mailfilters"
@@ -122,8 +110,8 @@ printf 'to "Maildir/"\n' >"$H/deliver"
 printf 'include "deliver"\n' >"$H/.mailfilters/default"
 chmod 600 "$H/.mailfilters/default"
 deliver -M anything
-check M-include-restricted "$([ $RC = 75 ] && [ "$(count)" = 0 ] &&
-    grep -q "disabled in embedded mode" "$T/.err"; echo $?)" \
+expect M-include-restricted "$([ $RC = 75 ] && [ "$(count)" = 0 ] &&
+    grep -q "disabled in embedded mode" "$work/.err"; echo $?)" \
     "other includes keep the embedded restrictions"
 
 # A bounce's empty envelope sender: FROM is the recipient's login name, in
@@ -133,26 +121,26 @@ fresh bounce; mailfilter 'echo "FROM=[$FROM]"
 exit'
 printf '%s\n' 'Return-Path: <>' 'From: MAILER-DAEMON@example.net' '' 'bounced' >"$M"
 deliver -d fakeu
-check bounce-from-login "$([ $RC = 0 ] && [ "$OUT" = "FROM=[fakeu]" ]; echo $?)" \
+expect bounce-from-login "$([ $RC = 0 ] && [ "$OUT" = "FROM=[fakeu]" ]; echo $?)" \
     "want FROM=[fakeu]"
 deliver -d fakeu -f ''
-check bounce-empty-f "$([ $RC = 0 ] && [ "$OUT" = "FROM=[fakeu]" ]; echo $?)" \
+expect bounce-empty-f "$([ $RC = 0 ] && [ "$OUT" = "FROM=[fakeu]" ]; echo $?)" \
     "-f '': want FROM=[fakeu]"
 printf '%s\n' 'From: ann@example.com' '' 'no Return-Path' >"$M"
 deliver -d fakeu -f ''
-check empty-f-no-return-path "$([ $RC = 0 ] &&
+expect empty-f-no-return-path "$([ $RC = 0 ] &&
     [ "$OUT" = "FROM=[MAILER-DAEMON]" ]; echo $?)" "want FROM=[MAILER-DAEMON]"
 
 # A fatal signal: maildrop's "signal 0xNN" line and 75.
-fresh sig; printf 'while (1)\n  A=1\n' >"$T/sig/f"; chmod 600 "$T/sig/f"
-(cd "$T/sig" && exec env -i PATH=/usr/bin:/bin "$RUNNEL" ./f <"$M" \
-    >"$T/.out" 2>"$T/.err") &
+fresh sig; printf 'while (1)\n  A=1\n' >"$work/sig/f"; chmod 600 "$work/sig/f"
+(cd "$work/sig" && exec env -i PATH=/usr/bin:/bin "$RUNNEL" ./f <"$M" \
+    >"$work/.out" 2>"$work/.err") &
 pid=$!
 sleep 1
 kill -TERM $pid
 wait $pid
-RC=$? OUT=$(cat "$T/.out") ERR=$(cat "$T/.err")
-check fatal-signal-75 "$([ $RC = 75 ] && [ "$ERR" = "maildrop: signal 0x0F" ]; echo $?)" \
+RC=$? OUT=$(cat "$work/.out") ERR=$(cat "$work/.err")
+expect fatal-signal-75 "$([ $RC = 75 ] && [ "$ERR" = "maildrop: signal 0x0F" ]; echo $?)" \
     "SIGTERM: 'maildrop: signal 0x0F', exit 75"
 
 # The exit status in delivery mode (README, "Exit status"): the MTA
@@ -162,8 +150,8 @@ check fatal-signal-75 "$([ $RC = 75 ] && [ "$ERR" = "maildrop: signal 0x0F" ]; e
 status_case() {	# name want-rc want-messages stderr-grep filter
 	fresh "$1"; mailfilter "$5"
 	deliver -d fakeu
-	check "exit-status-$1" "$([ $RC = "$2" ] && [ "$(count)" = "$3" ] &&
-	    if [ -n "$4" ]; then grep -q -- "$4" "$T/.err"; else [ ! -s "$T/.err" ]; fi
+	expect "exit-status-$1" "$([ $RC = "$2" ] && [ "$(count)" = "$3" ] &&
+	    if [ -n "$4" ]; then grep -q -- "$4" "$work/.err"; else [ ! -s "$work/.err" ]; fi
 	    echo $?)" "want exit $2, $3 message(s), stderr '${4:-nothing}'"
 }
 # (the message may or may not fit in the pipe before the shell gives up:
@@ -209,14 +197,14 @@ unset EXITCODE
 exit'
 fresh rc-pipe-status; printf 'cc "|cat >/dev/null; exit 4"\nexit\n' >"$S/maildroprc"
 deliver -d fakeu
-check exit-status-maildroprc "$([ $RC = 75 ] &&
-    grep -q '|cat >/dev/null; exit 4 exited with status 4' "$T/.err"; echo $?)" \
+expect exit-status-maildroprc "$([ $RC = 75 ] &&
+    grep -q '|cat >/dev/null; exit 4 exited with status 4' "$work/.err"; echo $?)" \
     "a command's status in maildroprc: 75"
 # Manual mode keeps maildrop's statuses.
-fresh manual-status; printf 'to "|cat >/dev/null; exit 3"\n' >"$T/manual-status/f"
-chmod 600 "$T/manual-status/f"
-(cd "$T/manual-status" && env -i PATH=/usr/bin:/bin "$RUNNEL" ./f <"$M" \
-    >"$T/.out" 2>"$T/.err")
-RC=$? OUT=$(cat "$T/.out") ERR=$(cat "$T/.err")
-check exit-status-manual "$([ $RC = 3 ] && [ -z "$ERR" ]; echo $?)" \
+fresh manual-status; printf 'to "|cat >/dev/null; exit 3"\n' >"$work/manual-status/f"
+chmod 600 "$work/manual-status/f"
+(cd "$work/manual-status" && env -i PATH=/usr/bin:/bin "$RUNNEL" ./f <"$M" \
+    >"$work/.out" 2>"$work/.err")
+RC=$? OUT=$(cat "$work/.out") ERR=$(cat "$work/.err")
+expect exit-status-manual "$([ $RC = 3 ] && [ -z "$ERR" ]; echo $?)" \
     "manual mode: the command's 3, as maildrop"

@@ -7,16 +7,13 @@
 . "$(dirname "$0")/lib/suite.sh" setuid
 
 if [ "$(id -u)" != 0 ]; then
-	echo "SKIP setuid: needs root to install a set-uid copy and add users"
-	exit 0
+	skip_suite "needs root to install a set-uid copy and add users"
 fi
 if ! command -v useradd >/dev/null || ! command -v setpriv >/dev/null; then
-	echo "SKIP setuid: needs useradd and setpriv (passwd, util-linux)"
-	exit 0
+	skip_suite "needs useradd and setpriv (passwd, util-linux)"
 fi
 if findmnt -no OPTIONS --target "$work" | grep -qw nosuid; then
-	echo "SKIP setuid: $work is on a nosuid mount"
-	exit 0
+	skip_suite "$work is on a nosuid mount"
 fi
 
 chmod 755 "$work"

@@ -6,17 +6,15 @@
 # spamd listens on 127.0.0.1:783, spamc's default, so the recipe runs
 # exactly as written.  When 783 is taken (another test run), spamd gets a
 # free port and the recipe's spamc line gains "-p PORT"; the test says so.
-. tests/sh/proc/lib.sh
+. "$(dirname "$0")/lib/suite.sh" spamd
 
 for p in spamd spamc; do
 	if ! command -v "$p" >/dev/null 2>&1; then
-		echo "SKIP spamd: $p is not installed (apt-get install spamd spamc)"
-		exit 0
+		skip_suite "$p is not installed (apt-get install spamd spamc)"
 	fi
 done
 if ! runnel_ready; then
-	echo "SKIP spamd: runnel cannot run a filter yet: $ERR"
-	exit 0
+	skip_suite "runnel cannot run a filter yet: $ERR"
 fi
 
 # spamd drops to nobody, who must reach its files: not under $WORK.
@@ -44,7 +42,7 @@ stop_spamd() {
 	done
 	SPAMD_PID=
 }
-trap 'stop_spamd; rm -rf "$T" "$S"' EXIT
+trap 'stop_spamd; rm -rf "$work" "$S"' EXIT
 
 port_free() { ! ss -ltn 2>/dev/null | awk '{ print $4 }' | grep -q ":$1\$"; }
 free_port() {
@@ -68,8 +66,8 @@ if [ $rc = 0 ] && [ -n "$SPAMD_PID" ]; then
 	done
 fi
 if [ $up = no ]; then
-	echo "SKIP spamd: spamd did not start (exit $rc): $(tail -3 "$S/log" | tr '\n' ' ')"
-	exit 0
+	skip_suite "spamd did not start (exit $rc): $(tail -3 "$S/log" |
+	    tr '\n' ' ')"
 fi
 
 recipe=$(cat examples/spamassassin.mailfilter)
@@ -92,7 +90,7 @@ cp examples/messages/gtube.eml "$D/m"
 run "$(setup)
 $recipe" "$D/m"
 f=$(find "$D/Maildir/.spam/new" -type f | head -1)
-expect spamd-gtube-goes-to-spam-folder "$([ "$RC" = 0 ] &&
+expect gtube-goes-to-spam-folder "$([ "$RC" = 0 ] &&
     [ "$(count "$D/Maildir/.spam/new")" = 1 ] &&
     [ "$(count "$D/Maildir/new")" = 0 ] &&
     grep -q '^X-Spam-Flag: YES' "$f"; echo $?)" \
@@ -103,7 +101,7 @@ cp examples/messages/boss.eml "$D/m"
 run "$(setup)
 $recipe" "$D/m"
 f=$(find "$D/Maildir/new" -type f | head -1)
-expect spamd-clean-goes-to-inbox-checked "$([ "$RC" = 0 ] &&
+expect clean-goes-to-inbox-checked "$([ "$RC" = 0 ] &&
     [ "$(count "$D/Maildir/new")" = 1 ] &&
     [ "$(count "$D/Maildir/.spam/new")" = 0 ] &&
     grep -q '^X-Spam-Status: No' "$f"; echo $?)" \
@@ -115,6 +113,6 @@ cp examples/messages/gtube.eml "$D/m"
 run "$(setup)
 $recipe" "$D/m"
 f=$(find "$D/Maildir/new" -type f | head -1)
-expect spamd-down-message-passes-unchanged "$([ "$RC" = 0 ] &&
+expect down-message-passes-unchanged "$([ "$RC" = 0 ] &&
     [ "$(count "$D/Maildir/new")" = 1 ] && cmp -s "$D/m" "$f"; echo $?)" \
     "inbox: $(count "$D/Maildir/new"), spam: $(count "$D/Maildir/.spam/new"), port $PORT free: $(port_free "$PORT" && echo yes || echo no)"

@@ -93,8 +93,7 @@ for t in maildirmake reformail deliverquota; do
 		[ -x "$p" ] && { courier[$t]=$p; break; }
 	done
 	if [ -z "${courier[$t]:-}" ]; then
-		echo "SKIP tools: $t of Debian's maildrop package is not installed"
-		exit 0
+		skip_suite "$t of Debian's maildrop package is not installed"
 	fi
 done
 N=/dev/null
