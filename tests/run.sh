@@ -6,6 +6,7 @@
 #   bash tests/run.sh [suite ...]    suites: unit parse errors golden diff sh
 #   RUNNEL=path/to/runnel BUILD=build  (set by the GNUmakefile)
 #   UPDATE=1 bash tests/run.sh parse   rewrite expected files (review the diff)
+#   JOBS=1 bash tests/run.sh golden    one case at a time (default: nproc)
 #   DIFF_CASES=dir   the diff suite runs the case directories in dir
 #   DIFF_KEEP=dir    a failing diff case is copied to dir/NAME with both
 #                    runs' outputs (maildrop.* and runnel.*)
@@ -14,6 +15,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 RUNNEL=${RUNNEL:-$top/runnel}
 BUILD=${BUILD:-$top/build}
 UPDATE=${UPDATE:-}
+# golden and diff cases at once (each in its own sandbox)
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 export RUNNEL BUILD
 suites=${*:-unit parse errors golden diff sh}
 pass=0 fail=0 skip=0
@@ -154,32 +157,65 @@ run_filter() {	# program case-dir sandbox-dir outprefix
 	tree_of "$3" >"$4.tree"
 }
 
+# Run fn on each case, JOBS at a time (the cases are independent: each
+# has its own sandbox), and report in the order of the cases as a serial
+# run would.  A case's ok and bad go to its own file (ok as a line "@ok"),
+# read back here and counted.
+parallel_cases() {	# fn case...
+	local fn=$1 i=0 j c line out=$work/cases
+	shift
+	rm -rf "$out"
+	mkdir -p "$out"
+	for c in "$@"; do
+		i=$((i + 1))
+		while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
+			wait -n
+		done
+		(ok() { echo "@ok"; }; "$fn" "$c" "$i") >"$out/$i" 2>&1 &
+	done
+	wait
+	for ((j = 1; j <= i; j++)); do
+		while IFS= read -r line; do
+			case "$line" in
+			@ok) ok;;
+			"FAIL: "*) fail=$((fail + 1))
+			    failed_names+=("${line#FAIL: }")
+			    echo "$line";;
+			*) echo "$line";;
+			esac
+		done <"$out/$j"
+	done
+	rm -rf "$out"
+}
+
 # tests/golden/NAME/: filter, message, [args], [setup] -> expect/{stdout,
 # stderr,exit,tree}; a missing expect file is not compared.
-run_golden() {
-	local d name sb e
-	for d in "$top"/tests/golden/*/; do
-		[ -f "$d/filter" ] || continue
-		d=${d%/}
-		name=golden/$(basename "$d")
-		sb="$work/sb"
-		sandbox "$d" "$sb" || { bad "$name" "setup failed"; continue; }
-		run_filter "$RUNNEL" "$d" "$sb" "$work/out"
-		sed -i "s#$sb#\$HOME#g" "$work/out.stdout" "$work/out.stderr" \
-		    "$work/out.tree"
-		local okay=1
-		if [ -n "$UPDATE" ]; then
-			mkdir -p "$d/expect"
-			for e in stdout stderr exit tree; do
-				cp "$work/out.$e" "$d/expect/$e"
-			done
-		fi
-		for e in exit stdout stderr tree; do
-			[ -f "$d/expect/$e" ] || continue
-			expect_file "$name ($e)" "$d/expect/$e" "$work/out.$e" || { okay=0; break; }
+golden_case() {	# case-dir n
+	local d=$1 name sb=$work/sb.$2 out=$work/out.$2 e okay=1
+	name=golden/$(basename "$d")
+	sandbox "$d" "$sb" || { bad "$name" "setup failed"; return; }
+	run_filter "$RUNNEL" "$d" "$sb" "$out"
+	sed -i "s#$sb#\$HOME#g" "$out.stdout" "$out.stderr" "$out.tree"
+	if [ -n "$UPDATE" ]; then
+		mkdir -p "$d/expect"
+		for e in stdout stderr exit tree; do
+			cp "$out.$e" "$d/expect/$e"
 		done
-		[ $okay = 1 ] && ok
+	fi
+	for e in exit stdout stderr tree; do
+		[ -f "$d/expect/$e" ] || continue
+		expect_file "$name ($e)" "$d/expect/$e" "$out.$e" || { okay=0; break; }
 	done
+	[ $okay = 1 ] && ok
+	rm -rf "$sb" "$out".*
+}
+
+run_golden() {
+	local d cases=()
+	for d in "$top"/tests/golden/*/; do
+		[ -f "$d/filter" ] && cases+=("${d%/}")
+	done
+	parallel_cases golden_case "${cases[@]}"
 }
 
 # tests/diff/NAME/: the same case through /usr/bin/maildrop and runnel.
@@ -188,78 +224,84 @@ run_golden() {
 # "differs" documents a deliberate difference (tests/spec/DIFFERENCES.md): then
 # runnel's results are compared with expect/ instead; "stderr-differs"
 # waives only the stderr check (VERBOSE traces, whose texts are informative).
+diff_case() {	# case-dir n
+	local d=$1 name sb=$work/dsb.$2 md=$work/md.$2 rn=$work/rn.$2
+	name=diff/$(basename "$d")
+	sandbox "$d" "$sb" || { bad "$name" "setup failed"; return; }
+	run_filter /usr/bin/maildrop "$d" "$sb" "$md"
+	# maildrop names itself by argv[0]; runnel always "maildrop:"
+	sed -i 's#^/usr/bin/maildrop: #maildrop: #' "$md.stderr"
+	sandbox "$d" "$sb" || { bad "$name" "setup failed"; return; }
+	run_filter "$RUNNEL" "$d" "$sb" "$rn"
+	# a dot-lock's temporary name holds the pid: DIR/PID.<n>.<host>
+	sed -i -E 's#(a dot-lock at .*/)[0-9]+(\.[0-9]+\.)#\1PID\2#' \
+	    "$md.stderr" "$rn.stderr"
+	if [ -f "$d/differs" ]; then
+		local okay=1 e
+		for e in exit stdout tree; do
+			[ -f "$d/expect/$e" ] || continue
+			sed -i "s#$sb#\$HOME#g" "$rn.$e"
+			expect_file "$name ($e)" "$d/expect/$e" "$rn.$e" || { okay=0; break; }
+		done
+		[ $okay = 1 ] && ok
+		rm -rf "$sb" "$md".* "$rn".*
+		return
+	fi
+	local why=
+	cmp -s "$md.exit" "$rn.exit" ||
+	    why="exit: maildrop $(cat "$md.exit"), runnel $(cat "$rn.exit")"
+	[ -z "$why" ] && ! cmp -s "$md.stdout" "$rn.stdout" &&
+	    why="stdout differs:
+$(diff -u "$md.stdout" "$rn.stdout" | head -30)"
+	[ -z "$why" ] && ! cmp -s "$md.tree" "$rn.tree" &&
+	    why="files differ:
+$(diff -u "$md.tree" "$rn.tree" | head -30)"
+	# "stderr-differs" (the reason): maildrop's trace texts are
+	# informative only; stdout, exit and files still must agree
+	if [ -z "$why" ] && [ ! -f "$d/stderr-differs" ]; then
+		# maildrop's stderr lines, in order, within runnel's
+		local missing=
+		# (awk's NR==FNR needs a non-empty first file)
+		[ -s "$md.stderr" ] && missing=$(awk 'NR==FNR { want[++n] = $0; next }
+		    i < n && $0 == want[i + 1] { i++ }
+		    END { if (i < n) print want[i + 1] }' \
+		    "$md.stderr" "$rn.stderr")
+		[ -n "$missing" ] && why="stderr lacks maildrop's line: $missing
+runnel said:
+$(head -20 "$rn.stderr")"
+	fi
+	if [ -n "$why" ]; then
+		bad "$name" "$why"
+		[ -n "${DIFF_KEEP:-}" ] &&
+		    keep_diff "$d" "$DIFF_KEEP/$(basename "$d")" "$md" "$rn"
+	else
+		ok
+	fi
+	rm -rf "$sb" "$md".* "$rn".*
+}
+
+# A failing case with what each program did, for a look later.
+keep_diff() {	# case-dir dest maildrop-outprefix runnel-outprefix
+	local e
+	mkdir -p "$2"
+	cp -R "$1"/. "$2"/
+	for e in exit stdout stderr tree; do
+		cp "$3.$e" "$2/maildrop.$e"
+		cp "$4.$e" "$2/runnel.$e"
+	done
+}
+
 run_diff() {
-	local d name sb
+	local d cases=()
 	if ! command -v maildrop >/dev/null 2>&1; then
 		echo "SKIP: diff (maildrop not installed)"
 		skip=$((skip + 1))
 		return
 	fi
-	sb="$work/dsb"
 	for d in "${DIFF_CASES:-$top/tests/diff}"/*/; do
-		[ -f "$d/filter" ] || continue
-		d=${d%/}
-		name=diff/$(basename "$d")
-		sandbox "$d" "$sb" || { bad "$name" "setup failed"; continue; }
-		run_filter /usr/bin/maildrop "$d" "$sb" "$work/md"
-		# maildrop names itself by argv[0]; runnel always "maildrop:"
-		sed -i 's#^/usr/bin/maildrop: #maildrop: #' "$work/md.stderr"
-		sandbox "$d" "$sb" || { bad "$name" "setup failed"; continue; }
-		run_filter "$RUNNEL" "$d" "$sb" "$work/rn"
-		# a dot-lock's temporary name holds the pid: DIR/PID.<n>.<host>
-		sed -i -E 's#(a dot-lock at .*/)[0-9]+(\.[0-9]+\.)#\1PID\2#' \
-		    "$work/md.stderr" "$work/rn.stderr"
-		if [ -f "$d/differs" ]; then
-			local okay=1 e
-			for e in exit stdout tree; do
-				[ -f "$d/expect/$e" ] || continue
-				sed -i "s#$sb#\$HOME#g" "$work/rn.$e"
-				expect_file "$name ($e)" "$d/expect/$e" "$work/rn.$e" || { okay=0; break; }
-			done
-			[ $okay = 1 ] && ok
-			continue
-		fi
-		local why=
-		cmp -s "$work/md.exit" "$work/rn.exit" ||
-		    why="exit: maildrop $(cat "$work/md.exit"), runnel $(cat "$work/rn.exit")"
-		[ -z "$why" ] && ! cmp -s "$work/md.stdout" "$work/rn.stdout" &&
-		    why="stdout differs:
-$(diff -u "$work/md.stdout" "$work/rn.stdout" | head -30)"
-		[ -z "$why" ] && ! cmp -s "$work/md.tree" "$work/rn.tree" &&
-		    why="files differ:
-$(diff -u "$work/md.tree" "$work/rn.tree" | head -30)"
-		# "stderr-differs" (the reason): maildrop's trace texts are
-		# informative only; stdout, exit and files still must agree
-		if [ -z "$why" ] && [ ! -f "$d/stderr-differs" ]; then
-			# maildrop's stderr lines, in order, within runnel's
-			local missing=
-			# (awk's NR==FNR needs a non-empty first file)
-			[ -s "$work/md.stderr" ] && missing=$(awk 'NR==FNR { want[++n] = $0; next }
-			    i < n && $0 == want[i + 1] { i++ }
-			    END { if (i < n) print want[i + 1] }' \
-			    "$work/md.stderr" "$work/rn.stderr")
-			[ -n "$missing" ] && why="stderr lacks maildrop's line: $missing
-runnel said:
-$(head -20 "$work/rn.stderr")"
-		fi
-		if [ -n "$why" ]; then
-			bad "$name" "$why"
-			[ -n "${DIFF_KEEP:-}" ] && keep_diff "$d" "$DIFF_KEEP/$(basename "$d")"
-		else
-			ok
-		fi
+		[ -f "$d/filter" ] && cases+=("${d%/}")
 	done
-}
-
-# A failing case with what each program did, for a look later.
-keep_diff() {	# case-dir dest
-	local e
-	mkdir -p "$2"
-	cp -R "$1"/. "$2"/
-	for e in exit stdout stderr tree; do
-		cp "$work/md.$e" "$2/maildrop.$e"
-		cp "$work/rn.$e" "$2/runnel.$e"
-	done
+	parallel_cases diff_case "${cases[@]}"
 }
 
 # tests/sh/*.sh: scripted suites (delivery, faults, spamd, ...).  Each
