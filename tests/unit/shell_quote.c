@@ -14,19 +14,7 @@
 
 #include "../../grammar/buf.h"
 #include "../../interp/eval/eval.h"
-
-static int failed;
-
-static void
-check(const char *name, int ok, const char *got)
-{
-	if (ok)
-		printf("PASS %s\n", name);
-	else {
-		printf("FAIL %s: got [%s]\n", name, got);
-		failed = 1;
-	}
-}
+#include "unit.h"
 
 /* Hostile texts: one per family, and the awkward bytes. */
 static const char *const hostile[] = {
@@ -109,8 +97,8 @@ main(void)
 	struct stat st;
 
 	if (mkdtemp(dir) == NULL || chdir(dir) != 0) {
-		printf("FAIL setup: no temp directory\n");
-		return 1;
+		unit_check(0, "setup", "no temp directory");
+		return unit_done();
 	}
 	for (c = 0; c < sizeof(contexts) / sizeof(contexts[0]); c++)
 		for (h = 0; h < sizeof(hostile) / sizeof(hostile[0]); h++) {
@@ -128,15 +116,16 @@ main(void)
 				expected(contexts[c].want, hostile[h], &want);
 			buf_reset(&name);
 			buf_printf(&name, "%s: text %zu", contexts[c].name, h);
-			check(name.p, strcmp(got.p ? got.p : "", want.p) == 0 &&
-			    stat("canary", &st) != 0, cmd.p);
+			unit_check(strcmp(got.p ? got.p : "", want.p) == 0 &&
+			    stat("canary", &st) != 0, name.p, "got [%s]", cmd.p);
 			unlink("canary");
 		}
 
 	/* The filter's own text is not touched. */
 	buf_set(&v, "printf '[%s]' $HOME; echo \"a\"", 30);
 	shell_quote_marked(&v, &cmd);
-	check("own text unchanged", strcmp(cmd.p, v.p) == 0, cmd.p);
+	unit_check(strcmp(cmd.p, v.p) == 0, "own text unchanged", "got [%s]",
+	    cmd.p);
 
 	/* Two spans in one command, with the filter's text between. */
 	buf_reset(&v);
@@ -151,8 +140,8 @@ main(void)
 	buf_adds(&v, "'");
 	shell_quote_marked(&v, &cmd);
 	run(cmd.p, &got);
-	check("two spans", strcmp(got.p ? got.p : "", "[a b][c'd]") == 0,
-	    cmd.p);
+	unit_check(strcmp(got.p ? got.p : "", "[a b][c'd]") == 0, "two spans",
+	    "got [%s]", cmd.p);
 
 	/* A marked NUL cannot cut the command short. */
 	buf_set(&v, "printf '[%s]' ", 14);
@@ -161,8 +150,8 @@ main(void)
 	buf_adds(&v, " done");
 	shell_quote_marked(&v, &cmd);
 	run(cmd.p, &got);
-	check("NUL dropped", strcmp(got.p ? got.p : "", "[ab][done]") == 0,
-	    cmd.p);
+	unit_check(strcmp(got.p ? got.p : "", "[ab][done]") == 0,
+	    "NUL dropped", "got [%s]", cmd.p);
 
 	chdir("/");
 	rmdir(dir);
@@ -171,5 +160,5 @@ main(void)
 	buf_free(&got);
 	buf_free(&want);
 	buf_free(&name);
-	return failed;
+	return unit_done();
 }
