@@ -12,14 +12,18 @@ fi
 if ! command -v useradd >/dev/null || ! command -v setpriv >/dev/null; then
 	skip_suite "needs useradd and setpriv (passwd, util-linux)"
 fi
-if findmnt -no OPTIONS --target "$work" | grep -qw nosuid; then
-	skip_suite "$work is on a nosuid mount"
-fi
-
+# The set-uid copy and the homes must be reachable by the test users, so
+# they live in a directory of their own under /tmp: the runner's scratch
+# directory above $work is private.
+private=$work
+work=$(mktemp -d /tmp/runnel-setuid.XXXXXX)
 chmod 755 "$work"
 victim=rnlv$$ caller=rnlc$$
 trap 'userdel "$victim" 2>/dev/null; userdel "$caller" 2>/dev/null;
-    kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+    kill $(jobs -p) 2>/dev/null; rm -rf "$work" "$private"' EXIT
+if findmnt -no OPTIONS --target "$work" | grep -qw nosuid; then
+	skip_suite "$work is on a nosuid mount"
+fi
 mkdir -p "$work/vhome/Maildir/"{tmp,new,cur} "$work/chome" "$work/evil" \
     "$work/out"
 useradd -M -d "$work/vhome" -s /bin/sh "$victim" &&
