@@ -22,31 +22,6 @@
 #include "../run/fileopen.h"
 #include "options.h"
 
-/* The whole file, or -1 with errno set. */
-static int
-slurp(const char *path, struct buf *b)
-{
-	char chunk[65536];
-	ssize_t n;
-	int fd, saved;
-
-	if ((fd = file_open(path, O_RDONLY, 0, 0, NULL)) < 0)
-		return -1;
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		buf_add(b, chunk, (size_t)n);
-	}
-	close(fd);
-	return 0;
-}
-
 static unsigned
 parse_flags(const struct options *o)
 {
@@ -66,7 +41,7 @@ check_file(struct arena *a, const char *path, unsigned flags,
 	size_t i;
 
 	memset(&d, 0, sizeof(d));
-	if (slurp(path, text) < 0) {
+	if (file_slurp(path, text) < 0) {
 		fprintf(stderr, "%s: error: cannot read the filter: %s\n", path,
 		    strerror(errno));
 		return NULL;
