@@ -175,6 +175,7 @@ out:
 	dryrun_free(&r);
 	buf_free(&r.err.compat);
 	buf_free(&r.err.detail);
+	buf_free(&r.exit_command);
 	arena_free(&r.scratch);
 	arena_free(&perm);
 	if (fchdir(startfd) != 0)
