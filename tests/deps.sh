@@ -1,21 +1,53 @@
 #!/bin/sh
-# deps.sh: make sure what runnel builds and tests with is installed.  As
-# root, install the missing Debian packages; otherwise say what to run.
-missing=
-need_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed' || missing="$missing $1"; }
-command -v cc >/dev/null 2>&1 || missing="$missing gcc"
-command -v make >/dev/null 2>&1 || missing="$missing make"
-command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
-need_pkg libpcre2-dev
-need_pkg libunistring-dev
-need_pkg libgdbm-dev
+# deps.sh [build|test] [--list]: make sure what runnel needs is installed.
+# `build` (make, make install) is the compiler and the libraries runnel
+# links with; `test` (make check and the other test targets) adds the
+# tools only the test suite uses, so that building or installing on a
+# mail server never puts maildrop or spamd on it.  As root, install the
+# missing Debian packages; otherwise say what to run.  --list prints the
+# packages the step needs, one a line, and installs nothing.
+set -u
+step=${1:-build}
+list=${2:-}
+case $step in
+build|test) ;;
+*) echo "deps: usage: deps.sh build|test [--list]" >&2; exit 64;;
+esac
+
+# name:check, one a line: a command name or a Debian package name
+build_needs='gcc:cmd:cc
+make:cmd:make
+pkg-config:cmd:pkg-config
+libpcre2-dev:pkg
+libunistring-dev:pkg
+libgdbm-dev:pkg'
 # Test-only: maildrop is the oracle for the differential tests; spamc and
-# spamd make the SpamAssassin recipe test real.
-need_pkg maildrop
-need_pkg spamc
-need_pkg spamd
-need_pkg time		# tests/sh/message-memory.sh measures peak RSS
-command -v python3 >/dev/null 2>&1 || missing="$missing python3"	# difffuzz
+# spamd make the SpamAssassin recipe test real; time measures peak RSS
+# (tests/sh/message-memory.sh); python3 runs the differential fuzzer.
+test_needs='maildrop:pkg
+spamc:pkg
+spamd:pkg
+time:pkg
+python3:cmd:python3'
+
+needs=$build_needs
+[ "$step" = test ] && needs="$needs
+$test_needs"
+
+if [ "$list" = --list ]; then
+	printf '%s\n' "$needs" | cut -d: -f1
+	exit 0
+fi
+
+missing=
+for n in $needs; do
+	pkg=${n%%:*}
+	case $n in
+	*:cmd:*) command -v "${n##*:}" >/dev/null 2>&1 || missing="$missing $pkg";;
+	*) dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
+	    grep -q 'ok installed' || missing="$missing $pkg";;
+	esac
+done
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "deps: installing$missing"
