@@ -23,10 +23,13 @@ libunistring-dev:pkg
 libgdbm-dev:pkg'
 # Test-only: maildrop is the oracle for the differential tests; spamc and
 # spamd make the SpamAssassin recipe test real; time measures peak RSS
-# (tests/sh/message-memory.sh); python3 runs the differential fuzzer.
+# (tests/sh/message-memory.sh); python3 runs the differential fuzzer;
+# mandoc and groff lint the manual pages (tests/sh/man.sh).
 test_needs='maildrop:pkg
 spamc:pkg
 spamd:pkg
+mandoc:pkg
+groff-base:pkg
 time:pkg
 python3:cmd:python3'
 

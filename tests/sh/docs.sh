@@ -30,10 +30,11 @@ names <"$top/README.md" | check readme
 cat "$top"/tests/README.md "$top"/interp/README.md "$top"/interp/*/README.md \
     "$top"/tests/spec/*.md 2>/dev/null | names | check other-docs
 
-# man pages, if the tree has any
+# the manual pages (tests/spec/man/)
 man=$(find "$top" -path "$top/build" -prune -o -type f \
     -regex '.*\.[1-8]\(\.in\)?$' -print)
-if [ -n "$man" ]; then cat $man | names | check man-pages; fi
+if [ -n "$man" ]; then cat $man | names | check man-pages
+else fail man-pages "no manual page found (tests/spec/man/)"; fi
 
 # The text of every string literal in the C sources (what runnel prints:
 # --help, --check hints, error lines).
