@@ -24,10 +24,15 @@ libgdbm-dev:pkg'
 # Test-only: maildrop is the oracle for the differential tests; spamc and
 # spamd make the SpamAssassin recipe test real; time measures peak RSS
 # (tests/sh/message-memory.sh); python3 runs the differential fuzzer;
-# mandoc and groff lint the manual pages (tests/sh/man.sh).
+# mandoc and groff lint the manual pages (tests/sh/man.sh); clamd and
+# clamdscan make the ClamAV recipe test real (tests/sh/clamav.sh starts
+# its own clamd with its own signatures and never uses the packaged
+# services or freshclam's downloads).
 test_needs='maildrop:pkg
 spamc:pkg
 spamd:pkg
+clamav-daemon:pkg
+clamdscan:pkg
 mandoc:pkg
 groff-base:pkg
 time:pkg
