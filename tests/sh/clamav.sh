@@ -8,11 +8,7 @@
 # nothing written.
 . "$(dirname "$0")/lib/suite.sh" clamav
 
-for p in clamd clamdscan; do
-	if ! command -v "$p" >/dev/null 2>&1; then
-		skip_suite "$p is not installed (apt-get install clamav-daemon clamdscan)"
-	fi
-done
+need_commands "clamav-daemon clamdscan" clamd clamdscan
 if ! runnel_ready; then
 	skip_suite "runnel cannot run a filter yet: $ERR"
 fi

@@ -8,11 +8,7 @@
 # free port and the recipe's spamc line gains "-p PORT"; the test says so.
 . "$(dirname "$0")/lib/suite.sh" spamd
 
-for p in spamd spamc; do
-	if ! command -v "$p" >/dev/null 2>&1; then
-		skip_suite "$p is not installed (apt-get install spamd spamc)"
-	fi
-done
+need_commands "spamd spamc" spamd spamc
 if ! runnel_ready; then
 	skip_suite "runnel cannot run a filter yet: $ERR"
 fi

@@ -99,6 +99,17 @@ expect() {
 		fail "$1" "$3" "exit: $RC" "stdout: $OUT" "stderr: $ERR"; fi
 }
 
+# need_commands PACKAGES COMMAND...: skip the suite, naming the Debian
+# packages to install, unless every COMMAND is on the PATH
+need_commands() {
+	local pkgs=$1 c
+	shift
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 ||
+		    skip_suite "$c is not installed (apt-get install $pkgs)"
+	done
+}
+
 # Is the evaluator there yet?  Without it no filter runs.
 runnel_ready() {
 	newdir ready
