@@ -10,15 +10,22 @@
  * libgdbm is loaded when a filter first opens a database, not when
  * runnel starts: most filters never do, and loading it at start cost
  * every delivery a fifth of a trivial one's work.
+ *
+ * A database is written from message text (a vacation list keyed by the
+ * sender), so every value gdbmfetch returns counts as message text
+ * (DIFFERENCES.md B24): put into a command, it is quoted.
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <gdbm.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../interp/run/effects.h"
+#include "../interp/run/fileopen.h"
 #include "bi.h"
 
 struct gdbm_open {
@@ -34,7 +41,7 @@ struct gdbm_open {
 
 static struct {
 	void			*lib;
-	__typeof__(gdbm_open)	*open;
+	__typeof__(gdbm_fd_open) *fd_open;
 	__typeof__(gdbm_close)	*close;
 	__typeof__(gdbm_fetch)	*fetch;
 	__typeof__(gdbm_store)	*store;
@@ -49,7 +56,7 @@ load(struct run *r, const struct expr *call)
 	if (lib.lib != NULL)
 		return 0;
 	if ((h = dlopen(GDBM_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL ||
-	    (*(void **)&lib.open = dlsym(h, "gdbm_open")) == NULL ||
+	    (*(void **)&lib.fd_open = dlsym(h, "gdbm_fd_open")) == NULL ||
 	    (*(void **)&lib.close = dlsym(h, "gdbm_close")) == NULL ||
 	    (*(void **)&lib.fetch = dlsym(h, "gdbm_fetch")) == NULL ||
 	    (*(void **)&lib.store = dlsym(h, "gdbm_store")) == NULL) {
@@ -104,21 +111,62 @@ note(struct run *r, const struct expr *call, const char *fmt,
 	buf_free(&b);
 }
 
+/* The open(2) flags for a gdbm mode. */
+static int
+open_flags(int gdbm_flags)
+{
+	switch (gdbm_flags) {
+	case GDBM_READER:
+		return O_RDONLY;
+	case GDBM_WRITER:
+		return O_RDWR;
+	default:			/* GDBM_WRCREAT, GDBM_NEWDB */
+		return O_RDWR | O_CREAT;
+	}
+}
+
 /*
- * libgdbm opens the file itself, without O_NONBLOCK: a named pipe there
- * would hold the delivery for ever.  Only a regular file, or none (to be
- * created), is handed to it; anything else fails as a missing database.
+ * The file is opened here and its descriptor handed to libgdbm, so the
+ * file checked is the file used: not a symbolic link (O_NOFOLLOW), not
+ * a named pipe (file_open cannot hang on one), and owned by the user or
+ * root; another user's file could feed the filter answers or receive
+ * its stores.  A refused file fails the open as a missing one does
+ * ("-1"), with a warning that names it; a missing file is no news.
  */
 static GDBM_FILE
-db_open(const char *file, int flags, int mode)
+db_open(struct run *r, const struct expr *call, const char *file, int flags,
+    int mode)
 {
+	struct buf why = BUF_INIT;
 	struct stat st;
+	GDBM_FILE dbf;
+	int fd, e;
 
-	if (stat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
-		errno = EINVAL;
+	fd = file_open(file, open_flags(flags) | O_NOFOLLOW, (mode_t)mode, 0,
+	    &st);
+	e = errno;
+	if (fd >= 0 && st.st_uid != geteuid() && st.st_uid != 0) {
+		close(fd);
+		fd = -1;
+		buf_printf(&why, "gdbmopen: %s belongs to user %lu; refused: "
+		    "a database must be your own file", file,
+		    (unsigned long)st.st_uid);
+	} else if (fd < 0 && e == ELOOP)
+		buf_printf(&why, "gdbmopen: %s is a symbolic link; refused: "
+		    "name the database file itself", file);
+	else if (fd < 0 && e != ENOENT)
+		buf_printf(&why, "gdbmopen: %s: %s", file, file_strerror(e));
+	if (fd < 0) {
+		if (why.len > 0)
+			run_warn(r, &call->pos, why.p);
+		buf_free(&why);
 		return NULL;
 	}
-	return lib.open(file, 0, flags | GDBM_CLOEXEC, mode, NULL);
+	/* gdbm_close closes fd; a failed open leaves it to us. */
+	if ((dbf = lib.fd_open(fd, file, 0, flags | GDBM_CLOEXEC, NULL)) ==
+	    NULL)
+		close(fd);
+	return dbf;
 }
 
 /*
@@ -131,7 +179,7 @@ open_pretend(struct run *r, const struct expr *call, struct gdbm_open *g,
 {
 	g->pretend = 1;
 	if (flags != GDBM_NEWDB)
-		g->dbf = db_open(file, GDBM_READER, 0);
+		g->dbf = db_open(r, call, file, GDBM_READER, 0);
 	note(r, call, "gdbmopen \"%s\": read only in a dry run; stores "
 	    "are not written", file);
 	return g->dbf != NULL || flags != GDBM_WRITER;
@@ -196,7 +244,7 @@ bi_gdbmopen(struct run *r, const struct expr *call, struct buf *out)
 	 * so a database shared with the group keeps working.
 	 */
 	old = umask(007);
-	g->dbf = db_open(buf_cstr(&file), flags, 0664);
+	g->dbf = db_open(r, call, buf_cstr(&file), flags, 0664);
 	umask(old);
 	buf_set(out, g->dbf != NULL ? "0" : "-1", g->dbf != NULL ? 1 : 2);
 	f = FLOW_NEXT;
@@ -228,6 +276,7 @@ fetch(GDBM_FILE dbf, const char *key, size_t len, struct buf *out)
 	if (v.dptr == NULL)
 		return 0;
 	buf_set(out, v.dptr, (size_t)v.dsize);
+	buf_mark(out, 0, out->len);	/* message text (B24) */
 	free(v.dptr);
 	return 1;
 }
