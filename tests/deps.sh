@@ -27,7 +27,8 @@ libgdbm-dev:pkg'
 # mandoc and groff lint the manual pages (tests/sh/man.sh); clamd and
 # clamdscan make the ClamAV recipe test real (tests/sh/clamav.sh starts
 # its own clamd with its own signatures and never uses the packaged
-# services or freshclam's downloads).
+# services or freshclam's downloads); valgrind counts instructions for
+# make bench-check and procmail is make bench's third comparison.
 test_needs='maildrop:pkg
 spamc:pkg
 spamd:pkg
@@ -36,6 +37,8 @@ clamdscan:pkg
 mandoc:pkg
 groff-base:pkg
 time:pkg
+valgrind:pkg
+procmail:pkg
 python3:cmd:python3'
 
 needs=$build_needs

@@ -1,32 +1,33 @@
 #!/bin/sh
-# bench.sh RUNNEL: per-delivery wall time and peak memory of runnel next to
-# maildrop and procmail (when installed) on the same workloads, each run
-# delivering into a maildir:
-#   trivial     one "to" into a maildir, 2 KB message
-#   personal40  a 40-rule personal filter (whitelists, lists, subject and
-#               body patterns, a weighted score) that the message passes
-#               through to the inbox, 2 KB message
-#   big20mb     a 20 MB message scanned by three body patterns
-# Prints per delivery: the median wall time (rounds in which every
-# program runs once, so load changes hit all alike); the same less the median of
-# the baseline (/bin/true started the same way, i.e. the cost of starting
-# any process, which on a busy machine dominates a 2 KB delivery); the
-# ratio of that net time to maildrop's; the mean CPU time (user + sys);
-# and the peak RSS.  Then it checks runnel's targets: <= 0.5x maildrop's
-# net wall time on personal40, <= 8 MB peak RSS on big20mb.
-# BENCH_RUNS (default 50) and BENCH_BIG_RUNS (default 5) set the counts.
+# bench.sh RUNNEL [FLOOR]: per delivery, runnel next to maildrop 2.9.3,
+# procmail and the floor (tests/helpers/floor.c: read, write, fsync,
+# rename, fsync the directory; no filter), each delivering into a
+# maildir, on the workloads of workloads.sh.  For each program and
+# workload it prints the instructions of one delivery (callgrind Ir, user
+# space: the same from run to run whatever the machine's load) and their
+# ratios to maildrop's, procmail's and the floor's; the median wall time
+# (rounds in which every program runs once, so that load changes hit all
+# alike) and its ratio to the floor's; and the peak RSS.  Then it checks
+# runnel's targets (README.md, "Speed and memory").
+# BENCH_RUNS (default 30) and BENCH_BIG_RUNS (default 5) set the rounds,
+# BENCH_LARGE_MIB (default 20) the large body, BENCH_IR=0 skips the
+# instruction counts (callgrind takes minutes on the large workload).
 [ -n "$BASH_VERSION" ] || exec bash "$0" "$@"
 set -u
 
 RUNNEL=${1:-./runnel}
 case $RUNNEL in /*) ;; *) RUNNEL=$PWD/$RUNNEL;; esac
 HERE=$(cd "$(dirname "$0")" && pwd)
-RUNS=${BENCH_RUNS:-50}
+FLOOR=${2:-$HERE/../../build/tests/helpers/floor}
+RUNS=${BENCH_RUNS:-30}
 BIG_RUNS=${BENCH_BIG_RUNS:-5}
+LARGE_MIB=${BENCH_LARGE_MIB:-20}
 B=$(mktemp -d /tmp/runnel-bench.XXXXXX)
 trap 'rm -rf "$B"' EXIT
+. "$HERE/workloads.sh"
 
 [ -x "$RUNNEL" ] || { echo "bench: $RUNNEL is not built" >&2; exit 1; }
+[ -x "$FLOOR" ] || { echo "bench: $FLOOR is not built" >&2; exit 1; }
 if ! command -v procmail >/dev/null 2>&1 && [ "$(id -u)" = 0 ] &&
     command -v apt-get >/dev/null 2>&1; then
 	echo "bench: installing procmail (for comparison only)"
@@ -34,58 +35,13 @@ if ! command -v procmail >/dev/null 2>&1 && [ "$(id -u)" = 0 ] &&
 	    >"$B/apt.log" 2>&1 || echo "bench: procmail not installed"
 fi
 TIME=
-if [ -x /usr/bin/time ]; then
-	TIME=/usr/bin/time
-elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q time \
-	    >"$B/apt.log" 2>&1 && TIME=/usr/bin/time
+[ -x /usr/bin/time ] && TIME=/usr/bin/time
+IR=${BENCH_IR:-1}
+if [ "$IR" = 1 ] && ! command -v valgrind >/dev/null 2>&1; then
+	echo "bench: no valgrind, so no instruction counts" \
+	    "(apt-get install valgrind)"
+	IR=0
 fi
-
-# The messages.
-cp "$HERE/msg-2k.eml" "$B/msg-2k.eml"
-{
-	sed '/^$/q' "$HERE/msg-2k.eml"
-	awk 'BEGIN { for (i = 0; i < 20 * 1024 * 1024 / 64; i++)
-	    printf "%06d the body of a very large message, line after line..\n", i }'
-} >"$B/msg-20mb.eml"
-
-# The filters: maildrop syntax (runnel and maildrop) and procmail's.
-mkfilters() {	# workload
-	case $1 in
-	trivial)
-		printf 'to "$MAILDIR/"\n' >"$B/$1.mf"
-		printf 'DEFAULT=$MAILDIR/\n' >"$B/$1.rc";;
-	personal40)
-		cp "$HERE/personal40.mailfilter" "$B/$1.mf"
-		cp "$HERE/personal40.procmailrc" "$B/$1.rc";;
-	big20mb)
-		cat >"$B/$1.mf" <<'EOF'
-if (/unsubscribe-here-now/:b)
-	to "$MAILDIR/.junk/"
-if (/wire the money|western union/:b)
-	to "$MAILDIR/.junk/"
-if (/^-----BEGIN PGP MESSAGE-----/:b)
-	to "$MAILDIR/.encrypted/"
-to "$MAILDIR/"
-EOF
-		cat >"$B/$1.rc" <<'EOF'
-DEFAULT=$MAILDIR/
-:0 B
-* unsubscribe-here-now
-.junk/
-:0 B
-* wire the money|western union
-.junk/
-:0 B
-* ^-----BEGIN PGP MESSAGE-----
-.encrypted/
-EOF
-		;;
-	esac
-	# maildrop wants MAILDIR set in the filter; prepend it.
-	{ printf 'MAILDIR="%s/Maildir"\n' "$B"; cat "$B/$1.mf"; } >"$B/$1.f"
-	chmod 600 "$B/$1.f" "$B/$1.rc"
-}
 
 # The command line for program on workload, run in $B.
 cmdline() {	# program workload
@@ -93,7 +49,7 @@ cmdline() {	# program workload
 	runnel)		echo "$RUNNEL $B/$2.f";;
 	maildrop)	echo "/usr/bin/maildrop $B/$2.f";;
 	procmail)	echo "procmail -m MAILDIR=$B/Maildir $B/$2.rc";;
-	baseline)	echo "true";;
+	floor)		echo "$FLOOR $B/Maildir";;
 	esac
 }
 
@@ -102,12 +58,14 @@ fresh_maildir() {
 	mkdir -p "$B/Maildir/cur" "$B/Maildir/new" "$B/Maildir/tmp"
 }
 
+delivered_one() { [ "$(find "$B/Maildir" -type f | wc -l)" = 1 ]; }
+
 # Wall times of n rounds, in microseconds, into $B/times.PROGRAM.  Each
 # round runs every program once, so a change in the machine's load hits
 # them all alike.  A delivery is removed after its run, outside the timing.
-time_rounds() {	# workload message n program...
-	local w=$1 m=$2 n=$3 p cmd i t0 t1
-	shift 3
+time_rounds() {	# workload n program...
+	local w=$1 n=$2 p cmd i t0 t1
+	shift 2
 	for p; do rm -f "$B/times.$p" "$B/bad.$p"; done
 	fresh_maildir
 	for ((i = 0; i < n; i++)); do
@@ -116,12 +74,11 @@ time_rounds() {	# workload message n program...
 			cmd=$(cmdline "$p" "$w")
 			t0=${EPOCHREALTIME/./}
 			(cd "$B" && env -i HOME="$B" LOGNAME=bench \
-			    PATH=/usr/bin:/bin SHELL=/bin/sh $cmd <"$m" \
+			    PATH=/usr/bin:/bin SHELL=/bin/sh $cmd <"$B/$w.eml" \
 			    >/dev/null 2>"$B/err")
 			t1=${EPOCHREALTIME/./}
 			echo $((t1 - t0)) >>"$B/times.$p"
-			if [ "$p" != baseline ] &&
-			    [ "$(find "$B/Maildir" -type f | wc -l)" != 1 ]; then
+			if ! delivered_one; then
 				echo "bench: $p on $w did not deliver one" \
 				    "message: $(head -3 "$B/err")" >&2
 				touch "$B/bad.$p"
@@ -137,106 +94,102 @@ median_of() {	# program
 	    END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
 
-# Mean CPU time (user + sys of the children) per run, in microseconds.
-cpu_us() {	# program workload message n
-	local cmd
-	cmd=$(cmdline "$1" "$2")
-	fresh_maildir
-	(
-		cd "$B" || exit 1
-		for ((i = 0; i < $4; i++)); do
-			env -i HOME="$B" LOGNAME=bench PATH=/usr/bin:/bin \
-			    SHELL=/bin/sh $cmd <"$3" >/dev/null 2>&1
-		done
-		times
-	) | awk -v n="$4" 'NR == 2 {
-		split($1, u, /[ms]/); split($2, s, /[ms]/)
-		printf "%d", ((u[1] * 60 + u[2]) + (s[1] * 60 + s[2])) * 1e6 / n }'
-	fresh_maildir
-}
-
-peak_kb() {	# program workload message
+peak_kb() {	# program workload
 	[ -n "$TIME" ] || { echo "-"; return; }
-	local cmd
-	cmd=$(cmdline "$1" "$2")
 	fresh_maildir
 	(cd "$B" && env -i HOME="$B" LOGNAME=bench PATH=/usr/bin:/bin \
-	    SHELL=/bin/sh "$TIME" -f '%M' -o "$B/rss" $cmd <"$3" >/dev/null \
-	    2>/dev/null)
+	    SHELL=/bin/sh "$TIME" -f '%M' -o "$B/rss" $(cmdline "$1" "$2") \
+	    <"$B/$2.eml" >/dev/null 2>/dev/null)
 	tail -1 "$B/rss"
+}
+
+instructions() {	# program workload
+	[ "$IR" = 1 ] || { echo "-"; return; }
+	fresh_maildir
+	callgrind_ir "$B" "$B/$2.eml" $(cmdline "$1" "$2") && delivered_one ||
+	    echo "-"
 }
 
 programs=runnel
 [ -x /usr/bin/maildrop ] && programs="$programs maildrop"
 command -v procmail >/dev/null 2>&1 && programs="$programs procmail"
+programs="$programs floor"
 
-ms() { awk -v u="$1" 'BEGIN { print u / 1000 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+ratio() { awk -v a="$1" -v b="${2:--}" 'BEGIN {
+	if (a == "-" || b == "-" || b <= 0) print "-"; else printf "%.3g", a / b }'; }
+mega() { awk -v a="$1" 'BEGIN { if (a == "-") print "-"; else printf "%.3f", a / 1e6 }'; }
 
-echo "per delivery: wall = median wall time; net = wall less the baseline's"
-echo "(starting any process); x md = net time / maildrop's net time; cpu ="
-echo "mean user+sys CPU; cpu x md = the same ratio on CPU time less baseline"
-printf '%-11s %-9s %5s %9s %8s %7s %7s %7s %8s\n' workload program runs \
-    "wall ms" "net ms" "x md" "cpu ms" "cpu x md" "RSS KB"
-status=0
-for w in trivial personal40 big20mb; do
-	mkfilters "$w"
-	msg=$B/msg-2k.eml n=$RUNS
-	[ "$w" = big20mb ] && msg=$B/msg-20mb.eml n=$BIG_RUNS
-	declare -A med=() rss=() cpu=()
-	time_rounds "$w" "$msg" "$n" baseline $programs
-	for p in baseline $programs; do
-		med[$p]=$(median_of "$p") || { status=1; continue; }
-		cpu[$p]=$(cpu_us "$p" "$w" "$msg" "$n")
-		rss[$p]=-
-		[ $p = baseline ] || rss[$p]=$(peak_kb "$p" "$w" "$msg")
+# target TEXT AWK-CONDITION: one line, met or missed
+target() {
+	if awk "BEGIN { exit !($2) }" 2>/dev/null; then
+		echo "  met:    $1"
+	else
+		echo "  MISSED: $1"
+		missed=$((missed + 1))
+	fi
+}
+
+echo "per delivery: Ir = instructions (callgrind, user space, millions);"
+echo "x md, x pm, x fl = Ir / maildrop's, procmail's, the floor's;"
+echo "wall = median wall time (ms) of $RUNS rounds ($BIG_RUNS on large and mime),"
+echo "x fl wall = wall / the floor's; RSS = peak resident set (KB)"
+printf '%-9s %-9s %10s %7s %7s %7s %9s %9s %8s\n' workload program "Ir M" \
+    "x md" "x pm" "x fl" "wall ms" "x fl wall" "RSS KB"
+declare -A IRS WALL RSS
+for w in $WORKLOADS; do
+	mkworkload "$w" "$B" "$LARGE_MIB"
+	n=$RUNS
+	case $w in large|mime) n=$BIG_RUNS;; esac
+	time_rounds "$w" "$n" $programs
+	for p in $programs; do
+		WALL[$w.$p]=$(median_of "$p") || WALL[$w.$p]=-
+		RSS[$w.$p]=$(peak_kb "$p" "$w")
+		IRS[$w.$p]=$(instructions "$p" "$w")
 	done
-	base=${med[baseline]}
-	# net: the delivery's own time, process start-up of any program removed
-	declare -A net=()
-	for p in baseline $programs; do
-		[ -n "${med[$p]:-}" ] || continue
-		net[$p]=$(( ${med[$p]} - base ))
+	for p in $programs; do
+		ir=${IRS[$w.$p]} wall=${WALL[$w.$p]}
+		[ "$wall" = - ] || wall=$(awk -v u="$wall" 'BEGIN { printf "%.2f", u / 1000 }')
+		printf '%-9s %-9s %10s %7s %7s %7s %9s %9s %8s\n' "$w" "$p" \
+		    "$(mega "$ir")" "$(ratio "$ir" "${IRS[$w.maildrop]:-}")" \
+		    "$(ratio "$ir" "${IRS[$w.procmail]:-}")" \
+		    "$(ratio "$ir" "${IRS[$w.floor]}")" "$wall" \
+		    "$(ratio "${WALL[$w.$p]}" "${WALL[$w.floor]}")" "${RSS[$w.$p]}"
 	done
-	md_us=${net[maildrop]:-}
-	md_cpu=
-	[ -n "${cpu[maildrop]:-}" ] && md_cpu=$(( ${cpu[maildrop]} - ${cpu[baseline]} ))
-	for p in baseline $programs; do
-		[ -n "${med[$p]:-}" ] || continue
-		ratio=- cratio=-
-		if [ -n "$md_us" ] && [ $p != baseline ]; then
-			ratio=$(ratio "${net[$p]}" "$md_us")
-			cratio=$(ratio $(( ${cpu[$p]} - ${cpu[baseline]} )) "$md_cpu")
-		fi
-		printf '%-11s %-9s %5d %9.2f %8.2f %7s %7.2f %7s %8s\n' "$w" "$p" \
-		    "$n" "$(ms "${med[$p]}")" "$(ms "${net[$p]}")" "$ratio" \
-		    "$(ms "${cpu[$p]}")" "$cratio" "${rss[$p]}"
-	done
-	case $w in
-	personal40)
-		if [ -n "$md_us" ] && [ -n "${net[runnel]:-}" ]; then
-			if awk -v a="${net[runnel]}" -v b="$md_us" \
-			    'BEGIN { exit !(a <= 0.5 * b) }'; then
-				echo "  target met: runnel <= 0.5x maildrop (net wall time) on personal40"
-			else
-				echo "  target missed: runnel > 0.5x maildrop (net wall time) on personal40"
-			fi
-		fi;;
-	big20mb)
-		r=${rss[runnel]:-}
-		if [ -n "$r" ] && [ "$r" != - ]; then
-			if [ "$r" -le 8192 ]; then
-				echo "  target met: runnel peak RSS <= 8 MB on a 20 MB message"
-			else
-				echo "  target missed: runnel peak RSS $r KB > 8 MB on a 20 MB message"
-			fi
-		fi;;
-	esac
-	unset med rss cpu net
 done
+
+# The targets of issue 15, on the figures above.
+ir() { echo "${IRS[$1.${2:-runnel}]:--}"; }
+wall() { echo "${WALL[$1.${2:-runnel}]:--}"; }
+missed=0
+echo
+echo "targets (runnel):"
+if [ "$IR" = 1 ]; then
+	target "personal <= 1.2 M instructions ($(mega "$(ir personal)") M)" \
+	    "$(ir personal) <= 1200000"
+	target "personal <= 0.05x maildrop, <= 0.2x procmail" \
+	    "$(ir personal) <= 0.05 * $(ir personal maildrop) && $(ir personal) <= 0.2 * $(ir personal procmail)"
+	target "trivial <= 0.3 M instructions ($(mega "$(ir trivial)") M)" \
+	    "$(ir trivial) <= 300000"
+	lb=$(stat -c %s "$B/large.eml")
+	target "large <= 2 instructions per body byte per pattern ($(awk -v a="$(ir large)" -v b="$lb" 'BEGIN { printf "%.2f", a / b / 5 }'))" \
+	    "$(ir large) <= 2 * 5 * $lb"
+	target "mime <= 30 M instructions and below procmail ($(mega "$(ir mime)") M)" \
+	    "$(ir mime) <= 30000000 && $(ir mime) < $(ir mime procmail)"
+	target "headers no worse than procmail" \
+	    "$(ir headers) <= $(ir headers procmail)"
+	target "parts50 no worse than procmail" \
+	    "$(ir parts50) <= $(ir parts50 procmail)"
+fi
+target "personal wall <= 1.15x the floor" \
+    "$(wall personal) <= 1.15 * $(wall personal floor)"
+target "mime wall <= 1.5x the floor" "$(wall mime) <= 1.5 * $(wall mime floor)"
+target "large wall <= 3x the floor" "$(wall large) <= 3 * $(wall large floor)"
+target "large peak RSS <= 3 MB (${RSS[large.runnel]} KB)" \
+    "${RSS[large.runnel]} <= 3072"
+echo "  $missed missed"
 
 if [ -f "$HERE/parse-bench.sh" ]; then
 	echo
-	sh "$HERE/parse-bench.sh" "$RUNNEL" || status=1
+	sh "$HERE/parse-bench.sh" "$RUNNEL"
 fi
-exit $status
+exit 0
