@@ -29,8 +29,8 @@ struct reader {
 	size_t		 line_start;	/* in m->head, of the current line */
 };
 
-static int
-tmpfile_in(const char *dir)
+int
+msg_tmpfile(const char *dir)
 {
 	struct buf path = BUF_INIT;
 	int fd;
@@ -126,7 +126,7 @@ store(struct reader *r, const char *p, size_t n)
 		buf_add(&r->mem, p, n);
 	} else {
 		if (m->fd < 0) {
-			if ((m->fd = tmpfile_in(r->tmpdir)) < 0)
+			if ((m->fd = msg_tmpfile(r->tmpdir)) < 0)
 				return -1;
 			if (write_all(m->fd, r->mem.p, r->mem.len) < 0)
 				return -1;

@@ -33,6 +33,12 @@ struct message	*msg_read(int fd, const char *const *extra, size_t nextra,
 		    const char *tmpdir);
 void		 msg_free(struct message *);
 
+/*
+ * An unnamed file (O_TMPFILE, else named and unlinked at once), mode
+ * 0600, close-on-exec, in dir (NULL or "": TMPDIR, else /tmp); -1/errno.
+ */
+int		 msg_tmpfile(const char *dir);
+
 off_t		 msg_size(const struct message *);	/* SIZE */
 size_t		 msg_lines(const struct message *);	/* LINES */
 

@@ -31,6 +31,7 @@ static const char runnel_help[] =
     "Usage: runnel [options] [-d user] [arg ...]\n"
     "       runnel [options] [filterfile [arg ...]]\n"
     "       runnel --check FILE...\n"
+    "       runnel --lmtp [--listen unix:PATH|tcp:HOST:PORT] [options]\n"
     "       runnel --dry-run [--exec] [options] [filterfile [arg ...]] < message\n"
     "\n"
     "runnel, a maildrop-compatible mail delivery agent: the message on\n"
@@ -60,6 +61,16 @@ static const char runnel_help[] =
     "  --exec              with --dry-run: do run xfilter, system and\n"
     "                      backtick commands\n"
     "  --dump-ast FILE     print the parsed filter\n"
+    "  --lmtp              serve LMTP on stdin and stdout (one connection)\n"
+    "  --listen unix:PATH  serve LMTP on a socket (or tcp:127.0.0.1:PORT);\n"
+    "                      each recipient is one -d delivery in a child\n"
+    "  --listen-any        allow a tcp address that is not loopback\n"
+    "  --max-connections N at most N connections at once (default 16)\n"
+    "  --max-size BYTES    the largest message (default 52428800)\n"
+    "  --lmtp-timeout SECS seconds to wait for a command or data line\n"
+    "                      (default 300)\n"
+    "  --recipient-delimiter C  user+ext delivers to user with $1=ext\n"
+    "  --no-envelope-headers    add no Return-Path: and Delivered-To:\n"
     "  --version           the version\n"
     "  --help              this text\n"
     "\n"
@@ -137,10 +148,60 @@ bad_args(void)
 	exit(EX_TEMPFAIL);
 }
 
+/* A number for a long option, else the usage error. */
+static long long
+number(int argc, char **argv, int *i)
+{
+	char *end;
+	long long v;
+
+	if (*i + 1 >= argc)
+		bad_args();
+	v = strtoll(argv[++*i], &end, 10);
+	if (end == argv[*i] || *end != '\0' || v < 0 || v > 1LL << 40) {
+		fprintf(stderr, "runnel: %s: want a number, not \"%s\"\n",
+		    argv[*i - 1], argv[*i]);
+		exit(EX_USAGE);
+	}
+	return v;
+}
+
+/* The LMTP service's options (lmtpd.c); 0, or -1 for none of them. */
+static int
+lmtp_option(struct options *o, int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i];
+
+	if (strcmp(arg, "--lmtp") == 0)
+		o->lmtp = 1;
+	else if (strcmp(arg, "--listen") == 0 && *i + 1 < argc) {
+		o->lmtp = 1;
+		o->listen = argv[++*i];
+	} else if (strcmp(arg, "--listen-any") == 0)
+		o->listen_any = 1;
+	else if (strcmp(arg, "--max-connections") == 0)
+		o->max_connections = (int)number(argc, argv, i);
+	else if (strcmp(arg, "--max-size") == 0)
+		o->max_size = number(argc, argv, i);
+	else if (strcmp(arg, "--lmtp-timeout") == 0)
+		o->lmtp_timeout = (int)number(argc, argv, i);
+	else if (strcmp(arg, "--recipient-delimiter") == 0 && *i + 1 < argc)
+		o->rcpt_delimiter = argv[++*i];
+	else if (strcmp(arg, "--no-envelope-headers") == 0)
+		o->no_envelope_headers = 1;
+	else
+		return -1;
+	return 0;
+}
+
 /* Long options are runnel's own; they come before maildrop's letters. */
 static int
-long_option(struct options *o, const char *arg)
+long_option(struct options *o, int argc, char **argv, int *i)
 {
+	const char *arg = argv[*i];
+
+	if (lmtp_option(o, argc, argv, i) == 0)
+		return 0;
 	if (strcmp(arg, "--check") == 0)
 		o->cmd = CMD_CHECK;
 	else if (strcmp(arg, "--dump-ast") == 0)
@@ -280,7 +341,7 @@ main(int argc, char **argv)
 			break;
 		}
 		if (argv[i][1] == '-') {
-			if (long_option(&o, argv[i]) < 0)
+			if (long_option(&o, argc, argv, &i) < 0)
 				bad_args();
 		} else if ((rc = letter_option(&o, argc, argv, &i)) >= 0)
 			return rc;
@@ -297,6 +358,8 @@ main(int argc, char **argv)
 	case CMD_RUN:
 		break;
 	}
+	if (o.lmtp)
+		return lmtpd_main(&o);
 	if (!o.delivery && i < argc)
 		o.filter = argv[i++];
 	else

@@ -32,10 +32,21 @@ struct options {
 	const char	*filter;	/* manual mode filter file */
 	char		**args;		/* $1.. (and --check's files) */
 	int		 nargs;
+	/* --lmtp and --listen: the LMTP service (lmtpd.c) */
+	int		 lmtp;
+	const char	*listen;	/* unix:PATH or tcp:HOST:PORT */
+	int		 listen_any;	/* tcp on an address not loopback */
+	int		 max_connections;
+	long long	 max_size;	/* bytes of one message */
+	int		 lmtp_timeout;	/* seconds per command */
+	const char	*rcpt_delimiter; /* "+": user+ext passes ext as $1 */
+	int		 no_envelope_headers; /* no Return-Path, Delivered-To */
 };
 
 /* runner.c: the startup sequence of DELIVERY.md §2; returns exit status. */
 int	runner_main(const struct options *);
+/* lmtpd.c: --lmtp, on stdin/stdout or --listen; returns exit status. */
+int	lmtpd_main(const struct options *);
 /* check.c: --check and --dump-ast; returns exit status. */
 int	check_main(const struct options *);
 int	dump_ast_main(const struct options *);
