@@ -112,13 +112,24 @@ dry_deliver(struct run *r, const struct pos *why, const char *mailbox,
     enum delivery_how how, int *status)
 {
 	struct buf b = BUF_INIT;
+	const char *verb = how == HOW_TO ? "to" : how == HOW_CC ? "cc" :
+	    "end of filter, default delivery to $DEFAULT";
 
 	*status = 0;
 	flush_pending(r->trace);
-	buf_printf(&b, "%s: would deliver to %s (%s)",
-	    how == HOW_TO ? "to" : how == HOW_CC ? "cc" :
-	    "end of filter, default delivery to $DEFAULT",
-	    mailbox, mailbox_kind_name(mailbox_kind(mailbox)));
+	if (mailbox[0] == '\0') {
+		/* The real run fails at open(""); so does the dry run. */
+		buf_printf(&b, "%s: the mailbox name is empty, so the "
+		    "delivery would fail", verb);
+		line(why, "", b.p);
+		buf_free(&b);
+		fflush(stdout);
+		run_fail(r, why, DELIVER_OPEN_FAILED, "set the variable that "
+		    "names the mailbox (e.g. DEFAULT=$1 with no $1 given)",
+		    "open : No such file or directory");
+		return -1;
+	}
+	buf_printf(&b, "%s: would deliver to %s (%s)", verb, mailbox, mailbox_kind_name(mailbox_kind(mailbox)));
 	if (mailbox_kind(mailbox) == MB_MBOX && (!parent_exists(mailbox) ||
 	    mailbox[strlen(mailbox) - 1] == '/')) {
 		/*
