@@ -1,7 +1,8 @@
 /*
  * maildirmake.c: Courier's maildirmake.  Creates a maildir, or with -f a
  * maildir++ folder in one, or with -q sets the quota of an existing one
- * (writing maildirsize from what the maildir holds, with quota.c).  The
+ * (writing maildirsize from what the maildir holds, with quota.c), or
+ * with --add/--del edits its list of shared maildirs (maildirshared.c).  The
  * command line, texts and exit statuses are the Courier program's, so
  * scripts keep working; three of its failures are errors here instead:
  * -q on a missing maildir (Courier loops forever), a quota it cannot
@@ -119,7 +120,8 @@ set_quota(const char *dir, const char *quota)
 int
 maildirmake_main(int argc, char **argv)
 {
-	const char *folder = NULL, *quota = NULL, *dir;
+	const char *folder = NULL, *quota = NULL, *add = NULL, *del = NULL,
+	    *dir, *eq;
 	int shared = 0, i;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -127,6 +129,11 @@ maildirmake_main(int argc, char **argv)
 
 		if (strcmp(a, "-S") == 0)
 			shared = 1;
+		else if (strcmp(a, "--add") == 0 || strcmp(a, "--del") == 0) {
+			if (i + 1 >= argc)
+				return usage();
+			*(a[2] == 'a' ? &add : &del) = argv[++i];
+		}
 		else if (a[1] == 'f')
 			val = &folder;
 		else if (a[1] == 'q')
@@ -145,6 +152,20 @@ maildirmake_main(int argc, char **argv)
 	if (i >= argc)
 		return usage();
 	dir = argv[i];
+	/* --add NAME=/PATH (an absolute path) or --del NAME, before the rest */
+	if (add != NULL) {
+		struct buf name = BUF_INIT;
+		int rc;
+
+		if ((eq = strchr(add, '=')) == NULL || eq[1] != '/')
+			return usage();
+		buf_set(&name, add, (size_t)(eq - add));
+		rc = tools_shared_add(dir, buf_cstr(&name), eq + 1);
+		buf_free(&name);
+		return rc;
+	}
+	if (del != NULL)
+		return tools_shared_del(dir, del);
 	if (folder != NULL && (folder[0] == '.' || strchr(folder, '/'))) {
 		printf("Invalid folder name: %s\n", folder);
 		return 1;

@@ -4,9 +4,10 @@
  * into fields (a line and its continuation lines), edited by the options,
  * and written back with the body untouched.  A header name given to an
  * option ends with its colon and matches without regard to case.  What
- * is not copied from Courier: -s (mbox splitting), and -D's rewrite of a
- * cache longer than its limit on a hit (Courier writes the trimmed list
- * over the start of the file and leaves the old bytes after it).
+ * is not copied from Courier: -D's rewrite of a cache longer than its
+ * limit on a hit (Courier writes the trimmed list over the start of the
+ * file and leaves the old bytes after it), and -s after other options
+ * (-s comes first; reformail_split.c splits an mbox).
  *
  *   -f0 / -f1    drop a "From " line (into Return-Path:) / add one
  *   -A / -a H    append H / append it when no such field exists
@@ -346,6 +347,9 @@ reformail_main(int argc, char **argv)
 	int f0 = 0, f1 = 0, concat = 0, a, rc = 0;
 	const char *dlen = NULL, *dfile = NULL;
 
+	/* -s reads the input itself, a message at a time */
+	if (argc > 1 && strcmp(argv[1], "-s") == 0)
+		return reformail_split(argv + 2);
 	if (read_mail(&m) != 0) {
 		fprintf(stderr, "reformail: %s\n", strerror(errno));
 		return 1;

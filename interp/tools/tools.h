@@ -20,4 +20,18 @@ int	reformail_main(int argc, char **argv);
 int	tools_maildir_make(const char *prog, const char *dir,
 	    const char *folder, int shared);
 
+/*
+ * reformail -s: each message of the mbox on stdin piped to its own run of
+ * cmd (argv, NULL-terminated; no shell).  Returns the exit status.
+ */
+int	reformail_split(char **cmd);
+
+/*
+ * maildirmake --add NAME=PATH / --del NAME: the entry NAME of dir's
+ * shared-maildirs list.  Print Courier's texts and return its exit
+ * status (0, 1, or 2 for a name already listed).
+ */
+int	tools_shared_add(const char *dir, const char *name, const char *path);
+int	tools_shared_del(const char *dir, const char *name);
+
 #endif

@@ -26,7 +26,8 @@ tree() {	# dir
 	done)
 }
 
-# one PROG SANDBOX SETUP INPUT ARGS... (UMASK: the umask, default 022): run PROG in a fresh SANDBOX (the
+# one PROG SANDBOX SETUP INPUT ARGS... (UMASK: the umask, default 022;
+# XENV: more VAR=value words for the environment): run PROG in a fresh SANDBOX (the
 # program's path, which usage lines show, reads as its name)
 one() {
 	local prog=$1 sb=$2 setup=$3 input=$4
@@ -34,8 +35,9 @@ one() {
 	rm -rf "$sb"
 	mkdir -p "$sb"
 	(cd "$sb" && umask 022 && $setup)
+	# shellcheck disable=SC2086
 	(cd "$sb" && umask "${UMASK:-022}" && env -i PATH=/usr/bin:/bin TZ=UTC \
-	    LANG=C.UTF-8 HOME="$sb" "$prog" "$@" <"$input" >"$sb.out" \
+	    LANG=C.UTF-8 HOME="$sb" ${XENV:-} "$prog" "$@" <"$input" >"$sb.out" \
 	    2>"$sb.err"; echo $? >"$sb.rc")
 	sed -i -e "s#$sb#SANDBOX#g" -e "s#$prog#$(basename "$prog" .maildrop)#g" \
 	    "$sb.out" "$sb.err"
@@ -128,6 +130,68 @@ differs mdm-quota-bad maildirmake maildir $N 1 "not a quota" -q bogus M
 differs mdm-folder-slash maildirmake maildir $N 1 \
     "Invalid folder name: a/../../x" -f a/../../x M
 
+# maildirmake --add/--del: the shared-maildirs list.  The shared maildir
+# has one absolute path for both sandboxes, so the lists compare.
+SH=$work/shared
+mkdir -p "$SH/tmp" "$SH/new" "$SH/cur"
+shared_one() { maildir; printf 'pub\t%s\n' "$SH" >M/shared-maildirs; }
+shared_two() { shared_one; printf 'other\t/tmp\n' >>M/shared-maildirs; }
+shared_odd() {
+	maildir
+	printf 'dup\t/a\nx\t/b\ndup\t/c\nnotab\n\n\t/empty\n' >M/shared-maildirs
+}
+same mdm-add maildirmake maildir $N --add "pub=$SH" M
+same mdm-add-second maildirmake shared_one $N --add other=/tmp M
+same mdm-add-listed maildirmake shared_one $N --add "pub=$SH" M
+same mdm-add-listed-bad-path maildirmake shared_one $N --add "pub=$SH/x" M
+same mdm-add-missing-path maildirmake maildir $N --add "pub=$work/none" M
+same mdm-add-relative maildirmake maildir $N --add pub=shared M
+same mdm-add-no-eq maildirmake maildir $N --add pub M
+same mdm-add-empty-path maildirmake maildir $N --add pub= M
+same mdm-add-dot maildirmake maildir $N --add "a.b=$SH" M
+same mdm-add-slash maildirmake maildir $N --add "a/b=$SH" M
+same mdm-add-dot-no-maildir maildirmake none $N --add "a.b=$SH" N
+same mdm-add-no-maildir maildirmake none $N --add "pub=$SH" N
+same mdm-add-not-dir maildirmake none $N --add "pub=$SH" /dev/null
+same mdm-add-no-dir maildirmake none $N --add "pub=$SH"
+same mdm-add-no-value maildirmake none $N --add
+same mdm-add-attached maildirmake maildir $N "--add=pub=$SH" M
+same mdm-add-with-f maildirmake maildir $N --add "pub=$SH" -f x M
+same mdm-add-empty-name maildirmake maildir $N --add "=$SH" M
+same mdm-add-space maildirmake maildir $N --add "my pub=$SH" M
+same mdm-add-not-maildir maildirmake maildir $N --add "tmp=/tmp" M
+UMASK=077 same mdm-add-umask-077 maildirmake maildir $N --add "pub=$SH" M
+UMASK=077 same mdm-add-umask-existing maildirmake shared_one $N --add o=/tmp M
+same mdm-del maildirmake shared_two $N --del pub M
+same mdm-del-second maildirmake shared_two $N --del other M
+same mdm-del-last maildirmake shared_one $N --del pub M
+same mdm-del-unknown maildirmake shared_two $N --del nope M
+same mdm-del-prefix maildirmake shared_two $N --del pu M
+same mdm-del-all-of-a-name maildirmake shared_odd $N --del dup M
+same mdm-del-no-tab maildirmake shared_odd $N --del notab M
+same mdm-del-empty-name maildirmake shared_odd $N --del '' M
+same mdm-del-no-list maildirmake maildir $N --del pub M
+same mdm-del-no-maildir maildirmake none $N --del pub N
+same mdm-del-no-value maildirmake none $N --del
+UMASK=077 same mdm-del-umask-077 maildirmake shared_two $N --del pub M
+# Courier writes a name with a tab, and the list no longer reads back
+differs mdm-add-tab maildirmake maildir $N 1 "invalid name" \
+    --add "$(printf 'a\tb')=$SH" M
+# Courier glues the entry to a last line without a newline
+shared_nonl() { maildir; printf 'x\t/a' >M/shared-maildirs; }
+differs mdm-add-after-no-newline maildirmake shared_nonl $N 0 "" --add y=/tmp M
+if [ "$(cat "$work/rn/M/shared-maildirs")" != "$(printf 'x\t/a\ny\t/tmp')" ]; then
+	fail mdm-add-after-no-newline-list "the list reads: $(cat -A "$work/rn/M/shared-maildirs")"
+fi
+# a list that is a symbolic link is not followed (Courier appends to
+# whatever it points at)
+shared_link() { maildir; : >elsewhere; ln -s ../elsewhere M/shared-maildirs; }
+differs mdm-add-list-symlink maildirmake shared_link $N 1 \
+    "shared-maildirs" --add y=/tmp M
+if [ -s "$work/rn/elsewhere" ]; then
+	fail mdm-add-list-symlink-target "the link's target was written"
+fi
+
 # deliverquota
 E=$work/empty; : >"$E"
 same dq-deliver deliverquota maildir "$msg" M
@@ -195,3 +259,25 @@ same rf-D-no-id reformail dup "$M6" -D 100 cache
 differs rf-D-trim reformail dup "$M2" 0 "" -D 10 cache
 same rf-D-trim-some reformail dup "$M2" -D 16 cache
 same rf-D-missing-file reformail none "$M1" -D 100
+
+# reformail -s: each message of an mbox to its own command, with FILENO
+MB1=$work/m-mbox
+printf 'From a@x Sat Dec  5 21:00:00 2026\nReturn-Path: <a@x>\nSubject: one\n  folded\n\nbody1\n>From quoted\n\nFrom b@x Sat Dec  5 21:00:01 2026\r\nSubject: two\r\n\r\nbody2\r\n\nFrom c@x\n\n\nlast' >"$MB1"
+MB2=$work/m-mbox-lead; printf '\n\nFrom a\n\nFrom b\n\n' >"$MB2"
+MB3=$work/m-mbox-blank-header; printf 'From a\n\n\nSubject: x\n\nbody\n' >"$MB3"
+show='echo "[$FILENO]"; od -c'
+for m in "$MB1" "$MB2" "$MB3" "$M1" "$M2" "$M4" "$M5" "$E"; do
+	same "rf-s<$(basename "$m")" reformail none "$m" -s sh -c "$show"
+done
+XENV=FILENO=7 same rf-s-fileno-7 reformail none "$MB1" -s sh -c "$show"
+XENV=FILENO=0099 same rf-s-fileno-0099 reformail none "$MB1" -s sh -c "$show"
+XENV=FILENO= same rf-s-fileno-empty reformail none "$MB1" -s sh -c "$show"
+XENV=FILENO=x7 same rf-s-fileno-not-digits reformail none "$MB1" -s sh -c "$show"
+same rf-s-no-shell reformail none "$MB1" -s printf '%s|' 'a b' '$HOME;'
+same rf-s-no-command reformail none "$MB1" -s
+# Courier stops at a failing command and exits 0, so a script that then
+# removes the mbox loses the rest; runnel exits 1 and says where it stopped
+differs rf-s-command-fails reformail none "$MB1" 1 \
+    "exit status 3 on message 1" -s sh -c 'cat >/dev/null; [ "$FILENO" != 001 ] || exit 3'
+differs rf-s-no-such-command reformail none "$MB1" 1 \
+    "reformail: $work/none:" -s "$work/none"
