@@ -21,7 +21,6 @@
 #include "vars.h"
 
 /* Build-time settings of Debian's maildrop (LANGUAGE.md §6.2). */
-#define DEFAULT_SPOOL	"/var/mail"
 #define DEFAULT_PATH	"/bin:/usr/bin:/usr/local/bin"
 #define DEFAULT_SENDMAIL "/usr/sbin/sendmail -oi"
 

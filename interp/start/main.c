@@ -33,6 +33,7 @@ static const char runnel_help[] =
     "       runnel --check FILE...\n"
     "       runnel --lmtp [--listen unix:PATH|tcp:HOST:PORT] [options]\n"
     "       runnel --dry-run [--exec] [options] [filterfile [arg ...]] < message\n"
+    "       runnel test [--home DIR] FILTER TESTFILE...  (runnel test --help)\n"
     "\n"
     "runnel, a maildrop-compatible mail delivery agent: the message on\n"
     "standard input is filtered by /etc/maildroprc and ~/.mailfilter (with\n"
@@ -332,6 +333,9 @@ main(int argc, char **argv)
 	for (t = 0; t < sizeof(tools) / sizeof(tools[0]); t++)
 		if (strcmp(base, tools[t].name) == 0)
 			return tools[t].run(argc, argv);
+	/* runnel's own command; a filter file named "test" is ./test */
+	if (argc > 1 && strcmp(argv[1], "test") == 0)
+		return ruletest_main(argc - 1, argv + 1);
 	memset(&o, 0, sizeof(o));
 	o.cmd = CMD_RUN;
 	o.argv0 = argv[0];

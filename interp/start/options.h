@@ -7,6 +7,9 @@
 
 #include <stddef.h>
 
+struct effects;
+struct run;
+
 enum command {
 	CMD_RUN,		/* deliver (or a dry run) */
 	CMD_CHECK,		/* --check FILE... */
@@ -41,6 +44,16 @@ struct options {
 	int		 lmtp_timeout;	/* seconds per command */
 	const char	*rcpt_delimiter; /* "+": user+ext passes ext as $1 */
 	int		 no_envelope_headers; /* no Return-Path, Delivered-To */
+
+	/*
+	 * `runnel test` only (ruletest.c): the home directory the case runs
+	 * with instead of the password file's, the effects instead of the
+	 * dry run's, and a call with the finished run before it is freed.
+	 */
+	const char	*home;
+	const struct effects *fx;
+	void		(*done)(struct run *, int status, void *arg);
+	void		*done_arg;
 };
 
 /* runner.c: the startup sequence of DELIVERY.md §2; returns exit status. */
@@ -50,5 +63,7 @@ int	lmtpd_main(const struct options *);
 /* check.c: --check and --dump-ast; returns exit status. */
 int	check_main(const struct options *);
 int	dump_ast_main(const struct options *);
+/* ruletest.c: runnel test FILTER TESTFILE...; returns exit status. */
+int	ruletest_main(int argc, char **argv);
 
 #endif

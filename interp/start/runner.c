@@ -469,12 +469,14 @@ runner_main(const struct options *o)
 	r.quota_warn = warn_percent(o->quota_warn);
 	r.quota_warn_file = o->warn_file;
 	if (o->dry_run) {
-		r.fx = &fx_dryrun;
+		r.fx = o->fx != NULL ? o->fx : &fx_dryrun;
 		r.trace = dryrun_start(&r, o->allow_exec);
 	} else
 		r.fx = &fx_real;
 	rc = run_all(&r, o, &who);
 	fflush(stdout);
+	if (o->done != NULL)
+		o->done(&r, rc & 0xff, o->done_arg);
 	if (r.msg != NULL)
 		builtins_cleanup(&r);
 	cleanup_run();

@@ -46,7 +46,7 @@ user_find(struct run *r, const struct options *o, struct user *u)
 		return EX_NOUSER;
 	}
 	u->name = xstrdup(pw->pw_name);
-	u->home = xstrdup(pw->pw_dir);
+	u->home = xstrdup(o->home != NULL ? o->home : pw->pw_dir);
 	u->shell = xstrdup(pw->pw_shell && *pw->pw_shell ? pw->pw_shell :
 	    "/bin/sh");
 	u->uid = pw->pw_uid;
