@@ -19,6 +19,13 @@ for f in examples/*.mailfilter; do
 	if "$runnel" --check "$f"; then echo "$f: ok"; fi
 done
 
+echo
+echo "### runnel test: each example filter against its test file"
+for f in examples/*.mailfilter; do
+	"$runnel" test --home "$sandbox" "$f" "${f%.mailfilter}.tests" |
+	    sed "s#$sandbox#\$SANDBOX#g"
+done
+
 for f in examples/lists.mailfilter examples/personal.mailfilter; do
 	cp "$f" "$sandbox/filter"
 	chmod 600 "$sandbox/filter"
