@@ -20,6 +20,7 @@
 #include "../../grammar/parse.h"
 #include "../pattern/match.h"
 #include "../run/fileopen.h"
+#include "lint.h"
 #include "options.h"
 
 static unsigned
@@ -29,12 +30,13 @@ parse_flags(const struct options *o)
 }
 
 /*
- * Parse one file into a; print its diagnostics to stderr.  Returns the
+ * Parse one file into a; print its diagnostics to stderr (under
+ * --strict, in l, warnings as errors; l may be NULL).  Returns the
  * program, or NULL after an error (unreadable file included).
  */
 static struct program *
 check_file(struct arena *a, const char *path, unsigned flags,
-    struct buf *text)
+    struct buf *text, struct lint *l)
 {
 	struct diags d;
 	struct program *prog;
@@ -48,8 +50,14 @@ check_file(struct arena *a, const char *path, unsigned flags,
 	}
 	prog = parse_program(a, path, text->p, text->len, flags, &builtin_fns,
 	    &d);
-	for (i = 0; i < d.n; i++)
+	for (i = 0; i < d.n; i++) {
+		if (l != NULL && d.v[i].level == DIAG_WARNING) {
+			l->warnings++;
+			if (l->strict)
+				d.v[i].level = DIAG_ERROR;
+		}
 		diag_print_compiler(stderr, &d.v[i], text->p, text->len);
+	}
 	diag_free(&d);
 	return prog;
 }
@@ -67,77 +75,13 @@ struct walk {
 	/* variables that may hold message text (B24), names in w->a */
 	const char	**carrier;
 	size_t		 ncarrier, capcarrier;
+	struct lint	 lint;
+	struct buf	*texts;		/* every file's text, kept for the
+					   warnings made after all are read */
+	size_t		 ntexts;
 };
 
 static int check_tree(struct walk *, const char *path, unsigned depth);
-
-static void
-warn_at(const struct program *prog, struct pos at, const char *msg,
-    const char *hint)
-{
-	struct diag d;
-
-	memset(&d, 0, sizeof(d));
-	d.level = DIAG_WARNING;
-	d.pos = at;
-	d.msg = msg;
-	d.hint = hint;
-	diag_print_compiler(stderr, &d, prog->text, prog->len);
-}
-
-/* The length of "$HOME" or "${HOME}" at t (n bytes), else 0. */
-static size_t
-home_ref(const char *t, size_t n)
-{
-	if (n >= 7 && memcmp(t, "${HOME}", 7) == 0)
-		return 7;
-	if (n >= 5 && memcmp(t, "$HOME", 5) == 0 && (n == 5 ||
-	    !(isalnum((unsigned char)t[5]) || t[5] == '_')))
-		return 5;
-	return 0;
-}
-
-/*
- * The file an include names, when it can be known now: quoted or plain
- * text, $HOME or ${HOME} standing for this user's home.  Returns 0 and
- * the name in out, or -1 with what decides it in why.
- */
-static int
-include_name(const struct expr *e, struct buf *out, struct buf *why)
-{
-	const char *home = getenv("HOME"), *t, *end;
-	size_t i, k;
-
-	if (e == NULL || e->kind != E_STRING)
-		return -1;
-	for (i = 0; i < e->nparts; i++) {
-		t = e->parts[i].text;
-		end = t + e->parts[i].len;
-		if (e->parts[i].kind == P_BT) {
-			buf_adds(why, "a command's output");
-			return -1;
-		}
-		if (e->parts[i].kind == P_SQ) {
-			buf_add(out, t, e->parts[i].len);
-			continue;
-		}
-		while (t < end) {
-			if (*t != '$')
-				buf_addc(out, *t++);
-			else if (home != NULL &&
-			    (k = home_ref(t, (size_t)(end - t))) > 0) {
-				buf_adds(out, home);
-				t += k;
-			} else {
-				for (k = 1; t + k < end && t[k] != '/'; k++)
-					;
-				buf_add(why, t, k);
-				return -1;
-			}
-		}
-	}
-	return 0;
-}
 
 static void
 check_include(struct walk *w, const struct program *prog,
@@ -146,22 +90,22 @@ check_include(struct walk *w, const struct program *prog,
 	struct buf name = BUF_INIT, why = BUF_INIT, msg = BUF_INIT;
 	struct pos at = s->expr != NULL ? s->expr->pos : s->pos;
 
-	if (include_name(s->expr, &name, &why) < 0) {
+	if (lint_known_text(s->expr, &name, &why) < 0) {
 		buf_printf(&msg, "the included file is not checked: its name "
 		    "depends on %s", why.len ? buf_cstr(&why) : "a value");
-		warn_at(prog, at, arena_strdup(w->a, buf_cstr(&msg)),
+		lint_warn(&w->lint, prog, at, arena_strdup(w->a, buf_cstr(&msg)),
 		    "check that file with its own runnel --check");
 	} else if (access(buf_cstr(&name), R_OK) != 0) {
 		buf_printf(&msg, "cannot read the included file %s: %s",
 		    buf_cstr(&name), strerror(errno));
-		warn_at(prog, at, arena_strdup(w->a, buf_cstr(&msg)),
+		lint_warn(&w->lint, prog, at, arena_strdup(w->a, buf_cstr(&msg)),
 		    buf_cstr(&name)[0] == '/' ? "a missing file fails the delivery "
 		    "unless included inside exception { }" : "at delivery "
 		    "a relative name is taken from the home directory; a "
 		    "missing file fails the delivery unless included "
 		    "inside exception { }");
 	} else if (depth >= INCLUDE_DEPTH_MAX) {
-		warn_at(prog, at, "includes nest too deep to follow", NULL);
+		lint_warn(&w->lint, prog, at, "includes nest too deep to follow", NULL);
 	} else if (check_tree(w, buf_cstr(&name), depth + 1) != 0) {
 		fprintf(stderr, "%s:%u:%u: note: %s is included here\n",
 		    at.file, at.line, at.col, buf_cstr(&name));
@@ -377,29 +321,6 @@ spread_stmts(struct walk *w, const struct stmt *s)
 	return grew;
 }
 
-/* Where "$NAME" or "${NAME" appears in the source line from at, else at. */
-static struct pos
-ref_pos(const struct program *prog, struct pos at, const char *name,
-    size_t n)
-{
-	size_t i, k;
-
-	for (i = at.off; i < prog->len && prog->text[i] != '\n'; i++) {
-		if (prog->text[i] != '$')
-			continue;
-		k = i + 1 < prog->len && prog->text[i + 1] == '{' ? i + 2 :
-		    i + 1;
-		if (k + n <= prog->len && memcmp(prog->text + k, name, n) == 0 &&
-		    (k + n == prog->len ||
-		    !namechar((unsigned char)prog->text[k + n]))) {
-			at.col += (unsigned)(i - at.off);
-			at.off = i;
-			break;
-		}
-	}
-	return at;
-}
-
 /*
  * A to/cc "|..." or "!...", xfilter or system whose text substitutes a
  * variable that may hold message text.
@@ -445,7 +366,8 @@ check_command(struct walk *w, const struct program *prog,
 			    "(DIFFERENCES.md B24); under maildrop too, use "
 			    "escape() on it first";
 		}
-		warn_at(prog, ref_pos(prog, p->pos, name, n), buf_cstr(&msg),
+		lint_warn(&w->lint, prog,
+		    lint_ref_pos(prog, p->pos, name, n), buf_cstr(&msg),
 		    hint);
 		break;
 	}
@@ -502,17 +424,25 @@ seen_before(struct walk *w, const char *path)
 	return 0;
 }
 
+/* A buffer for one more file's text, kept until the end. */
+static struct buf *
+new_text(struct walk *w)
+{
+	w->texts = xrealloc(w->texts, (w->ntexts + 1) * sizeof(*w->texts));
+	memset(&w->texts[w->ntexts], 0, sizeof(*w->texts));
+	return &w->texts[w->ntexts++];
+}
+
 /* Check path and what it includes; 1 when path itself has an error. */
 static int
 check_tree(struct walk *w, const char *path, unsigned depth)
 {
-	struct buf text = BUF_INIT;
 	struct program *prog;
 	int failed, saved = w->file_failed;
 
 	if (seen_before(w, path))
 		return 0;
-	prog = check_file(w->a, path, w->flags, &text);
+	prog = check_file(w->a, path, w->flags, new_text(w), &w->lint);
 	w->file_failed = prog == NULL;
 	if (prog == NULL)
 		w->status = 1;
@@ -520,11 +450,33 @@ check_tree(struct walk *w, const char *path, unsigned depth)
 		while (spread_stmts(w, prog->body))
 			;
 		walk_stmts(w, prog, prog->body, depth);
+		lint_file(&w->lint, prog);
 	}
-	buf_free(&text);
 	failed = w->file_failed;
 	w->file_failed = saved;
 	return failed;
+}
+
+/*
+ * The variables maildroprc sets count as set for the user's filter
+ * (DELIVERY.md §2 runs it first).  Its own mistakes are not this
+ * check's to report.
+ */
+static void
+read_maildroprc(struct walk *w)
+{
+	const char *dir = getenv("RUNNEL_SYSCONFDIR");
+	struct buf path = BUF_INIT, *text = new_text(w);
+	struct diags d;
+
+	memset(&d, 0, sizeof(d));
+	buf_printf(&path, "%s/maildroprc", dir != NULL && *dir != '\0' ? dir :
+	    "/etc");
+	if (file_slurp(path.p, text) == 0)
+		w->lint.rc = parse_program(w->a, arena_strdup(w->a, path.p),
+		    text->p, text->len, 0, &builtin_fns, &d);
+	diag_free(&d);
+	buf_free(&path);
 }
 
 int
@@ -543,10 +495,19 @@ check_main(const struct options *o)
 	memset(&w, 0, sizeof(w));
 	w.a = &a;
 	w.flags = parse_flags(o);
+	w.lint.strict = o->strict;
+	read_maildroprc(&w);
 	for (i = 0; i < o->nargs; i++)
 		(void)check_tree(&w, o->args[i], 0);
+	lint_unset_vars(&w.lint);
+	if (w.lint.strict && w.lint.warnings > 0)
+		w.status = 1;
 	for (k = 0; k < w.nseen; k++)
 		free(w.seen[k]);
+	for (k = 0; k < w.ntexts; k++)
+		buf_free(&w.texts[k]);
+	free(w.texts);
+	free(w.lint.progs);
 	free(w.carrier);
 	arena_free(&a);
 	return w.status;
@@ -565,7 +526,7 @@ dump_ast_main(const struct options *o)
 		return EX_USAGE;
 	}
 	arena_init(&a);
-	prog = check_file(&a, o->args[0], parse_flags(o), &text);
+	prog = check_file(&a, o->args[0], parse_flags(o), &text, NULL);
 	if (prog != NULL) {
 		fflush(stderr);
 		ast_dump(stdout, prog);

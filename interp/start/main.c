@@ -30,7 +30,7 @@ static const char maildrop_usage[] =
 static const char runnel_help[] =
     "Usage: runnel [options] [-d user] [arg ...]\n"
     "       runnel [options] [filterfile [arg ...]]\n"
-    "       runnel --check FILE...\n"
+    "       runnel --check [--strict] FILE...\n"
     "       runnel --lmtp [--listen unix:PATH|tcp:HOST:PORT] [options]\n"
     "       runnel --dry-run [--exec] [options] [filterfile [arg ...]] < message\n"
     "       runnel test [--home DIR] FILTER TESTFILE...  (runnel test --help)\n"
@@ -56,7 +56,11 @@ static const char runnel_help[] =
     "\n"
     "runnel's own options (before maildrop's):\n"
     "  --check FILE...     report every syntax error as FILE:LINE:COL\n"
-    "                      (exit 1 on an error)\n"
+    "                      (exit 1 on an error), and warn of what would\n"
+    "                      not work as meant: message text run as shell\n"
+    "                      code, missing folders, statements that never\n"
+    "                      run, variables never set, patterns for =?..?=\n"
+    "  --strict            with --check: warnings are errors (exit 1)\n"
     "  --dry-run           show what the filter would do with the message,\n"
     "                      touching no mailbox and running no command\n"
     "  --exec              with --dry-run: do run xfilter, system and\n"
@@ -96,7 +100,7 @@ static const char runnel_help[] =
     "\n"
     "Exit status:\n"
     "  0     delivered, or the filter's EXITCODE (to, exit, a pipe's status)\n"
-    "  1     --check found an error\n"
+    "  1     --check found an error (or, with --strict, a warning)\n"
     "  67    -d names an unknown user (EX_NOUSER)\n"
     "  75    try again later (EX_TEMPFAIL): a failed delivery, a syntax\n"
     "        error, an unsafe filter or home, over quota, a timeout, bad\n"
@@ -211,6 +215,8 @@ long_option(struct options *o, int argc, char **argv, int *i)
 		o->dry_run = 1;
 	else if (strcmp(arg, "--exec") == 0)
 		o->allow_exec = 1;
+	else if (strcmp(arg, "--strict") == 0)
+		o->strict = 1;
 	else if (strcmp(arg, "--version") == 0)
 		o->cmd = CMD_VERSION;
 	else if (strcmp(arg, "--help") == 0) {

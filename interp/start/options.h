@@ -32,6 +32,7 @@ struct options {
 	const char	*warn_file;	/* -W */
 	int		 dry_run;	/* --dry-run */
 	int		 allow_exec;	/* --dry-run --exec: run xfilter etc. */
+	int		 strict;	/* --check --strict: warnings fail */
 	const char	*filter;	/* manual mode filter file */
 	char		**args;		/* $1.. (and --check's files) */
 	int		 nargs;
