@@ -101,7 +101,7 @@ decided(struct run *r, const struct stmt *s, const char *what, int yes)
 	struct buf src = BUF_INIT, msg = BUF_INIT;
 
 	run_verbose(r, 4, "%s evaluated, result=%d", what, yes);
-	if (r->trace == NULL)
+	if (!r->notes)
 		return;
 	source(r, &s->pos, &src);
 	buf_printf(&msg, "%s -> %s", src.len ? src.p : what,
@@ -174,7 +174,7 @@ deliver(struct run *r, const struct stmt *s)
 	if (eval_expr(r, s->expr, &target) != FLOW_NEXT)
 		goto fail;
 	eval_target(r, &s->pos, &target);	/* B24: message text is data */
-	if (r->trace != NULL && strstr(target.p, "\\$") != NULL)
+	if (r->notes && strstr(target.p, "\\$") != NULL)
 		r->fx->note(r, &s->pos, "note: the mailbox name keeps the "
 		    "backslash of \\$ (DIFFERENCES.md B2)");
 	/* B11, an empty message, is the effects' business. */
@@ -436,7 +436,7 @@ foreach(struct run *r, const struct stmt *s)
 		match_set_free(&set);
 		return f;
 	}
-	if (r->trace != NULL) {
+	if (r->notes) {
 		source(r, &s->pos, &subj);
 		buf_printf(&msg, "%s -> %zu match%s", subj.len ? subj.p :
 		    "foreach", set.n, set.n == 1 ? "" : "es");
@@ -560,7 +560,7 @@ eval_stmt(struct run *r, const struct stmt *s)
 	switch (s->kind) {
 	case S_EXPR:
 		f = eval_expr(r, s->expr, &v);
-		if (f == FLOW_NEXT && r->trace != NULL && searches(s->expr))
+		if (f == FLOW_NEXT && r->notes && searches(s->expr))
 			computed(r, s, &v);
 		break;
 	case S_IF:
@@ -623,7 +623,7 @@ eval_stmt(struct run *r, const struct stmt *s)
 		break;
 	case S_EXIT:
 		r->exit_status = run_exitcode(r);
-		if (r->trace != NULL)
+		if (r->notes)
 			r->fx->note(r, &s->pos, "exit");
 		f = FLOW_EXIT;
 		break;

@@ -278,7 +278,7 @@ void
 eval_command(struct run *r, const struct pos *at, const struct buf *v,
     struct buf *cmd)
 {
-	if (shell_quote_marked(v, cmd) > 0 && r->trace != NULL)
+	if (shell_quote_marked(v, cmd) > 0 && r->notes)
 		r->fx->note(r, at, "note: message text in this command is "
 		    "quoted as data; maildrop would run it as shell code "
 		    "(DIFFERENCES.md B24)");
@@ -300,7 +300,7 @@ eval_target(struct run *r, const struct pos *at, struct buf *target)
 		buf_addb(&t, target);
 		buf_free(target);
 		*target = t;
-		if (r->trace != NULL)
+		if (r->notes)
 			r->fx->note(r, at, "note: the '|' came from the "
 			    "message: a mailbox of that name, not a command "
 			    "(DIFFERENCES.md B24)");
@@ -311,7 +311,7 @@ eval_target(struct run *r, const struct pos *at, struct buf *target)
 		buf_free(target);
 		*target = t;
 	} else if (target->p[0] == '!' && buf_marked(target) &&
-	    r->trace != NULL)
+	    r->notes)
 		r->fx->note(r, at, "note: message text in these addresses; "
 		    "maildrop would hand them to the shell, runnel gives "
 		    "each to SENDMAIL as one argument (DIFFERENCES.md B8, "

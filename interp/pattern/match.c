@@ -395,7 +395,7 @@ note_match(struct run *r, const struct expr *e, const char *where,
 	size_t i, n = len;
 	unsigned char c;
 
-	if (r->trace == NULL || r->fx == NULL || r->fx->note == NULL)
+	if (!r->notes || r->fx == NULL || r->fx->note == NULL)
 		return;
 	if (n > NOTE_MAX) {
 		n = NOTE_MAX;

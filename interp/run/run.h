@@ -68,6 +68,11 @@ struct run {
 	const char	*quota_warn_file; /* -W template, NULL: default */
 	struct rt_error	 err;
 	struct trace	*trace;		/* dry-run record, else NULL */
+	/*
+	 * The effects want the evaluator's notes (decisions, pattern hits):
+	 * a dry run, or a real delivery whose trace is kept.
+	 */
+	int		 notes;
 	void		*gdbm;		/* builtins/gdbm.c state */
 	int		 exit_status;	/* set when FLOW_EXIT */
 	/*

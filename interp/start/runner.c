@@ -17,12 +17,14 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../builtins/builtins.h"
 #include "../../grammar/parse.h"
 #include "../proc/cleanup.h"
 #include "../deliver/dryrun.h"
+#include "../deliver/traced.h"
 #include "../run/effects.h"
 #include "../eval/eval.h"
 #include "filterfile.h"
@@ -30,6 +32,7 @@
 #include "options.h"
 #include "../run/fileopen.h"
 #include "../run/run.h"
+#include "tracedir.h"
 #include "user.h"
 #include "../run/vars.h"
 
@@ -46,6 +49,21 @@ extern char **environ;
 #define VAR_BYTES_DEFAULT	((size_t)256 << 20)
 #define VALUE_DEFAULT		((size_t)64 << 20)
 #define MATCH_TIME_DEFAULT	30.0
+/* The trace directory of real deliveries: traces kept, bytes in one. */
+#define TRACE_FILES_DEFAULT	100
+#define TRACE_BYTES_DEFAULT	(1 << 20)
+
+/*
+ * The trace of a real delivery (README "Why did my filter do that?"):
+ * on when the user's ~/.runnel-trace/ is a directory, or when
+ * maildroprc sets RUNNEL_TRACEDIR.
+ */
+struct tracing {
+	char		*dir;		/* NULL: no trace */
+	struct buf	 text;
+	size_t		 max_bytes;
+	unsigned	 max_files;
+};
 
 static void
 fatal_signal(int sig)
@@ -314,13 +332,63 @@ out:
 	return rc;
 }
 
+static void
+trace_on(struct run *r, struct tracing *t, const char *dir)
+{
+	if (t->dir != NULL || r->fx != &fx_real || t->max_files == 0)
+		return;
+	t->dir = xstrdup(dir);
+	r->fx = traced_start(&t->text, t->max_bytes);
+	r->notes = 1;
+}
+
+/* ~/.runnel-trace/, when it is a directory (tracedir.c checks more). */
+static void
+trace_home(struct run *r, struct tracing *t)
+{
+	struct buf path = BUF_INIT;
+	struct stat st;
+
+	buf_printf(&path, "%s/.runnel-trace", r->user_home);
+	if (lstat(path.p, &st) == 0 && S_ISDIR(st.st_mode))
+		trace_on(r, t, path.p);
+	buf_free(&path);
+}
+
+/* Write the trace, once the run is over, with a line saying whose. */
+static void
+trace_store(struct run *r, struct tracing *t, int status)
+{
+	struct buf head = BUF_INIT;
+	const struct buf *from = vars_get(r->vars, "FROM", 4);
+	char stamp[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (t->dir == NULL)
+		return;
+	traced_result(r, status);
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	buf_printf(&head, "runnel: the delivery to %s at %s, sender %s, "
+	    "%lld bytes\n", r->user_name != NULL ? r->user_name : "?", stamp,
+	    from != NULL && from->p != NULL ? from->p : "?",
+	    r->msg != NULL ? (long long)msg_size(r->msg) : 0LL);
+	tracedir_write(t->dir, &head, &t->text, t->max_files);
+	buf_free(&head);
+	buf_free(&t->text);
+	free(t->dir);
+}
+
 static int
-run_all(struct run *r, const struct options *o, struct user *who)
+run_all(struct run *r, const struct options *o, struct user *who,
+    struct tracing *t)
 {
 	struct buf file = BUF_INIT, b = BUF_INIT;
 	struct program *prog = NULL;
 	struct pos end;
 	unsigned flags = o->embedded || o->embedded_name ? PARSE_EMBEDDED : 0;
+	const struct buf *v;
 	enum flow f;
 	int fd, rc, i, err;
 
@@ -348,11 +416,15 @@ run_all(struct run *r, const struct options *o, struct user *who)
 	if (r->mode == MODE_DELIVERY && (rc = home_checks(r, who)) != 0)
 		goto out;
 	budgets(r);
+	trace_home(r, t);
 	if ((rc = read_message(r, o)) != 0)
 		goto out;
 	if (r->mode == MODE_DELIVERY && o->embedded_name == NULL &&
 	    (rc = maildroprc(r)) >= 0)
 		goto out;
+	v = vars_get(r->vars, "RUNNEL_TRACEDIR", 15);
+	if (r->mode == MODE_DELIVERY && v != NULL && v->len > 0)
+		trace_on(r, t, v->p);
 
 	if (o->embedded_name != NULL) {
 		filter_embedded_name(o->embedded_name, &b);
@@ -445,6 +517,7 @@ runner_main(const struct options *o)
 {
 	struct run r;
 	struct user who;
+	struct tracing t;
 	struct arena perm;
 	const char *s;
 	int rc;
@@ -452,6 +525,7 @@ runner_main(const struct options *o)
 	signals();
 	memset(&r, 0, sizeof(r));
 	memset(&who, 0, sizeof(who));
+	memset(&t, 0, sizeof(t));
 	arena_init(&perm);
 	arena_init(&r.scratch);
 	r.perm = &perm;
@@ -471,9 +545,15 @@ runner_main(const struct options *o)
 	if (o->dry_run) {
 		r.fx = o->fx != NULL ? o->fx : &fx_dryrun;
 		r.trace = dryrun_start(&r, o->allow_exec);
+		r.notes = 1;
 	} else
 		r.fx = &fx_real;
-	rc = run_all(&r, o, &who);
+	t.max_files = (unsigned)budget(&r, "RUNNEL_TRACE_FILES",
+	    TRACE_FILES_DEFAULT);
+	t.max_bytes = (size_t)budget(&r, "RUNNEL_TRACE_BYTES",
+	    TRACE_BYTES_DEFAULT);
+	rc = run_all(&r, o, &who, &t);
+	trace_store(&r, &t, rc & 0xff);
 	fflush(stdout);
 	if (o->done != NULL)
 		o->done(&r, rc & 0xff, o->done_arg);

@@ -137,6 +137,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.quota_warn = -1;
 	r.fx = &fx_dryrun;
 	r.trace = dryrun_start(&r, 0);
+	r.notes = 1;
 
 	text = arena_alloc(&perm, flen + 1);
 	memcpy(text, data, flen);
