@@ -10,7 +10,7 @@ sandbox=$(mktemp -d "${TMPDIR:-/tmp}/runnel-demo.XXXXXX")
 trap 'rm -rf "$sandbox"' EXIT
 MAILDIR=$sandbox/Maildir
 export MAILDIR
-for d in "" .lists.debian-user .Junk .Receipts .spam; do
+for d in "" .lists.debian-user .Junk .Receipts .spam .virus; do
 	mkdir -p "$MAILDIR/$d/cur" "$MAILDIR/$d/new" "$MAILDIR/$d/tmp"
 done
 

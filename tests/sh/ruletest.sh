@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib/suite.sh" ruletest
 
 home=$work/home
-for d in "" .lists.debian-user .Junk .Receipts .spam; do
+for d in "" .lists.debian-user .Junk .Receipts .spam .virus; do
 	mkdir -p "$home/Maildir/$d/cur" "$home/Maildir/$d/new" \
 	    "$home/Maildir/$d/tmp"
 done
