@@ -29,7 +29,11 @@ libgdbm-dev:pkg'
 # its own clamd with its own signatures and never uses the packaged
 # services or freshclam's downloads); valgrind counts instructions for
 # make bench-check and procmail is make bench's third comparison.
+# postfix is the real MTA of tests/sh/postfix-lmtp.sh, which runs its own
+# throwaway instance (tests/sh/lib/postfix.sh); debconf is told "No
+# configuration", so installing it sets up and starts no system Postfix.
 test_needs='maildrop:pkg
+postfix:pkg
 spamc:pkg
 spamd:pkg
 clamav-daemon:pkg
@@ -63,6 +67,10 @@ done
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "deps: installing$missing"
 	export DEBIAN_FRONTEND=noninteractive
+	case " $missing " in
+	*" postfix "*) echo "postfix postfix/main_mailer_type select No configuration" |
+	    debconf-set-selections;;
+	esac
 	{ apt-get update -q && apt-get install -y -q --no-install-recommends $missing; } >/tmp/runnel-deps.log 2>&1 || {
 		tail -20 /tmp/runnel-deps.log
 		echo "deps: apt-get failed; see /tmp/runnel-deps.log" >&2

@@ -2,7 +2,7 @@
  * listen.c: the server's socket.  A tcp address that is not loopback is
  * refused without --listen-any: whoever can connect can hand mail to any
  * local user with any sender.  A unix socket's access is its directory's
- * (Postfix's private/ is the usual place).
+ * (Postfix's private/ is the usual place): the socket itself is 0666.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -53,6 +53,12 @@ listen_unix(const char *path)
 			close(fd);
 		return -1;
 	}
+	/*
+	 * Connecting takes write permission on the socket; the MTA's
+	 * client runs as its own user.  Who may connect is the
+	 * directory's to say, as with Dovecot's LMTP socket.
+	 */
+	(void)chmod(path, 0666);
 	return fd;
 }
 
