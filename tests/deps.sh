@@ -32,8 +32,10 @@ libgdbm-dev:pkg'
 # postfix is the real MTA of tests/sh/postfix-lmtp.sh, which runs its own
 # throwaway instance (tests/sh/lib/postfix.sh); debconf is told "No
 # configuration", so installing it sets up and starts no system Postfix.
+# faketime gives one host of tests/sh/shared-store.sh a wrong clock.
 test_needs='maildrop:pkg
 postfix:pkg
+faketime:pkg
 spamc:pkg
 spamd:pkg
 clamav-daemon:pkg

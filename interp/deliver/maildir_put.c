@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../grammar/buf.h"
@@ -287,12 +288,43 @@ md_end(struct md *m, int rc)
 	errno = e;
 }
 
+/*
+ * A file server stamps a new file with its own clock.  When that clock
+ * and this host's disagree, IMAP servers that compare them refuse the
+ * mailbox ("Clock skew detected"); say so at delivery, with both times.
+ */
+static void
+skew_check(struct md *m, const struct stat *st)
+{
+	time_t now = time(NULL);
+	double d = difftime(st->st_mtime, now);
+	char file[32], host[32];
+	struct buf b = BUF_INIT;
+	struct tm tm;
+
+	if (m->r->clock_skew <= 0 || (d < 0 ? -d : d) <= m->r->clock_skew)
+		return;
+	strftime(file, sizeof(file), "%Y-%m-%d %H:%M:%S UTC",
+	    gmtime_r(&st->st_mtime, &tm));
+	strftime(host, sizeof(host), "%Y-%m-%d %H:%M:%S UTC",
+	    gmtime_r(&now, &tm));
+	buf_printf(&b, "clock skew: %s was stamped %s by its file system, "
+	    "this host's clock says %s (%+.0f s, more than RUNNEL_CLOCK_SKEW "
+	    "%.0f s); check the time service of both", m->tmp.p, file, host,
+	    d, m->r->clock_skew);
+	run_warn(m->r, NULL, b.p);
+	buf_free(&b);
+}
+
 int
 md_write(struct md *m)
 {
 	struct stat st;
 
-	return write_tmp(m, &st) != 0 || commit(m, &st) != 0 ? -1 : 0;
+	if (write_tmp(m, &st) != 0)
+		return -1;
+	skew_check(m, &st);
+	return commit(m, &st) != 0 ? -1 : 0;
 }
 
 int

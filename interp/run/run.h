@@ -110,6 +110,12 @@ struct run {
 	unsigned long	 max_statements, statements;
 	size_t		 max_var_bytes, max_value;
 	double		 match_time, match_spent;
+	/*
+	 * RUNNEL_CLOCK_SKEW: seconds a new maildir file's mtime (the file
+	 * server's clock) may differ from this host's clock before a
+	 * warning; 0 for none.
+	 */
+	double		 clock_skew;
 };
 
 /*

@@ -49,6 +49,8 @@ extern char **environ;
 #define VAR_BYTES_DEFAULT	((size_t)256 << 20)
 #define VALUE_DEFAULT		((size_t)64 << 20)
 #define MATCH_TIME_DEFAULT	30.0
+/* Seconds of disagreement between a file server's clock and ours. */
+#define CLOCK_SKEW_DEFAULT	60.0
 /* The trace directory of real deliveries: traces kept, bytes in one. */
 #define TRACE_FILES_DEFAULT	100
 #define TRACE_BYTES_DEFAULT	(1 << 20)
@@ -139,6 +141,31 @@ budgets(struct run *r)
 	r->max_value = (size_t)budget(r, "RUNNEL_MAX_VALUE",
 	    (double)VALUE_DEFAULT);
 	r->match_time = budget(r, "RUNNEL_MATCH_TIME", MATCH_TIME_DEFAULT);
+	r->clock_skew = budget(r, "RUNNEL_CLOCK_SKEW", CLOCK_SKEW_DEFAULT);
+}
+
+/*
+ * RUNNEL_STORE_MARKER: a file that exists only while the shared store is
+ * mounted.  Without it the mountpoint is an empty local directory, and a
+ * delivery would make a fresh Maildir there that the IMAP server never
+ * sees; 75 keeps the mail in the MTA's queue until the store is back.
+ */
+static int
+store_marker(struct run *r)
+{
+	const char *m = orig_getenv(r, "RUNNEL_STORE_MARKER");
+	struct stat st;
+	struct buf b = BUF_INIT;
+	int rc;
+
+	if (m == NULL || *m == '\0' || stat(m, &st) == 0)
+		return 0;
+	buf_printf(&b, "RUNNEL_STORE_MARKER %s: %s", m, strerror(errno));
+	rc = run_die(r, EX_TEMPFAIL, "Mail store is not available.", "mount "
+	    "the shared store (the marker file is there only when it is)",
+	    b.p);
+	buf_free(&b);
+	return rc;
 }
 
 /* LANGUAGE.md §6.1: everything in manual mode, the locale otherwise. */
@@ -413,6 +440,8 @@ run_all(struct run *r, const struct options *o, struct user *who,
 		vars_sets(r->vars, "VERBOSE", o->verbose);
 		r->verbose = atoi(o->verbose);
 	}
+	if ((rc = store_marker(r)) != 0)
+		goto out;
 	if (r->mode == MODE_DELIVERY && (rc = home_checks(r, who)) != 0)
 		goto out;
 	budgets(r);
