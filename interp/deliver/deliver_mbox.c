@@ -33,6 +33,12 @@
  * write still cuts back at once, as before, and a fatal signal cuts back
  * in cleanup_run(); the journal then stays and the next delivery just
  * removes it.
+ *
+ * The user's own mailbox in a spool that only group mail may write
+ * (Debian's /var/mail, set-gid install, spool.h) takes the group up for
+ * its fixed companions only: MBOX.lock with its temporary name, the
+ * journal, and creating the mailbox itself, user's and group mail's, as
+ * maildrop makes it.  Writing the message is done with the user's ids.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -46,6 +52,7 @@
 #include "../../grammar/buf.h"
 #include "../proc/cleanup.h"
 #include "../run/fileopen.h"
+#include "../run/spool.h"
 #include "deliver.h"
 #include "journal.h"
 #include "lock.h"
@@ -176,7 +183,7 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 	off_t old = -1, end;
 	time_t now;
 	int existed, device = 0, fd = -1, rc = -1, flags, e, cut = 0, keep;
-	int journaled = 0;
+	int journaled = 0, spool;
 	char date[64];
 
 	*written = 0;
@@ -204,10 +211,15 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 		ext = vars_get(r->vars, "LOCKEXT", 7) != NULL ?
 		    vars_str(r->vars, "LOCKEXT") : "";
 		buf_printf(&lockname, "%s%s", path, *ext ? ext : ".lock");
+		/* Only the lock's own name: a LOCKEXT of the filter's could
+		   name another user's mailbox. */
+		spool = (*ext == '\0' || strcmp(ext, ".lock") == 0) &&
+		    spool_mailbox(path, r->user_name);
 		if (lock_dot(r, why, lockname.p, existed ? before.st_uid :
-		    geteuid(), &dot) != 0)
+		    geteuid(), spool, &dot) != 0)
 			goto out;
-	}
+	} else
+		spool = 0;
 	/* After the dot-lock, as in maildrop: its line comes first. */
 	if (existed && S_ISDIR(before.st_mode)) {
 		run_fail(r, why, DELIVER_OPEN_FAILED, "a maildir needs tmp/, new/ and "
@@ -216,7 +228,16 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 		    path, store_user());
 		goto out;
 	}
-	if ((fd = file_open(path, flags, store_mode(r), FILE_CHR, NULL)) < 0) {
+	/* A new spool mailbox needs the group; it must be new, then. */
+	if (spool && !existed && spool_up() == 0) {
+		fd = file_open(path, flags | O_EXCL, store_mode(r), FILE_CHR,
+		    NULL);
+		e = errno;
+		spool_down();
+		errno = e;
+	} else
+		fd = file_open(path, flags, store_mode(r), FILE_CHR, NULL);
+	if (fd < 0) {
 		fail_errno(r, why, DELIVER_OPEN_FAILED, "open", path, errno);
 		goto out;
 	}
@@ -251,8 +272,11 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 		}
 		/* An earlier append that did not finish is taken off. */
 		buf_printf(&journal, "%s%s", path, JOURNAL_EXT);
-		if (journal_recover(r, why, path, journal.p, fd, &st,
-		    &end) != 0)
+		if (spool)
+			(void)spool_up();
+		e = journal_recover(r, why, path, journal.p, fd, &st, &end);
+		spool_down();
+		if (e != 0)
 			goto out;
 		old = end;
 		/* A fatal signal from here on cuts the file back too. */
@@ -268,7 +292,11 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 	buf_printf(&line, "From %s %s", from, date);	/* ctime ends in \n */
 
 	if (!device) {
-		if (journal_begin(r, why, journal.p, &st, old, &line) != 0)
+		if (spool)
+			(void)spool_up();
+		e = journal_begin(r, why, journal.p, &st, old, &line);
+		spool_down();
+		if (e != 0)
 			goto out;
 		journaled = 1;
 	}
@@ -320,10 +348,16 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 		goto out;
 	}
 	/* Last: a journal that stands means the append is not complete. */
-	if (journaled && journal_end(journal.p, 1) != 0) {
-		fail_errno(r, why, DELIVER_WRITE_FAILED, "remove the journal",
-		    journal.p, errno);
-		goto out;
+	if (journaled) {
+		if (spool)
+			(void)spool_up();
+		e = journal_end(journal.p, 1) != 0 ? errno : 0;
+		spool_down();
+		if (e != 0) {
+			fail_errno(r, why, DELIVER_WRITE_FAILED, "remove the "
+			    "journal", journal.p, e);
+			goto out;
+		}
 	}
 	journaled = 0;
 	rc = 0;
@@ -334,8 +368,11 @@ out:
 			/* Back to where it was, durably, before unlocking;
 			   the journal goes only once that is done. */
 			if (ftruncate(fd, old) == 0 && fsync(fd) == 0) {
+				if (journaled && spool)
+					(void)spool_up();
 				if (journaled)
 					(void)journal_end(journal.p, 0);
+				spool_down();
 			} else
 				buf_printf(&r->err.detail, "  could not cut %s "
 				    "back to %lld bytes: %s; the journal %s "

@@ -344,7 +344,7 @@ real_lock(struct run *r, const struct pos *why, const char *path,
 	*handle = NULL;
 	/* §6: the dotlock statement locks the literal name, no ".lock". */
 	rc = is_flock ? lock_flock(r, why, path, &l) :
-	    lock_dot(r, why, path, geteuid(), &l);
+	    lock_dot(r, why, path, geteuid(), 0, &l);
 	if (rc < 0)
 		return -1;
 	*handle = l;

@@ -22,6 +22,7 @@
 #include "../run/fileopen.h"
 #include "lock.h"
 #include "../run/run.h"
+#include "../run/spool.h"
 #include "../proc/spawn.h"
 #include "store.h"
 #include "../run/vars.h"
@@ -32,6 +33,7 @@ struct lock {
 	char		*tmp;		/* its temp name, in case it stayed */
 	long		 refresh;	/* LOCKREFRESH seconds, 0: never */
 	long long	 dead_size;	/* a dead holder's noted size, or -1 */
+	int		 spool;		/* made with the spool's group */
 	time_t		 next;		/* when to touch it next */
 	struct lock	*next_held;
 };
@@ -72,14 +74,17 @@ nap_ms(long ms)
  */
 static int
 attempt(struct run *r, const struct pos *why, const char *tmp,
-    const char *lockname)
+    const char *lockname, int spool)
 {
+	int (*reg)(const char *) = spool ? cleanup_register_spool :
+	    cleanup_register;
+	const char *fix;
 	struct buf compat = BUF_INIT;
 	char pid[32];
 	struct stat st;
 	int fd, n, e;
 
-	if (cleanup_register(tmp) != 0) {
+	if (reg(tmp) != 0) {
 		run_fail(r, why, "Unable to create a dot-lock.", NULL,
 		    "%s: out of memory", tmp);
 		return -1;
@@ -95,7 +100,8 @@ attempt(struct run *r, const struct pos *why, const char *tmp,
 		e = errno;
 		cleanup_unregister(tmp);
 		buf_printf(&compat, "Unable to create a dot-lock at %s.\n", tmp);
-		run_fail(r, why, compat.p,
+		fix = e == EACCES ? spool_hint(tmp) : NULL;
+		run_fail(r, why, compat.p, fix != NULL ? fix :
 		    e == ENOENT ? "the directory does not exist; create it or "
 		    "fix the mailbox path" :
 		    e == EEXIST || e == ELOOP ? "something already has this "
@@ -129,7 +135,7 @@ attempt(struct run *r, const struct pos *why, const char *tmp,
 	   link count is the truth. */
 	e = link(tmp, lockname) == 0 ? 0 : errno;
 	if (stat(tmp, &st) == 0 && st.st_nlink == 2) {
-		if (cleanup_register(lockname) != 0) {
+		if (reg(lockname) != 0) {
 			unlink(lockname);
 			unlink(tmp);
 			cleanup_unregister(tmp);
@@ -206,7 +212,7 @@ break_if_dead(const char *lockname, uid_t owner, long long *noted)
 
 int
 lock_dot(struct run *r, const struct pos *why, const char *lockname,
-    uid_t owner, struct lock **out)
+    uid_t owner, int spool, struct lock **out)
 {
 	struct buf tmp = BUF_INIT;
 	struct stat last, cur;
@@ -248,7 +254,13 @@ lock_dot(struct run *r, const struct pos *why, const char *lockname,
 	    store_host());
 	memset(&last, 0, sizeof(last));
 	start = time(NULL);
-	while ((rc = attempt(r, why, tmp.p, lockname)) == 1) {
+	/*
+	 * The spool's group is up only while these names are made, read or
+	 * removed: the loop runs no filter code and no command.
+	 */
+	if (spool && spool_up() != 0)
+		spool = 0;
+	while ((rc = attempt(r, why, tmp.p, lockname, spool)) == 1) {
 		/* A noted size counts only if nobody got in between. */
 		dead = -1;
 		if (break_if_dead(lockname, owner, &dead))
@@ -273,10 +285,12 @@ lock_dot(struct run *r, const struct pos *why, const char *lockname,
 			    "%s: still locked by another process after %u "
 			    "seconds", lockname, bound);
 			buf_free(&tmp);
+			spool_down();
 			return -1;
 		}
 		nap_ms(sleep_s * 1000L);
 	}
+	spool_down();
 	if (rc < 0) {
 		buf_free(&tmp);
 		return -1;
@@ -286,6 +300,7 @@ lock_dot(struct run *r, const struct pos *why, const char *lockname,
 	l->path = xstrdup(lockname);
 	l->tmp = xstrdup(tmp.p);
 	l->dead_size = dead;
+	l->spool = spool;
 	buf_free(&tmp);
 	l->refresh = refresh >= 10 ? refresh : 0;
 	l->next = time(NULL) + l->refresh;
@@ -428,12 +443,16 @@ lock_release(struct lock *l)
 				*pp = l->next_held;
 				break;
 			}
+		if (l->spool && spool_up() != 0)
+			l->spool = 0;
 		unlink(l->path);
 		cleanup_unregister(l->path);
 		free(l->path);
 		if (access(l->tmp, F_OK) == 0 && unlink(l->tmp) == 0)
 			cleanup_unregister(l->tmp);
 		free(l->tmp);
+		if (l->spool)
+			spool_down();
 	}
 	if (l->fd >= 0)
 		close(l->fd);

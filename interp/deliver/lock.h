@@ -23,10 +23,12 @@ struct lock;
  * `owner` (the mailbox's owner) or root; one that does not change for
  * LOCKTIMEOUT seconds is removed as stale.  Gives up after
  * lock_wait_bound() seconds.  Returns 0 and *out, or -1 after run_fail().
- * The lock file is registered with cleanup.h while held.
+ * The lock file is registered with cleanup.h while held.  With spool set
+ * (the user's own spool mailbox, spool_mailbox()) the lock files are
+ * made and removed with the spool's group up, and with it only.
  */
 int	lock_dot(struct run *, const struct pos *why, const char *lockname,
-	    uid_t owner, struct lock **out);
+	    uid_t owner, int spool, struct lock **out);
 
 /*
  * flock "file": open (creating, mode 0600) and lock it exclusively.

@@ -16,10 +16,12 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "../run/spool.h"
 
 struct cleanup_node {
 	struct cleanup_node	*next;
 	volatile sig_atomic_t	 live;	/* path is set and must go */
+	volatile sig_atomic_t	 spool;	/* a spool lock: needs the group */
 	size_t			 cap;
 	char			*path;
 };
@@ -66,8 +68,8 @@ cleanup_untruncate(int fd)
 			cuts[i].live = 0;
 }
 
-int
-cleanup_register(const char *path)
+static int
+reg(const char *path, int spool)
 {
 	struct cleanup_node *n;
 	size_t len = strlen(path);
@@ -88,8 +90,21 @@ cleanup_register(const char *path)
 		head = n;
 	}
 	memcpy(n->path, path, len + 1);
+	n->spool = spool;
 	n->live = 1;
 	return 0;
+}
+
+int
+cleanup_register(const char *path)
+{
+	return reg(path, 0);
+}
+
+int
+cleanup_register_spool(const char *path)
+{
+	return reg(path, 1);
 }
 
 void
@@ -123,6 +138,10 @@ cleanup_run(void)
 	for (n = head; n != NULL; n = n->next)
 		if (n->live) {
 			n->live = 0;
-			(void)unlink(n->path);
+			if (n->spool && spool_up() == 0) {
+				(void)unlink(n->path);
+				spool_down();
+			} else
+				(void)unlink(n->path);
 		}
 }

@@ -9,6 +9,9 @@
 
 /* Remember path for removal; 0, or -1 if out of memory (nothing kept). */
 int	cleanup_register(const char *path);
+/* The same for a lock file in the mail spool: removed with the spool's
+   group taken up (spool.h). */
+int	cleanup_register_spool(const char *path);
 /* Forget path (after it was renamed away or removed normally). */
 void	cleanup_unregister(const char *path);
 /*
@@ -26,8 +29,8 @@ void	cleanup_child(int pgid);
 /*
  * Kill the child's group, ftruncate() every registered mbox, then
  * unlink() every registered path, and forget them.  Uses only kill(2),
- * ftruncate(2), unlink(2) and plain stores, so a signal handler or the
- * xalloc hook may call it.
+ * ftruncate(2), unlink(2), setresgid(2) and plain stores, so a signal
+ * handler or the xalloc hook may call it.
  */
 void	cleanup_run(void);
 

@@ -374,8 +374,11 @@ start(struct run *r, const struct spawn_req *q, struct child *c,
 	posix_spawnattr_setsigdefault(&at, &all);
 	posix_spawnattr_setsigmask(&at, &none);
 	posix_spawnattr_setpgroup(&at, 0);
+	/* RESETIDS: a child never starts with the spool's group (spool.h),
+	   and exec then leaves it out of the saved gid as well. */
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF |
-	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
+	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP |
+	    POSIX_SPAWN_RESETIDS);
 
 	env = r != NULL && r->vars != NULL ? vars_environ(r->vars) : NULL;
 	resolve(r, q->prog, &path);

@@ -18,6 +18,7 @@
 #include <sysexits.h>
 
 #include "run.h"
+#include "spool.h"
 #include "vars.h"
 
 /* Build-time settings of Debian's maildrop (LANGUAGE.md §6.2). */
@@ -168,7 +169,7 @@ run_reset_vars(struct run *r)
 	vars_sets(r->vars, "HOME", r->user_home);
 	vars_sets(r->vars, "LOGNAME", r->user_name);
 	vars_sets(r->vars, "SHELL", r->user_shell);
-	buf_printf(&b, "%s/%s", DEFAULT_SPOOL, r->user_name);
+	buf_printf(&b, "%s/%s", SPOOL_DIR, r->user_name);
 	vars_sets(r->vars, "DEFAULT", b.p);
 	buf_free(&b);
 	vars_sets(r->vars, "PATH", DEFAULT_PATH);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../../grammar/arena.h"
+#include "../run/spool.h"
 #include "../tools/tools.h"
 #include "options.h"
 
@@ -347,16 +348,30 @@ main(int argc, char **argv)
 	struct options o;
 	const char *base;
 	size_t t;
-	int i, rc;
+	int i, rc, test;
 
 	hold_stdio();
 	base = argc < 1 ? "" : strrchr(argv[0], '/') != NULL ?
 	    strrchr(argv[0], '/') + 1 : argv[0];
 	for (t = 0; t < sizeof(tools) / sizeof(tools[0]); t++)
 		if (strcmp(base, tools[t].name) == 0)
-			return tools[t].run(argc, argv);
+			break;
+	/*
+	 * Before anything else: a set-gid install keeps its group only as
+	 * the saved gid; the companion commands and `runnel test` keep no
+	 * set-id privilege at all.
+	 */
+	test = t == sizeof(tools) / sizeof(tools[0]) && argc > 1 &&
+	    strcmp(argv[1], "test") == 0;
+	if (spool_start(t < sizeof(tools) / sizeof(tools[0]) || test) != 0) {
+		fprintf(stderr, "maildrop: Cannot set my user or group id.\n"
+		    "  %s\n", strerror(errno));
+		return EX_TEMPFAIL;
+	}
+	if (t < sizeof(tools) / sizeof(tools[0]))
+		return tools[t].run(argc, argv);
 	/* runnel's own command; a filter file named "test" is ./test */
-	if (argc > 1 && strcmp(argv[1], "test") == 0)
+	if (test)
 		return ruletest_main(argc - 1, argv + 1);
 	memset(&o, 0, sizeof(o));
 	o.cmd = CMD_RUN;

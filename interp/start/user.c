@@ -17,6 +17,7 @@
 #include "../../grammar/buf.h"
 #include "options.h"
 #include "../run/run.h"
+#include "../run/spool.h"
 #include "user.h"
 
 int
@@ -76,10 +77,20 @@ user_become(struct run *r, const struct options *o, const struct user *u)
 		return rc;
 	}
 	if (geteuid() == 0 && u->uid != 0) {
-		if (setgid(u->gid) < 0 || initgroups(u->name, u->gid) < 0 ||
-		    setuid(u->uid) < 0)
+		/*
+		 * The user's ids, plus the spool's group as the saved gid
+		 * only: spool.h takes it up just for the lock files of the
+		 * user's own spool mailbox.
+		 */
+		gid_t spool = spool_group_of_dir();
+
+		if (initgroups(u->name, u->gid) < 0 ||
+		    setresgid(u->gid, u->gid, spool != (gid_t)-1 ? spool :
+		    u->gid) < 0 || setresuid(u->uid, u->uid, u->uid) < 0)
 			return run_die(r, EX_TEMPFAIL, "Cannot set my user or "
 			    "group id.", NULL, strerror(errno));
+		if (spool != (gid_t)-1)
+			spool_keep(spool);
 		return 0;
 	}
 	/* A set-uid install must not keep its privileges. */

@@ -245,7 +245,7 @@ test_locks(void)
 
 	/* The statements' API. */
 	fresh(&r, MSG);
-	rc = lock_dot(&r, NULL, "stmt.lock", geteuid(), &l);
+	rc = lock_dot(&r, NULL, "stmt.lock", geteuid(), 0, &l);
 	s = slurp("stmt.lock", NULL);
 	unit_check(rc == 0 && s != NULL && atol(s) == (long)getpid(),
 	    "dotlock-holds-pid", "no lock");
