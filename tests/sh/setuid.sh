@@ -6,24 +6,9 @@
 # user delivered to.
 . "$(dirname "$0")/lib/suite.sh" setuid
 
-if [ "$(id -u)" != 0 ]; then
-	skip_suite "needs root to install a set-uid copy and add users"
-fi
-if ! command -v useradd >/dev/null || ! command -v setpriv >/dev/null; then
-	skip_suite "needs useradd and setpriv (passwd, util-linux)"
-fi
-# The set-uid copy and the homes must be reachable by the test users, so
-# they live in a directory of their own under /tmp: the runner's scratch
-# directory above $work is private.
-private=$work
-work=$(mktemp -d /tmp/runnel-setuid.XXXXXX)
-chmod 755 "$work"
+other_users "a set-uid copy"
 victim=rnlv$$ caller=rnlc$$
-trap 'userdel "$victim" 2>/dev/null; userdel "$caller" 2>/dev/null;
-    kill $(jobs -p) 2>/dev/null; rm -rf "$work" "$private"' EXIT
-if findmnt -no OPTIONS --target "$work" | grep -qw nosuid; then
-	skip_suite "$work is on a nosuid mount"
-fi
+at_exit='userdel "$victim" 2>/dev/null; userdel "$caller" 2>/dev/null'
 mkdir -p "$work/vhome/Maildir/"{tmp,new,cur} "$work/chome" "$work/evil" \
     "$work/out"
 useradd -M -d "$work/vhome" -s /bin/sh "$victim" &&
@@ -41,11 +26,6 @@ chmod 644 "$work/evil/maildroprc"
 cp "$RUNNEL" "$work/runnel-suid"
 chown root:root "$work/runnel-suid"
 chmod 4755 "$work/runnel-suid"
-
-as() {	# user command...: run as that user, real and effective
-	local u=$1; shift
-	setpriv --reuid="$u" --regid="$u" --init-groups -- "$@"
-}
 
 msg='From: a@example.com\nSubject: t\n\nbody\n'
 

@@ -10,29 +10,16 @@
 . "$(dirname "$0")/lib/suite.sh" spool
 
 spool=/var/mail
-if [ "$(id -u)" != 0 ]; then
-	skip_suite "needs root to install a set-gid copy and add users"
-fi
-if ! command -v useradd >/dev/null || ! command -v setpriv >/dev/null; then
-	skip_suite "needs useradd and setpriv (passwd, util-linux)"
-fi
 mailgid=$(getent group mail | cut -d: -f3)
 if [ -z "$mailgid" ] || [ "$(stat -c '%U:%G %a' "$spool" 2>/dev/null)" != \
     "root:mail 2775" ]; then
 	skip_suite "$spool is not root:mail 2775 as Debian ships it"
 fi
-# Reachable by the test users: the runner's scratch directory is private.
-private=$work
-work=$(mktemp -d /tmp/runnel-spool.XXXXXX)
-chmod 755 "$work"
+other_users "a set-gid copy"
 u=rnls$$ other=rnlo$$
-trap 'userdel "$u" 2>/dev/null; userdel "$other" 2>/dev/null;
+at_exit='userdel "$u" 2>/dev/null; userdel "$other" 2>/dev/null
     rm -f "$spool/$u" "$spool/$other" "$spool/$u".* "$spool/$other".* \
-    "$spool/${u}x" "$spool/nobody$$";
-    kill $(jobs -p) 2>/dev/null; rm -rf "$work" "$private"' EXIT
-if findmnt -no OPTIONS --target "$work" | grep -qw nosuid; then
-	skip_suite "$work is on a nosuid mount"
-fi
+    "$spool/${u}x" "$spool/nobody$$"'
 mkdir -p "$work/home" "$work/ohome"
 useradd -M -d "$work/home" -s /bin/sh "$u" &&
     useradd -M -d "$work/ohome" -s /bin/sh "$other" || {
@@ -68,10 +55,6 @@ cat >/dev/null
 PROBE
 chmod 755 "$work/home/probe"
 
-as() {	# user command...: run as that user, real and effective
-	local who=$1; shift
-	setpriv --reuid="$who" --regid="$who" --init-groups -- "$@"
-}
 filter() {	# text: the user's ~/.mailfilter
 	printf '%s\n' "$1" >"$work/home/.mailfilter"
 	chown "$u:" "$work/home/.mailfilter"

@@ -39,6 +39,36 @@ if [ ! -x "$RUNNEL" ]; then
 fi
 cp "$RUNNEL" "$work/runnel" && RUNNEL=$work/runnel
 
+# other_users WHAT: for suites that run a set-id copy as throwaway users
+# (setuid.sh, spool.sh).  Skips the suite unless it runs as root with
+# useradd and setpriv; moves $work to a fresh 0755 directory under /tmp,
+# since the users must reach it and the runner's scratch directory is
+# private, and skips on a nosuid mount.  At exit, the shell code in
+# $at_exit runs first (the suite adds its userdel lines there).
+at_exit=
+other_users() {
+	if [ "$(id -u)" != 0 ]; then
+		skip_suite "needs root to install $1 and add users"
+	fi
+	if ! command -v useradd >/dev/null || ! command -v setpriv >/dev/null; then
+		skip_suite "needs useradd and setpriv (passwd, util-linux)"
+	fi
+	private=$work
+	work=$(mktemp -d "/tmp/runnel-$suite.XXXXXX")
+	chmod 755 "$work"
+	trap 'eval "$at_exit"; kill $(jobs -p) 2>/dev/null;
+	    rm -rf "$work" "$private"' EXIT
+	if findmnt -no OPTIONS --target "$work" | grep -qw nosuid; then
+		skip_suite "$work is on a nosuid mount"
+	fi
+}
+
+# as USER COMMAND...: run as that user, real and effective ids
+as() {
+	local who=$1; shift
+	setpriv --reuid="$who" --regid="$who" --init-groups -- "$@"
+}
+
 # sandbox NAME FILTER-TEXT: a fresh directory with a maildir M and the
 # filter ./f (mode 0600); prints its path.
 sandbox() {
