@@ -93,6 +93,11 @@ real_deliver(struct run *r, const struct pos *why, const char *mailbox,
 	if (failed && written == 0)
 		written = (size_t)msg_size(r->msg);
 	logrec_delivery(r, mailbox, failed, written);
+	if (!failed) {
+		if (r->log_to.len > 0)
+			buf_adds(&r->log_to, ", ");
+		buf_adds(&r->log_to, mailbox);
+	}
 	if (k == MB_PIPE || k == MB_FORWARD)
 		*status = st;
 	/*

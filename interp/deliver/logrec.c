@@ -32,9 +32,8 @@ cut(const char *p, size_t n, size_t max)
 	return n;
 }
 
-/* The last header called name: its first line, leading blanks gone. */
-static void
-last_header(const struct message *m, const char *name, struct buf *out)
+void
+logrec_header(const struct message *m, const char *name, struct buf *out)
 {
 	const struct msg_header *h, *found = NULL;
 	const char *v, *nl;
@@ -76,10 +75,10 @@ logrec_format(const struct message *m, time_t when, const char *mailbox,
 	buf_printf(out, "Date: %s\n", date);
 	buf_adds(out, "From: ");
 	if (m != NULL)
-		last_header(m, "From", out);
+		logrec_header(m, "From", out);
 	buf_adds(out, "\nSubj: ");
 	if (m != NULL)
-		last_header(m, "Subject", out);
+		logrec_header(m, "Subject", out);
 	buf_adds(out, "\n");
 
 	szlen = snprintf(sz, sizeof(sz), "(%zu)", size);

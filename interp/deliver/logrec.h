@@ -23,6 +23,13 @@ struct message;
 void	logrec_delivery(struct run *, const char *mailbox, int failed,
 	    size_t size);
 
+/*
+ * Append the last header called name: its first line, leading blanks
+ * gone, cut to 72 bytes on a character boundary.  Nothing if absent.
+ */
+void	logrec_header(const struct message *, const char *name,
+	    struct buf *out);
+
 /* The record as text, for tests: when is the Date: line's time. */
 void	logrec_format(const struct message *, time_t when,
 	    const char *mailbox, int failed, size_t size, struct buf *out);

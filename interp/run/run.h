@@ -83,6 +83,8 @@ struct run {
 	int		 delivered;
 	int		 exitcode_from_command;
 	struct buf	 exit_command;
+	/* Where the message went, ", " between, for the mail log. */
+	struct buf	 log_to;
 
 	/* The user delivered to, as start-up found them (§6.2's values). */
 	const char	*user_name, *user_home, *user_shell;

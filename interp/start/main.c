@@ -102,6 +102,8 @@ static const char runnel_help[] =
     "  RUNNEL_CLOCK_SKEW      seconds a new maildir file's time may differ\n"
     "                         from this host's clock before a warning\n"
     "                         (default 60, 0: no check)\n"
+    "  RUNNEL_SYSLOG          1: one line per message to syslog (facility\n"
+    "                         mail), 0: none (default: 1 with -d, else 0)\n"
     "  TMPDIR                 where a message read from a pipe is spooled\n"
     "                         (default /tmp)\n"
     "  RUNNEL_TRACE_FILES     traces the trace directory keeps (default\n"

@@ -28,6 +28,7 @@
 #include "../run/effects.h"
 #include "../eval/eval.h"
 #include "filterfile.h"
+#include "maillog.h"
 #include "../message/message.h"
 #include "options.h"
 #include "../run/fileopen.h"
@@ -586,6 +587,9 @@ runner_main(const struct options *o)
 	fflush(stdout);
 	if (o->done != NULL)
 		o->done(&r, rc & 0xff, o->done_arg);
+	if (maillog_wanted(&r, orig_getenv(&r, "RUNNEL_SYSLOG")))
+		maillog_run(&r, r.user_name != NULL ? r.user_name : o->user,
+		    rc & 0xff);
 	if (r.msg != NULL)
 		builtins_cleanup(&r);
 	cleanup_run();
@@ -597,6 +601,7 @@ runner_main(const struct options *o)
 	buf_free(&r.err.compat);
 	buf_free(&r.err.detail);
 	buf_free(&r.exit_command);
+	buf_free(&r.log_to);
 	arena_free(&r.scratch);
 	arena_free(&perm);
 	user_free(&who);

@@ -177,6 +177,7 @@ out:
 	buf_free(&r.err.compat);
 	buf_free(&r.err.detail);
 	buf_free(&r.exit_command);
+	buf_free(&r.log_to);
 	arena_free(&r.scratch);
 	arena_free(&perm);
 	if (fchdir(startfd) != 0)
