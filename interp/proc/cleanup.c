@@ -129,6 +129,9 @@ cleanup_run(void)
 		(void)kill(-(pid_t)child, SIGKILL);
 		child = 0;
 	}
+	/* A signal may come while the spool's group is up (a lock wait):
+	   only the spool's own lock files get it back below. */
+	spool_down();
 	/* First the mboxes, while their dot-locks still stand. */
 	for (i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++)
 		if (cuts[i].live) {
