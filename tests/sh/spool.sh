@@ -180,3 +180,35 @@ elif [ -n "$(leftovers)" ]; then
 elif ! no_mail_gid "$work/home/ids.pipe"; then
 	fail root-d "a command had gid $mailgid" "$(cat "$work/home/ids.pipe")"
 else pass root-d; fi
+
+# 8. A lock of the user's own left by a dead delivery is broken (that
+# needs the group too) and the message delivered.
+filter ''
+rm -f "$spool/$u"
+printf '%s\n' 999999999 >"$spool/$u.lock"
+chown "$u:mail" "$spool/$u.lock"
+deliver "$u" "$work/runnel-sg"
+if [ "$RC" = 0 ] && [ ! -e "$spool/$u.lock" ] && [ -s "$spool/$u" ] &&
+    [ -z "$(leftovers)" ]; then
+	pass dead-lock-broken
+else fail dead-lock-broken "exit $RC, lock: $(ls -l "$spool/$u.lock" 2>&1)" "$ERR"; fi
+
+# 9. Stopped by a signal while it waits for a live lock: 75, the other
+# holder's lock stays, nothing of runnel's is left.
+sleep 600 &
+holder=$!
+printf '%s\n' "$holder" >"$spool/$u.lock"
+# (setpriv execs runnel, so $! is runnel itself)
+setpriv --reuid="$u" --regid="$u" --init-groups -- "$work/runnel-sg" -d "$u" \
+    <"$work/msg" >"$work/sig.err" 2>&1 &
+pid=$!
+sleep 2
+kill -TERM "$pid"
+wait "$pid"
+RC=$?
+kill "$holder" 2>/dev/null
+if [ "$RC" = 75 ] && [ "$(cat "$spool/$u.lock" 2>/dev/null)" = "$holder" ] &&
+    [ -z "$(leftovers)" ]; then
+	pass signal-in-lock-wait
+else fail signal-in-lock-wait "exit $RC, left: $(leftovers)" "$(cat "$work/sig.err")"; fi
+rm -f "$spool/$u.lock"
