@@ -22,6 +22,7 @@
 #include "../message/message.h"
 #include "../pattern/regex.h"
 #include "../run/run.h"
+#include "../run/spool.h"
 #include "options.h"
 #include "ruletest.h"
 #include "testfile.h"
@@ -157,7 +158,7 @@ names(struct judge *j, struct run *r, const char *expected,
 	int same;
 
 	if (strcmp(expected, "default") == 0) {
-		buf_printf(&b, "%s/%s", DEFAULT_SPOOL, r->user_name);
+		buf_printf(&b, "%s/%s", SPOOL_DIR, r->user_name);
 		expected = b.p;
 	}
 	if (n > 3 && strcmp(expected + n - 3, "...") == 0)
@@ -317,14 +318,16 @@ run_case(const struct testfile *tf, const struct tf_case *c,
 	j.filter = filter;
 	j.given = given;
 	j.rec.tf = tf;
-	j.out = fdopen(dup(1), "w");
+	/* Commands the case runs must not hold the report open. */
+	j.out = fdopen(fcntl(1, F_DUPFD_CLOEXEC, 3), "w");
 	if (tmp != NULL && *tmp == '/')
 		buf_printf(&path, "%s/runnel-test.XXXXXX", tmp);
 	else
 		buf_adds(&path, tmpl);
 	if (j.out == NULL || (fd = open(c->message_path, O_RDONLY |
 	    O_CLOEXEC)) < 0 || dup2(fd, 0) < 0 ||
-	    (j.capture = mkstemp(path.p)) < 0 || unlink(path.p) < 0 ||
+	    (j.capture = mkostemp(path.p, O_CLOEXEC)) < 0 ||
+	    unlink(path.p) < 0 ||
 	    chdir(home) < 0) {
 		fprintf(j.out != NULL ? j.out : stderr, "FAIL %s: cannot "
 		    "start the case: %s\n", c->message, strerror(errno));
@@ -370,9 +373,13 @@ one_case(const struct testfile *tf, const struct tf_case *c,
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return 0;
+	/* 0 and 1 come after the verdict; anything else cut the run short. */
 	if (WIFSIGNALED(st))
 		printf("FAIL %s: the case died of signal %d\n", c->message,
 		    WTERMSIG(st));
+	else if (WIFEXITED(st) && WEXITSTATUS(st) > 1)
+		printf("FAIL %s: the run stopped before its end (exit %d)\n",
+		    c->message, WEXITSTATUS(st));
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 

@@ -200,3 +200,19 @@ rt --help
 if [ "$RC" = 0 ] && grep -q '^Usage: runnel test ' <<<"$OUT" &&
     grep -q 'log contains' <<<"$OUT"; then pass help
 else fail help "exit $RC" "$OUT"; fi
+
+# A case whose run is cut short still gets its FAIL line: here the stub
+# stops the run with SIGTERM (runnel exits 75 without a verdict), then
+# with SIGKILL.
+printf 'xfilter "scan"\nto "Maildir/"\n' >"$t/k"
+chmod 600 "$t/k"
+printf 'stub "scan" "kill -TERM $PPID; sleep 2"\nboss.eml -> Maildir/\n' \
+    >"$t/term.tests"
+rt --home "$home" "$t/k" "$t/term.tests"
+same cut-short 1 "FAIL boss.eml: the run stopped before its end (exit 75)
+0 passed, 1 failed"
+printf 'stub "scan" "kill -KILL $PPID; sleep 2"\nboss.eml -> Maildir/\n' \
+    >"$t/kill.tests"
+rt --home "$home" "$t/k" "$t/kill.tests"
+same killed 1 "FAIL boss.eml: the case died of signal 9
+0 passed, 1 failed"
