@@ -12,9 +12,6 @@
 #include "../../grammar/ast.h"
 #include "../../grammar/buf.h"
 
-/* Where DEFAULT points before a filter sets it: DEFAULT_SPOOL/LOGNAME. */
-#define DEFAULT_SPOOL	"/var/mail"
-
 struct effects;
 struct message;
 struct vars;
