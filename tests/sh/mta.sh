@@ -5,7 +5,8 @@
 # the home directory, with Courier's environment and no From_ line; the
 # virtual-mailbox filter of the Postfix pipe transport
 # (examples/mta/virtual.mailfilter) gets the recipient as $1 and $2.
-# The Postfix recipes themselves run in a real Postfix elsewhere.  The
+# The Postfix recipes themselves run in a real Postfix in
+# tests/sh/postfix-classic.sh.  The
 # script re-runs itself in a private mount namespace with a tmpfs over
 # /var/mail, so the real spool is never touched.
 . "$(dirname "$0")/lib/suite.sh" mta
