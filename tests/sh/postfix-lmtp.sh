@@ -4,9 +4,12 @@
 # loopback port; the users are made up (fakepw reads a passwd file) with
 # uids of their own.  Two users get their mail; a filter with a syntax
 # error defers the message in Postfix's queue (no bounce) until the
-# filter is fixed; an unknown user is refused at RCPT and bounced.
+# filter is fixed; an unknown user is refused at RCPT and bounced; the
+# SpamAssassin recipe, with a real spamd (lib/spamd.sh), files GTUBE
+# into .spam/ and a clean message into the inbox.
 . "$(dirname "$0")/lib/suite.sh" postfix-lmtp
 . "$(dirname "$0")/lib/postfix.sh"
+. "$(dirname "$0")/lib/spamd.sh"
 PRE=$BUILD/tests/preload/fakepw.so
 [ -f "$PRE" ] || skip_suite "$PRE is not built"
 postfix_need
@@ -56,6 +59,7 @@ if ! postfix_start "$work/pf" "$port" \
 	fail start "Postfix did not start" "$(cat "$work/pf/start.log" "$work/pf/check.log" 2>/dev/null | tail -5)"
 	exit 0
 fi
+trap 'spamd_stop; postfix_stop; kill $(jobs -p) 2>/dev/null; rm -rf "$work" "$S"' EXIT
 D=runnel-test.example
 
 postfix_send carl@example.com "ann@$D" one
@@ -106,5 +110,37 @@ if wait_count bob 2 && grep -l -q '5.1.1' "$work/home/bob/Maildir/new/"* &&
 else
 	fail unknown-user-bounced "want a bounce with 5.1.1 to bob" "$(postfix_queue)" \
 	    "$(tail -5 "$work/pf/maillog")"
+fi
+
+# The SpamAssassin recipe as written, through LMTP.
+if ! command -v spamd >/dev/null || ! command -v spamc >/dev/null; then
+	skip spamassassin "spamd and spamc are not installed (tests/deps.sh test installs them)"
+elif ! spamd_start; then
+	skip spamassassin "spamd did not start ($SPAMD_WHY)"
+else
+	mkdir -p "$work/home/bob/Maildir/.spam/"{cur,new,tmp}
+	chown -R 2002:2002 "$work/home/bob/Maildir/.spam"
+	# Before the recipe: where the maildir is, and the made-up users
+	# for spamc, which looks its own user up.
+	filter bob "$(printf 'MAILDIR="$HOME/Maildir"\nDEFAULT="$MAILDIR/"\nLD_PRELOAD="%s"\nFAKEPW_FILE="%s"\n' "$PRE" "$work/passwd"
+	    spamd_recipe "$top/examples/spamassassin.mailfilter")"
+	inbox=$(count bob)
+	postfix_send carl@example.com "bob@$D" gtube \
+	    'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X'
+	postfix_send carl@example.com "bob@$D" clean 'See you at the meeting.'
+	for i in $(seq 300); do
+		[ "$(find "$work/home/bob/Maildir/.spam/new" -type f | wc -l)" -ge 1 ] &&
+		    [ "$(count bob)" -ge $((inbox + 1)) ] && break
+		sleep 0.2
+	done
+	if [ "$(find "$work/home/bob/Maildir/.spam/new" -type f | wc -l)" = 1 ] &&
+	    [ "$(count bob)" = $((inbox + 1)) ] &&
+	    grep -q '^X-Spam-Flag: YES' "$work/home/bob/Maildir/.spam/new/"*; then
+		pass spamassassin
+	else
+		fail spamassassin "want GTUBE in .spam/ and the clean message in the inbox" \
+		    "$(postfix_queue)" "$(tail -5 "$work/runnel.log")"
+	fi
+	spamd_stop
 fi
 postfix_stop
