@@ -8,7 +8,7 @@
 
 other_users "a set-uid copy"
 victim=rnlv$$ caller=rnlc$$
-at_exit='userdel "$victim" 2>/dev/null; userdel "$caller" 2>/dev/null'
+at_exit='drop_users "$victim" "$caller"'
 mkdir -p "$work/vhome/Maildir/"{tmp,new,cur} "$work/chome" "$work/evil" \
     "$work/out"
 useradd -M -d "$work/vhome" -s /bin/sh "$victim" &&

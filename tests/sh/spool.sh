@@ -17,7 +17,7 @@ if [ -z "$mailgid" ] || [ "$(stat -c '%U:%G %a' "$spool" 2>/dev/null)" != \
 fi
 other_users "a set-gid copy"
 u=rnls$$ other=rnlo$$
-at_exit='userdel "$u" 2>/dev/null; userdel "$other" 2>/dev/null
+at_exit='drop_users "$u" "$other"
     rm -f "$spool/$u" "$spool/$other" "$spool/$u".* "$spool/$other".* \
     "$spool/${u}x" "$spool/nobody$$"'
 mkdir -p "$work/home" "$work/ohome"

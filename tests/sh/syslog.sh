@@ -14,7 +14,7 @@ if ! command -v python3 >/dev/null; then
 	skip_suite "needs python3 for the log socket"
 fi
 u=rnlg$$
-at_exit='userdel "$u" 2>/dev/null'
+at_exit='drop_users "$u"'
 mkdir -p "$work/home/Maildir/"{tmp,new,cur} "$work/dev" "$work/etc"
 useradd -M -d "$work/home" -s /bin/sh "$u" || { fail setup "useradd failed"; exit 0; }
 chown -R "$u:" "$work/home"

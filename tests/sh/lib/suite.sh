@@ -63,6 +63,19 @@ other_users() {
 	fi
 }
 
+# drop_users NAME...: userdel each, retrying while another suite holds
+# the lock on /etc/passwd, so that no throwaway user outlives its suite
+drop_users() {
+	local n i
+	for n in "$@"; do
+		for i in 1 2 3 4 5 6 7 8 9 10; do
+			userdel "$n" 2>/dev/null
+			getent passwd "$n" >/dev/null || break
+			sleep 0.5
+		done
+	done
+}
+
 # as USER COMMAND...: run as that user, real and effective ids
 as() {
 	local who=$1; shift
