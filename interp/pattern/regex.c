@@ -126,28 +126,12 @@ error_message(int errcode, PCRE2_UCHAR *msg, size_t size)
 		snprintf((char *)msg, size, "error %d", errcode);
 }
 
-struct regex *
-regex_compile(const char *re, size_t len, unsigned how, struct buf *err)
+/* Take code as x's compiled form: what regex_exec needs to know of it. */
+static void
+adopt(struct regex *x, pcre2_code *code, unsigned how)
 {
-	struct regex *x;
-	pcre2_code *code;
-	int errcode;
-	PCRE2_SIZE erroff;
-	PCRE2_UCHAR msg[256];
 	uint32_t groups;
 
-	code = pcre2_compile((PCRE2_SPTR)re, len, compile_options(how),
-	    &errcode, &erroff, NULL);
-	if (code == NULL) {
-		error_message(errcode, msg, sizeof(msg));
-		buf_reset(err);
-		buf_printf(err, "Invalid regular expression, offset %zu of: ",
-		    (size_t)erroff);
-		buf_add(err, re, len);
-		buf_printf(err, ": %s", (const char *)msg);
-		return NULL;
-	}
-	x = xcalloc(1, sizeof(*x));
 	x->code = code;
 	if (pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &groups) != 0)
 		groups = 0;
@@ -157,7 +141,68 @@ regex_compile(const char *re, size_t len, unsigned how, struct buf *err)
 	x->first = anchored_first(code);
 	x->anchored = pcre2_pattern_info(code, PCRE2_INFO_ALLOPTIONS,
 	    &groups) == 0 && (groups & PCRE2_ANCHORED) != 0;
+}
+
+struct regex *
+regex_compile(const char *re, size_t len, unsigned how, struct buf *err)
+{
+	struct regex *x;
+	pcre2_code *code;
+	int errcode;
+	PCRE2_SIZE erroff;
+	PCRE2_UCHAR msg[256];
+
+	x = xcalloc(1, sizeof(*x));
+	x->how = how;
+	x->first = -1;
+	x->ncap = 1;
+	literals_of(re, len, (how & REGEX_CASE) == 0, &x->lits);
+	/*
+	 * A pattern PCRE2 surely takes is compiled when a subject first
+	 * gets past its literals: a rule whose text is not in the message
+	 * never pays for compiling.
+	 */
+	if (literals_compiles(re, len)) {
+		x->src = xmalloc(len + 1);
+		memcpy(x->src, re, len);
+		x->src[len] = '\0';
+		x->srclen = len;
+		return x;
+	}
+	code = pcre2_compile((PCRE2_SPTR)re, len, compile_options(how),
+	    &errcode, &erroff, NULL);
+	if (code == NULL) {
+		free(x);
+		error_message(errcode, msg, sizeof(msg));
+		buf_reset(err);
+		buf_printf(err, "Invalid regular expression, offset %zu of: ",
+		    (size_t)erroff);
+		buf_add(err, re, len);
+		buf_printf(err, ": %s", (const char *)msg);
+		return NULL;
+	}
+	adopt(x, code, how);
 	return x;
+}
+
+/* The deferred compile of regex_compile(); -1 if PCRE2 refused after all. */
+static int
+compiled(struct regex *x)
+{
+	pcre2_code *code;
+	int errcode;
+	PCRE2_SIZE erroff;
+
+	if (x->code != NULL)
+		return 0;
+	code = pcre2_compile((PCRE2_SPTR)x->src, x->srclen,
+	    compile_options(x->how), &errcode, &erroff, NULL);
+	if (code == NULL) {
+		last_error = errcode;
+		return -1;
+	}
+	adopt(x, code, x->how);
+	return 0;
 }
 
 int
@@ -190,6 +235,7 @@ regex_free(struct regex *x)
 	if (md_owner == x)
 		md_owner = NULL;
 	pcre2_code_free(x->code);
+	free(x->src);
 	free(x);
 }
 
@@ -284,11 +330,19 @@ sliced(struct regex *x, const char *s, size_t len, size_t start,
 int
 regex_exec(struct regex *x, const char *s, size_t len, size_t start)
 {
-	uint32_t opts = x->valid_utf8 ? PCRE2_NO_UTF_CHECK : 0;
+	uint32_t opts = PCRE2_NO_UTF_CHECK;
 	int rc;
 
 	if (s == NULL)
 		s = "";
+	/* a subject without the pattern's literal is not worth a call */
+	if (!regex_may_match(x, s + (start < len ? start : len),
+	    start < len ? len - start : 0))
+		return 0;
+	if (compiled(x) != 0)
+		return REGEX_GAVE_UP;
+	if (!x->valid_utf8)
+		opts = 0;
 	if (x->first >= 0 && (start >= len ||
 	    ascii_lower((unsigned char)s[start]) != ascii_lower(x->first)))
 		return 0;
@@ -311,6 +365,12 @@ regex_exec(struct regex *x, const char *s, size_t len, size_t start)
 		return 0;
 	last_error = rc;
 	return rc == NO_TIME_ERROR ? REGEX_NO_TIME : REGEX_GAVE_UP;
+}
+
+int
+regex_may_match(const struct regex *x, const char *s, size_t n)
+{
+	return literals_in(&x->lits, s, n);
 }
 
 int

@@ -12,9 +12,13 @@
 #include <pcre2.h>
 
 #include "../../grammar/buf.h"
+#include "literal.h"
 
 struct regex {
-	pcre2_code	 *code;
+	pcre2_code	 *code;		/* NULL until first needed */
+	char		 *src;		/* the pattern, until then */
+	size_t		  srclen;
+	unsigned	  how;		/* regex_compile()'s flags */
 	unsigned	  ncap;		/* groups + 1: MATCH, MATCH1.. */
 	int		  may_jit;	/* JIT once it has been used enough */
 	int		  jit;		/* JIT code is present */
@@ -22,6 +26,7 @@ struct regex {
 	int		  first;	/* an anchored match's first byte, or -1 */
 	int		  anchored;	/* one start position only */
 	unsigned long	  uses;		/* subjects tried so far */
+	struct literals	  lits;		/* one of them is in every match */
 	struct regex	 *next;		/* the list of kept regexes */
 };
 
@@ -39,7 +44,9 @@ struct regex {
 
 /*
  * Compile re (UTF-8).  On error returns NULL and puts maildrop's line,
- * "Invalid regular expression, offset N of: RE: REASON", in err.
+ * "Invalid regular expression, offset N of: RE: REASON", in err.  A
+ * pattern that surely compiles (literal.h) is compiled only when a
+ * subject holding its literals is first searched.
  */
 struct regex	*regex_compile(const char *re, size_t len, unsigned how,
 		    struct buf *err);
@@ -77,6 +84,11 @@ void		 regex_stop_at(const struct timespec *);
  */
 int		 regex_span(const struct regex *, unsigned i, size_t *so,
 		    size_t *eo);
+/*
+ * 0 when no match can lie in s[0, n): it holds none of the literals
+ * every match contains (literal.h).  A quick look, for skipping text.
+ */
+int		 regex_may_match(const struct regex *, const char *s, size_t n);
 /* What the last -1 from regex_exec was about, in words. */
 const char	*regex_why(void);
 

@@ -1,0 +1,725 @@
+/*
+ * literal.c: required literals of a pattern, read off its source with a
+ * small reader of PCRE2 syntax.  The reader only ever has to be right in
+ * one direction: what it calls required must be in every match.  So any
+ * construct it does not follow ends the current run of characters (or,
+ * where it could change how later characters read, gives up on the
+ * pattern), and a character followed by a quantifier that may repeat it
+ * zero times is dropped from its run.
+ */
+#include <string.h>
+
+#include "literal.h"
+
+/*
+ * Bytes from rare to common in mail text: the search starts at the
+ * rarest byte of a literal, so that few places need a full compare.
+ */
+static const char rare_to_common[] =
+    "`~^|\\{}[]<>!#$%&*+=?@;\"'_/()"
+    "0123456789"
+    "zqjxkvbpgwyfmcuhldrsnioate-:,. ";
+
+/* rank[c]: where c stands in rare_to_common, either case; made once. */
+static unsigned char	 ranks[256];
+
+static int
+rank(unsigned char c)
+{
+	size_t i;
+
+	if (ranks['e'] == 0)
+		for (i = 0; rare_to_common[i] != '\0'; i++) {
+			ranks[(unsigned char)rare_to_common[i]] = (unsigned char)i;
+			if (rare_to_common[i] >= 'a' && rare_to_common[i] <= 'z')
+				ranks[(unsigned char)rare_to_common[i] -
+				    ('a' - 'A')] = (unsigned char)i;
+		}
+	return ranks[c];
+}
+
+static int
+is_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+	    (c >= 'a' && c <= 'z');
+}
+
+static int
+lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+#define BAIL	((size_t)-1)
+
+/* Past the closing byte close from i, or BAIL. */
+static size_t
+skip_to(const char *re, size_t len, size_t i, char close)
+{
+	const char *p = memchr(re + i, close, len - i);
+
+	return p != NULL ? (size_t)(p - re) + 1 : BAIL;
+}
+
+/* Past an escape \X with X alphanumeric starting at i, or BAIL. */
+static size_t
+skip_escape(const char *re, size_t len, size_t i)
+{
+	char d = re[i + 1];
+
+	i += 2;
+	switch (d) {
+	case 'Q':
+		return BAIL;		/* quoting: not followed */
+	case 'x':
+		if (i < len && re[i] == '{')
+			return skip_to(re, len, i, '}');
+		/* \xHH: its digits, and any alnum after them, skipped */
+		while (i < len && is_alnum((unsigned char)re[i]))
+			i++;
+		return i;
+	case 'o': case 'N': case 'p': case 'P': case 'g': case 'k':
+		if (i < len && (re[i] == '{' || re[i] == '<' || re[i] == '\''))
+			return skip_to(re, len, i + 1,
+			    re[i] == '{' ? '}' : re[i] == '<' ? '>' : '\'');
+		if (d == 'p' || d == 'P')
+			return i < len ? i + 1 : BAIL;
+		while (i < len && (is_alnum((unsigned char)re[i]) ||
+		    re[i] == '-' || re[i] == '+'))
+			i++;
+		return i;
+	case 'c':
+		return i < len ? i + 1 : BAIL;
+	default:
+		while (d >= '0' && d <= '9' && i < len && re[i] >= '0' &&
+		    re[i] <= '9')
+			i++;
+		return i;
+	}
+}
+
+/* Past the escape at i (re[i] == '\\'), whatever follows, or BAIL. */
+static size_t
+skip_any_escape(const char *re, size_t len, size_t i)
+{
+	if (i + 1 >= len)
+		return BAIL;
+	if (is_alnum((unsigned char)re[i + 1]))
+		return skip_escape(re, len, i);
+	return i + 2;
+}
+
+/* Past a class [...] starting at i, or BAIL. */
+static size_t
+skip_class(const char *re, size_t len, size_t i)
+{
+	i++;
+	if (i < len && re[i] == '^')
+		i++;
+	if (i < len && re[i] == ']')
+		i++;
+	while (i < len) {
+		if (re[i] == ']')
+			return i + 1;
+		if (re[i] == '\\') {
+			if ((i = skip_any_escape(re, len, i)) == BAIL)
+				return BAIL;
+			continue;
+		}
+		if (re[i] == '[' && i + 1 < len && (re[i + 1] == ':' ||
+		    re[i + 1] == '.' || re[i + 1] == '=')) {
+			const char *p = memchr(re + i + 2, ']', len - i - 2);
+
+			if (p == NULL)
+				return BAIL;
+			i = (size_t)(p - re) + 1;
+			continue;
+		}
+		i++;
+	}
+	return BAIL;
+}
+
+/*
+ * Past a quantifier {n}, {n,}, {n,m} (spaces allowed, as newer PCRE2
+ * reads them) at i, or i itself when the brace is a plain character.
+ */
+static size_t
+skip_braces(const char *re, size_t len, size_t i)
+{
+	size_t k;
+
+	for (k = i + 1; k < len && ((re[k] >= '0' && re[k] <= '9') ||
+	    re[k] == ',' || re[k] == ' ' || re[k] == '\t'); k++)
+		;
+	return k < len && re[k] == '}' ? k + 1 : i;
+}
+
+/*
+ * Anything that changes how the rest of the pattern reads, wherever it
+ * stands: (*ACCEPT) and the other verbs, \Q quoting, option settings
+ * such as (?x), comments.  Looked for as bare text, escapes or not.
+ */
+static int
+in_doubt(const char *re, size_t len)
+{
+	size_t i;
+	unsigned char c;
+
+	for (i = 0; i + 1 < len; i++) {
+		if ((re[i] == '(' && re[i + 1] == '*') ||
+		    (re[i] == '\\' && re[i + 1] == 'Q'))
+			return 1;
+		if (re[i] != '(' || re[i + 1] != '?' || i + 2 >= len)
+			continue;
+		c = (unsigned char)re[i + 2];
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    c == '-' || c == '^' || c == '#')
+			return 1;
+	}
+	return 0;
+}
+
+/* Does the group opening at i change how what follows reads? */
+static int
+group_in_doubt(const char *re, size_t len, size_t i)
+{
+	unsigned char c;
+
+	if (i + 1 >= len)
+		return 1;
+	if (re[i + 1] == '*')
+		return 1;		/* (*VERB), (*ACCEPT) */
+	if (re[i + 1] != '?' || i + 2 >= len)
+		return 0;
+	c = (unsigned char)re[i + 2];
+	/* (?i), (?x), (?#...), (?-s), (?^), (?P..), (?C..), (?R) */
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' ||
+	    c == '^' || c == '#';
+}
+
+/* Past the group opening at i, with what it nests, or BAIL. */
+static size_t
+skip_group(const char *re, size_t len, size_t i)
+{
+	unsigned depth = 0;
+
+	while (i < len) {
+		switch (re[i]) {
+		case '\\':
+			if ((i = skip_any_escape(re, len, i)) == BAIL)
+				return BAIL;
+			continue;
+		case '[':
+			if ((i = skip_class(re, len, i)) == BAIL)
+				return BAIL;
+			continue;
+		case '(':
+			if (group_in_doubt(re, len, i))
+				return BAIL;
+			depth++;
+			break;
+		case ')':
+			if (--depth == 0)
+				return i + 1;
+			break;
+		}
+		i++;
+	}
+	return BAIL;
+}
+
+static size_t
+rarest(const char *s, size_t n)
+{
+	size_t i, at = 0;
+
+	for (i = 1; i < n; i++)
+		if (rank((unsigned char)s[i]) < rank((unsigned char)s[at]))
+			at = i;
+	return at;
+}
+
+/* How good s[0, n) is to search for: lower is better; *at its rarest byte. */
+static int
+score(const char *s, size_t n, size_t *at)
+{
+	*at = rarest(s, n);
+	return rank((unsigned char)s[*at]) - 3 * (int)(n < 8 ? n : 8);
+}
+
+/* One term of an alternative: one of its strings must be there. */
+struct term {
+	struct literal	 v[LIT_MAX];
+	unsigned	 n;
+	int		 score;		/* lower is better */
+};
+
+/* The run being read and the best terms of the alternative so far. */
+struct reader {
+	char		 cur[LIT_LEN];
+	size_t		 curlen;
+	int		 caseless;
+	struct term	 t[LIT_TERMS];
+	unsigned	 nt;
+};
+
+/* Keep term t among the alternative's best LIT_TERMS. */
+static void
+add_term(struct reader *rd, const struct term *t)
+{
+	unsigned i, worst = 0;
+
+	if (rd->nt < LIT_TERMS) {
+		rd->t[rd->nt++] = *t;
+		return;
+	}
+	for (i = 1; i < rd->nt; i++)
+		if (rd->t[i].score > rd->t[worst].score)
+			worst = i;
+	if (t->score < rd->t[worst].score)
+		rd->t[worst] = *t;
+}
+
+/* The run ends: it is a term of one string. */
+static void
+end_run(struct reader *rd)
+{
+	struct term t;
+	size_t at;
+
+	if (rd->curlen == 0)
+		return;
+	memset(&t, 0, sizeof(t));
+	t.score = score(rd->cur, rd->curlen, &at);
+	memcpy(t.v[0].s, rd->cur, rd->curlen);
+	t.v[0].len = (unsigned char)rd->curlen;
+	t.v[0].at = (unsigned char)at;
+	t.n = 1;
+	add_term(rd, &t);
+	rd->curlen = 0;
+}
+
+/* A plain character of the pattern that matches only itself. */
+static int
+plain(const struct reader *rd, unsigned char c)
+{
+	if (c >= 0x80)
+		return 0;
+	/* caseless k and s match the Kelvin sign and the long s too */
+	if (rd->caseless && (lower(c) == 'k' || lower(c) == 's'))
+		return 0;
+	return 1;
+}
+
+/* Groups nested deeper than this are not looked into. */
+#define GROUP_DEPTH	3
+
+static void literals_in_text(const char *, size_t, int, struct literals *,
+    int);
+
+/*
+ * A group the alternative must match, re[from, to) with its parentheses.
+ * With one alternative inside, its terms are terms of this one; with
+ * more, one string of each (its best term's first) makes a term.
+ */
+static void
+group_terms(struct reader *rd, const char *re, size_t from, size_t to,
+    int depth)
+{
+	struct literals g;
+	struct term t;
+	size_t at;
+	unsigned k, alts;
+	int one;
+
+	from++;
+	to--;
+	if (depth >= GROUP_DEPTH || to <= from)
+		return;
+	if (re[from] == '?') {
+		if (to - from < 2 || re[from + 1] != ':')
+			return;		/* lookaround, named, atomic... */
+		from += 2;
+	}
+	literals_in_text(re + from, to - from, rd->caseless, &g, depth + 1);
+	if (g.n == 0)
+		return;
+	alts = g.v[g.n - 1].alt + 1u;
+	memset(&t, 0, sizeof(t));
+	for (k = 0; k < g.n; k++) {
+		if (alts == 1) {
+			/* each term of the one alternative on its own */
+			if (k > 0 && g.v[k].term != g.v[k - 1].term) {
+				add_term(rd, &t);
+				memset(&t, 0, sizeof(t));
+			}
+		} else if (k > 0 && g.v[k].alt == g.v[k - 1].alt) {
+			continue;	/* one string an alternative */
+		}
+		one = score(g.v[k].s, g.v[k].len, &at);
+		if (t.n == 0 || one + 2 * (int)t.n > t.score)
+			t.score = one + 2 * (int)t.n;
+		t.v[t.n++] = g.v[k];
+	}
+	add_term(rd, &t);
+}
+
+/* The alternative ends: its terms into lits; 0 if it has none. */
+static int
+end_alternative(struct reader *rd, struct literals *lits, unsigned alt)
+{
+	unsigned i, k;
+
+	end_run(rd);
+	if (rd->nt == 0)
+		return 0;
+	/* the best term first: literals_in() stops at the first missing */
+	for (i = 1; i < rd->nt; i++)
+		for (k = i; k > 0 && rd->t[k].score < rd->t[k - 1].score; k--) {
+			struct term swap = rd->t[k];
+
+			rd->t[k] = rd->t[k - 1];
+			rd->t[k - 1] = swap;
+		}
+	for (i = 0; i < rd->nt; i++) {
+		if (lits->n + rd->t[i].n > LIT_MAX)
+			break;		/* fewer terms: still all required */
+		for (k = 0; k < rd->t[i].n; k++) {
+			lits->v[lits->n] = rd->t[i].v[k];
+			lits->v[lits->n].alt = (unsigned char)alt;
+			lits->v[lits->n].term = (unsigned char)i;
+			lits->n++;
+		}
+	}
+	if (i == 0)
+		return 0;
+	rd->nt = 0;
+	return 1;
+}
+
+void
+literals_of(const char *re, size_t len, int caseless, struct literals *lits)
+{
+	memset(lits, 0, sizeof(*lits));
+	lits->caseless = caseless;
+	if (in_doubt(re, len))
+		return;
+	literals_in_text(re, len, caseless, lits, 0);
+}
+
+static void
+literals_in_text(const char *re, size_t len, int caseless,
+    struct literals *lits, int depth)
+{
+	struct reader rd;
+	size_t i = 0, next, group = 0;
+	unsigned alt = 0;
+	int lit, c;
+
+	lits->n = 0;
+	lits->caseless = caseless;
+	memset(&rd, 0, sizeof(rd));
+	rd.caseless = caseless;
+	for (;;) {
+		if (i >= len || re[i] == '|') {
+			if (alt > 255 || !end_alternative(&rd, lits, alt++))
+				goto none;
+			if (i >= len)
+				return;
+			i++;
+			continue;
+		}
+		group = (size_t)-1;
+		/* One atom: a plain character c (lit) or anything else. */
+		lit = 0;
+		c = (unsigned char)re[i];
+		switch (c) {
+		case '\\':
+			if (i + 1 >= len)
+				goto none;
+			if (is_alnum((unsigned char)re[i + 1])) {
+				next = skip_escape(re, len, i);
+			} else if ((unsigned char)re[i + 1] < 0x80) {
+				c = (unsigned char)re[i + 1];
+				lit = plain(&rd, (unsigned char)c);
+				next = i + 2;
+			} else {
+				next = i + 1;
+			}
+			break;
+		case '[':
+			next = skip_class(re, len, i);
+			break;
+		case '(':
+			if (group_in_doubt(re, len, i))
+				goto none;
+			next = skip_group(re, len, i);
+			group = i;
+			break;
+		case ')': case '*': case '+': case '?':
+			goto none;	/* not a pattern PCRE2 takes */
+		case '{':
+			next = skip_braces(re, len, i);
+			if (next == i)
+				next = i + 1;	/* a plain brace, read as other */
+			break;
+		case '.': case '^': case '$':
+			next = i + 1;
+			break;
+		default:
+			lit = plain(&rd, (unsigned char)c);
+			next = i + 1;
+			/* a non-ASCII character is one atom */
+			while (c >= 0x80 && next < len &&
+			    ((unsigned char)re[next] & 0xc0) == 0x80)
+				next++;
+			break;
+		}
+		if (next == BAIL)
+			goto none;
+		i = next;
+		/* Its quantifier, if any. */
+		if (i < len && (re[i] == '?' || re[i] == '*' ||
+		    (re[i] == '{' && skip_braces(re, len, i) > i))) {
+			/* may match zero times ({n,m}: taken as if it might) */
+			i = re[i] == '{' ? skip_braces(re, len, i) : i + 1;
+			if (i < len && (re[i] == '?' || re[i] == '+'))
+				i++;
+			end_run(&rd);
+			continue;
+		}
+		if (group != (size_t)-1)
+			group_terms(&rd, re, group, i, depth);
+		if (i < len && re[i] == '+') {
+			/* at least once: it ends the run it is in */
+			i++;
+			if (i < len && (re[i] == '?' || re[i] == '+'))
+				i++;
+			if (lit && rd.curlen < LIT_LEN)
+				rd.cur[rd.curlen++] = (char)c;
+			end_run(&rd);
+			continue;
+		}
+		if (!lit) {
+			end_run(&rd);
+			continue;
+		}
+		if (rd.curlen == LIT_LEN)
+			end_run(&rd);
+		rd.cur[rd.curlen++] = (char)c;
+	}
+none:
+	lits->n = 0;
+}
+
+/* A class [...] at i of plain ASCII members; past it, or BAIL. */
+static size_t
+plain_class(const char *re, size_t len, size_t i)
+{
+	int first = 1, lo, hi, single;
+
+	if (++i < len && re[i] == '^')
+		i++;
+	/* [:alpha:] outside a class is an error; [= and [. are kept for it */
+	if (i < len && (re[i] == ':' || re[i] == '.' || re[i] == '='))
+		return BAIL;
+	for (;;) {
+		if (i >= len || (unsigned char)re[i] >= 0x80 || re[i] == '[')
+			return BAIL;
+		if (re[i] == ']' && !first)
+			return i + 1;
+		first = 0;
+		single = 1;
+		lo = (unsigned char)re[i];
+		if (re[i] == '\\') {
+			if (i + 1 >= len || (unsigned char)re[i + 1] >= 0x80)
+				return BAIL;
+			lo = (unsigned char)re[i + 1];
+			if (is_alnum((unsigned char)lo)) {
+				if (strchr("dDsSwW", lo) == NULL)
+					return BAIL;
+				single = 0;	/* a set: no range from it */
+			}
+			i++;
+		}
+		i++;
+		if (i + 1 < len && re[i] == '-' && re[i + 1] != ']') {
+			hi = (unsigned char)re[i + 1];
+			if (!single || hi == '\\' || hi == '[' || hi >= 0x80 ||
+			    hi < lo)
+				return BAIL;
+			i += 2;
+		}
+	}
+}
+
+/* A quantifier {n}, {n,}, {n,m} at i, n <= m <= 65535; past it, or BAIL. */
+static size_t
+plain_braces(const char *re, size_t len, size_t i)
+{
+	unsigned long n[2] = { 0, 0 };
+	int k = 0, digits = 0, comma = 0;
+
+	for (i++; i < len && re[i] != '}'; i++) {
+		if (re[i] >= '0' && re[i] <= '9') {
+			n[k] = n[k] * 10 + (unsigned long)(re[i] - '0');
+			if (n[k] > 65535)
+				return BAIL;
+			digits |= 1 << k;
+		} else if (re[i] == ',' && !comma) {
+			comma = 1;
+			k = 1;
+		} else {
+			return BAIL;
+		}
+	}
+	if (i >= len || (digits & 1) == 0 || (comma && (digits & 2) &&
+	    n[1] < n[0]))
+		return BAIL;
+	return i + 1;
+}
+
+int
+literals_compiles(const char *re, size_t len)
+{
+	size_t i = 0;
+	unsigned depth = 0;
+	int rep = 0;		/* the last atom can take a quantifier */
+	unsigned char c, d;
+
+	if (len > 4096)
+		return 0;
+	while (i < len) {
+		c = (unsigned char)re[i];
+		switch (c) {
+		case '\\':
+			if (i + 1 >= len || (d = (unsigned char)re[i + 1]) >= 0x80)
+				return 0;
+			if (is_alnum(d) && strchr("dDsSwWbBntrfe", d) == NULL)
+				return 0;
+			rep = d != 'b' && d != 'B';
+			i += 2;
+			continue;
+		case '[':
+			if ((i = plain_class(re, len, i)) == BAIL)
+				return 0;
+			rep = 1;
+			continue;
+		case '(':
+			if (i + 1 < len && re[i + 1] == '?') {
+				if (i + 2 >= len || re[i + 2] != ':')
+					return 0;
+				i += 2;
+			}
+			depth++;
+			rep = 0;
+			break;
+		case ')':
+			if (depth == 0)
+				return 0;
+			depth--;
+			rep = 1;
+			break;
+		case '|': case '^': case '$':
+			rep = 0;
+			break;
+		case '?': case '*': case '+': case '{':
+			if (!rep)
+				return 0;
+			if (c == '{' && (i = plain_braces(re, len, i)) == BAIL)
+				return 0;
+			if (c != '{')
+				i++;
+			if (i < len && (re[i] == '?' || re[i] == '+'))
+				i++;
+			rep = 0;
+			continue;
+		default:
+			if (c >= 0x80)
+				return 0;
+			rep = 1;
+			break;
+		}
+		i++;
+	}
+	return depth == 0;
+}
+
+static int
+same(const char *a, const char *b, size_t n, int caseless)
+{
+	size_t i;
+
+	if (!caseless)
+		return memcmp(a, b, n) == 0;
+	for (i = 0; i < n; i++)
+		if (lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
+			return 0;
+	return 1;
+}
+
+static int
+one_in(const char *lit, size_t len, size_t at, int caseless, const char *s,
+    size_t n)
+{
+	const char *lim, *f1, *f2, *p;
+	int c1, c2;
+
+	if (n < len)
+		return 0;
+	if (!caseless)
+		return memmem(s, n, lit, len) != NULL;
+	/*
+	 * The rarest byte first, in either case (two memchr runs, each
+	 * picked up where it stopped), then the whole literal around it.
+	 */
+	c1 = lower((unsigned char)lit[at]);
+	c2 = c1 >= 'a' && c1 <= 'z' ? c1 - ('a' - 'A') : c1;
+	p = s + at;
+	lim = s + n - (len - 1 - at);	/* the anchor lies before lim */
+	f1 = memchr(p, c1, (size_t)(lim - p));
+	f2 = c2 != c1 ? memchr(p, c2, (size_t)(lim - p)) : NULL;
+	while (f1 != NULL || f2 != NULL) {
+		p = f2 == NULL || (f1 != NULL && f1 < f2) ? f1 : f2;
+		if (same(p - at, lit, len, 1))
+			return 1;
+		if (p == f1)
+			f1 = memchr(p + 1, c1, (size_t)(lim - p - 1));
+		else
+			f2 = memchr(p + 1, c2, (size_t)(lim - p - 1));
+	}
+	return 0;
+}
+
+int
+literals_in(const struct literals *lits, const char *s, size_t n)
+{
+	const struct literal *v = lits->v;
+	unsigned i = 0, k, alt, term;
+	int term_ok, alt_ok;
+
+	if (lits->n == 0)
+		return 1;
+	/* v[] runs by alternative, then by term within it */
+	while (i < lits->n) {
+		alt = v[i].alt;
+		alt_ok = 1;
+		k = i;
+		while (k < lits->n && v[k].alt == alt) {
+			term = v[k].term;
+			term_ok = 0;
+			for (; k < lits->n && v[k].alt == alt &&
+			    v[k].term == term; k++)
+				if (alt_ok && !term_ok && one_in(v[k].s,
+				    v[k].len, v[k].at, lits->caseless, s, n))
+					term_ok = 1;
+			alt_ok = alt_ok && term_ok;
+		}
+		if (alt_ok)
+			return 1;
+		i = k;
+	}
+	return 0;
+}
