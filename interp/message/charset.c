@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -188,6 +189,12 @@ cs_known(const struct cs_conv *c)
 	return !c->unknown;
 }
 
+int
+cs_utf8(const struct cs_conv *c)
+{
+	return c->cd == (iconv_t)-1;
+}
+
 void
 cs_close(struct cs_conv *c)
 {
@@ -227,6 +234,30 @@ utf8_seq(const unsigned char *s, size_t n)
 	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
 		return 0;
 	return len;
+}
+
+int
+utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, len;
+	uint64_t w[4];
+
+	while (i < n) {
+		/* ASCII 32 bytes at a time: the common case */
+		if (i + 32 <= n) {
+			memcpy(w, p + i, 32);
+			if (((w[0] | w[1] | w[2] | w[3]) &
+			    0x8080808080808080ULL) == 0) {
+				i += 32;
+				continue;
+			}
+		}
+		if ((len = utf8_seq(p + i, n - i)) == 0)
+			return 0;
+		i += len;
+	}
+	return 1;
 }
 
 void

@@ -76,6 +76,18 @@ int		 msg_scan(struct message *, unsigned what,
 		    void *arg);
 
 /*
+ * msg_scan() with a sieve: may(arg, text, n) is shown blocks of the text
+ * whose lines fn would be handed (many lines at once, '\n' or NUL
+ * between them, or pieces of them), and where it returns 0 none of
+ * those lines is handed to fn.  may must return 0 only when no line
+ * inside the block could be one that fn acts on.
+ */
+int		 msg_scan_sieved(struct message *, unsigned what,
+		    int (*fn)(void *arg, const char *line, size_t len),
+		    int (*may)(void *arg, const char *text, size_t n),
+		    void *arg);
+
+/*
  * Replace the message with what is read from fd (xfilter).  Returns -1
  * with errno on failure, leaving the old message in place.
  */

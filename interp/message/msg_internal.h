@@ -174,6 +174,10 @@ void	cs_close(struct cs_conv *);
  * the callers do not make.
  */
 int	cs_known(const struct cs_conv *);
+/* 1 when cs_convert() only repairs UTF-8 (UTF-8, ASCII, no charset). */
+int	cs_utf8(const struct cs_conv *);
+/* 1 when s[0, n) is valid UTF-8 (utf8_repair would keep every byte). */
+int	utf8_valid(const char *s, size_t n);
 /* Append s to out without its invalid UTF-8 bytes. */
 void	utf8_repair(const char *s, size_t n, struct buf *out);
 /* Length of the longest prefix of s (<= n) ending on a char boundary. */

@@ -39,7 +39,12 @@ struct scan {
 	struct msg_cache *keep;		/* lines go on here, or NULL */
 	size_t		 keepmax;	/* and the cache's limit */
 	unsigned	 cur;		/* what the lines emitted belong to */
+	/* msg_scan_sieved()'s look at a block of lines, or NULL */
+	int		(*may)(void *, const char *, size_t);
 };
+
+/* The blocks the sieve looks at: below malloc's mmap threshold. */
+#define SIEVE_BLOCK	(64 * 1024)
 
 /* What a Content-Type and Content-Transfer-Encoding say. */
 struct mime_info {
@@ -282,18 +287,18 @@ struct b64 {
 };
 
 /*
- * Base64 decoded a line at a time; characters outside the alphabet are
- * skipped (RFC 2045 §6.8) and '=' ends a group, so truncated or damaged
- * input still yields what can be read from it.
+ * Base64 decoded onto the end of out; characters outside the alphabet
+ * are skipped (RFC 2045 §6.8) and '=' ends a group, so truncated or
+ * damaged input still yields what can be read from it.  The state runs
+ * on from one encoded line to the next.
  */
-static int
-b64_line(struct scan *s, struct cs_conv *cs, struct b64 *st, const char *p,
-    size_t n, struct buf *dl)
+static void
+b64_decode(struct b64 *st, const char *p, size_t n, struct buf *out)
 {
 	size_t i;
-	int v, rc;
-	char c;
+	int v;
 
+	buf_grow(out, n);
 	for (i = 0; i < n; i++) {
 		if (p[i] == '=') {
 			st->bits = 0;
@@ -307,49 +312,108 @@ b64_line(struct scan *s, struct cs_conv *cs, struct b64 *st, const char *p,
 		if (st->bits < 8)
 			continue;
 		st->bits -= 8;
-		c = (char)(st->acc >> st->bits & 0xff);
-		if (c == '\n') {
-			if ((rc = flush_line(s, cs, dl)) != 0)
-				return rc;
-		} else {
-			buf_addc(dl, c);
+		buf_addc(out, (char)(st->acc >> st->bits & 0xff));
+	}
+}
+
+/*
+ * Decoded bytes p[0, n) into lines: the line in dl is searched at each
+ * newline, and whenever it reaches MSG_LINE_MAX bytes.
+ */
+static int
+feed(struct scan *s, struct cs_conv *cs, struct buf *dl, const char *p,
+    size_t n)
+{
+	const char *nl;
+	size_t seg, take;
+	int rc;
+
+	while (n > 0) {
+		nl = memchr(p, '\n', n);
+		seg = nl != NULL ? (size_t)(nl - p) : n;
+		while (seg > 0) {
+			take = MSG_LINE_MAX - dl->len;
+			if (take > seg)
+				take = seg;
+			buf_add(dl, p, take);
+			p += take;
+			n -= take;
+			seg -= take;
 			if (dl->len >= MSG_LINE_MAX &&
 			    (rc = flush_line(s, cs, dl)) != 0)
+				return rc;
+		}
+		if (nl != NULL) {
+			p++;
+			n--;
+			if ((rc = flush_line(s, cs, dl)) != 0)
 				return rc;
 		}
 	}
 	return 0;
 }
 
-/* A leaf part's body [from, to): decode and search it line by line. */
+/*
+ * May the lines made from t[0, n) (whole lines, decoded, in a charset
+ * read as UTF-8, cs) go unsearched?  Every line fn would be handed is then
+ * a piece of t: emit() drops CRs and utf8_repair() invalid bytes, which
+ * could join text, so t must hold neither; cuts at MSG_LINE_MAX only
+ * shorten lines.  The sieve says whether any line could match.
+ */
 static int
-scan_leaf(struct scan *s, const struct mime_info *mi, off_t from, off_t to)
+sieve_skips(struct scan *s, const struct cs_conv *cs, const char *t,
+    size_t n)
+{
+	return s->may != NULL && cs_utf8(cs) && memchr(t, '\r', n) == NULL &&
+	    utf8_valid(t, n) && !s->may(s->arg, t, n);
+}
+
+/*
+ * The decoded bytes in w up to its last newline (all of them when last
+ * or when there is none) are searched or, when the sieve allows,
+ * skipped; what follows stays in w.  A line already begun in dl is
+ * never skipped.
+ */
+static int
+b64_window(struct scan *s, struct cs_conv *cs, struct buf *w, struct buf *dl,
+    int last)
+{
+	const char *nl = NULL;
+	size_t k;
+	int rc = 0;
+
+	if (!last && w->len > 0)
+		nl = memrchr(w->p, '\n', w->len);
+	k = nl != NULL ? (size_t)(nl - w->p) + 1 : w->len;
+	if (k == 0)
+		return 0;
+	if (dl->len > 0 || !sieve_skips(s, cs, w->p, k))
+		rc = feed(s, cs, dl, w->p, k);
+	memmove(w->p, w->p + k, w->len - k);
+	w->len -= k;
+	return rc;
+}
+
+/* A leaf's body [from, to) read line by line, decoded, searched. */
+static int
+leaf_lines(struct scan *s, const struct mime_info *mi, struct cs_conv *cs,
+    off_t from, off_t to)
 {
 	struct msg_lines l;
-	struct buf dl = BUF_INIT;
-	struct cs_conv *cs;
+	struct buf dl = BUF_INIT, w = BUF_INIT;
 	struct b64 st = { 0, 0 };
 	const char *p;
 	size_t n;
 	int cut, r, rc = 0, pending = 0;
 
-	s->cur = MSG_BODY;
-	cs = cs_open(mi->charset.p != NULL ? mi->charset.p : "",
-	    mi->charset.len);
-	if (!cs_known(cs)) {
-		/*
-		 * Text in a charset nobody knows is not guessed at: the
-		 * part is not searched (maildrop stops searching there;
-		 * the parts after it still are here).
-		 */
-		cs_close(cs);
-		return 0;
-	}
 	msg_lines_open(&l, s->m, from, to);
 	while (rc == 0 && (r = msg_lines_next(&l, &p, &n, &cut)) > 0) {
 		switch (mi->cte) {
 		case CTE_BASE64:
-			rc = b64_line(s, cs, &st, p, n, &dl);
+			/* decoded a window at a time, for the sieve */
+			b64_decode(&st, p, n, &w);
+			if (w.len >= SIEVE_BLOCK)
+				rc = b64_window(s, cs, &w, &dl, 0);
 			break;
 		case CTE_QP:
 			if (cut) {
@@ -367,11 +431,77 @@ scan_leaf(struct scan *s, const struct mime_info *mi, off_t from, off_t to)
 			break;
 		}
 	}
+	if (rc == 0 && w.len > 0)
+		rc = b64_window(s, cs, &w, &dl, 1);
 	if (rc == 0 && dl.len > 0)
 		rc = flush_line(s, cs, &dl);
 	msg_lines_close(&l);
-	cs_close(cs);
 	buf_free(&dl);
+	buf_free(&w);
+	return rc;
+}
+
+/*
+ * A body without transfer encoding, in a charset read as UTF-8, under
+ * a sieve: read in blocks of whole lines straight from the message, and
+ * only the blocks the sieve lets through are made into lines.
+ */
+static int
+leaf_blocks(struct scan *s, const struct mime_info *mi, struct cs_conv *cs,
+    off_t from, off_t to)
+{
+	char *blk = xmalloc(SIEVE_BLOCK);
+	const char *nl;
+	off_t pos = from;
+	ssize_t got;
+	size_t k;
+	int rc = 0;
+
+	while (rc == 0 && pos < to) {
+		got = msg_pread(s->m, pos, blk, to - pos < SIEVE_BLOCK ?
+		    (size_t)(to - pos) : SIEVE_BLOCK);
+		if (got <= 0)
+			break;		/* the line reader says why */
+		if (pos + got >= to)
+			k = (size_t)got;	/* the last line may lack LF */
+		else if ((nl = memrchr(blk, '\n', (size_t)got)) != NULL)
+			k = (size_t)(nl - blk) + 1;
+		else
+			break;		/* a line longer than a block */
+		if (!sieve_skips(s, cs, blk, k))
+			rc = leaf_lines(s, mi, cs, pos, pos + (off_t)k);
+		pos += (off_t)k;
+	}
+	free(blk);
+	if (rc == 0 && pos < to)
+		rc = leaf_lines(s, mi, cs, pos, to);
+	return rc;
+}
+
+/* A leaf part's body [from, to): decode and search it. */
+static int
+scan_leaf(struct scan *s, const struct mime_info *mi, off_t from, off_t to)
+{
+	struct cs_conv *cs;
+	int rc;
+
+	s->cur = MSG_BODY;
+	cs = cs_open(mi->charset.p != NULL ? mi->charset.p : "",
+	    mi->charset.len);
+	if (!cs_known(cs)) {
+		/*
+		 * Text in a charset nobody knows is not guessed at: the
+		 * part is not searched (maildrop stops searching there;
+		 * the parts after it still are here).
+		 */
+		cs_close(cs);
+		return 0;
+	}
+	if (s->may != NULL && mi->cte == CTE_NONE && cs_utf8(cs))
+		rc = leaf_blocks(s, mi, cs, from, to);
+	else
+		rc = leaf_lines(s, mi, cs, from, to);
+	cs_close(cs);
 	return rc;
 }
 
@@ -555,9 +685,19 @@ scan_message(struct scan *s, const struct msg_header *h, size_t nh,
 	return scan_leaf(s, &raw, from, to);
 }
 
+/* A cache's lines, or none when the sieve finds nothing in its text. */
+static int
+replay(const struct scan *s, const struct msg_cache *c)
+{
+	if (s->may != NULL && !s->may(s->arg, c->text.p, c->text.len))
+		return 0;
+	return msg_cache_replay(c, s->what, s->fn, s->arg);
+}
+
 int
-msg_scan(struct message *m, unsigned what,
-    int (*fn)(void *arg, const char *line, size_t len), void *arg)
+msg_scan_sieved(struct message *m, unsigned what,
+    int (*fn)(void *arg, const char *line, size_t len),
+    int (*may)(void *arg, const char *text, size_t n), void *arg)
 {
 	struct scan s;
 	unsigned rest;
@@ -567,13 +707,14 @@ msg_scan(struct message *m, unsigned what,
 	s.m = m;
 	s.what = what;
 	s.fn = fn;
+	s.may = may;
 	s.arg = arg;
 	if (what & MSG_TOP_HEADER) {
 		if (m->top.state == 0)
 			cache_make(m, &m->top, MSG_TOP_HEADER,
 			    MSG_HEADCACHE_MAX);
 		if (m->top.state > 0)
-			rc = msg_cache_replay(&m->top, what, fn, arg);
+			rc = replay(&s, &m->top);
 		else
 			rc = emit_headers(&s, m->hdr, m->nhdr, MSG_TOP_HEADER);
 	}
@@ -589,7 +730,7 @@ msg_scan(struct message *m, unsigned what,
 			cache_make(m, &m->rest, MSG_PART_HEADERS |
 			    (rest & MSG_BODY), MSG_RESTCACHE_MAX);
 		if (m->rest.state > 0)
-			rc = msg_cache_replay(&m->rest, what, fn, arg);
+			rc = replay(&s, &m->rest);
 		else
 			rc = scan_message(&s, m->hdr, m->nhdr, m->body_off,
 			    m->size, 0);
@@ -597,4 +738,11 @@ msg_scan(struct message *m, unsigned what,
 	buf_free(&s.text);
 	buf_free(&s.out);
 	return rc;
+}
+
+int
+msg_scan(struct message *m, unsigned what,
+    int (*fn)(void *arg, const char *line, size_t len), void *arg)
+{
+	return msg_scan_sieved(m, what, fn, NULL, arg);
 }

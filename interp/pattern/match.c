@@ -4,8 +4,10 @@
  * once and kept in its AST node; one with $ is substituted at every
  * evaluation (§1.7) and compiled through a small cache keyed by the
  * substituted text, so a loop does not recompile.  The message is searched
- * line by line through msg_scan, which hands out decoded UTF-8 lines; the
- * scan state below is the only thing the callback sees.
+ * line by line through msg_scan_sieved, which hands out decoded UTF-8
+ * lines and skips the blocks of them that hold none of the pattern's
+ * literals (literal.c); the scan state below is the only thing the
+ * callbacks see.
  *
  * Matching has a budget: the match limit at each start position, and
  * RUNNEL_MATCH_TIME seconds for all the matching of one delivery.  A
@@ -504,6 +506,20 @@ scan_line(void *arg, const char *line, size_t len)
 	return 1;	/* the first matching line decides */
 }
 
+/*
+ * msg_scan's sieve: a block of lines without the pattern's literal is
+ * skipped whole.  Not under VERBOSE 3, which shows every line tried.
+ */
+static int
+scan_may(void *arg, const char *text, size_t n)
+{
+	struct scan *s = arg;
+
+	if (s->r->verbose > 2)
+		return 1;
+	return regex_may_match(s->re, text, n);
+}
+
 static void
 scan_message(struct run *r, const struct expr *e, struct scan *s,
     struct buf *text)
@@ -542,7 +558,8 @@ match_message(struct run *r, const struct expr *e, struct buf *out)
 	scan_message(r, e, &s, &text);
 	if (s.re != NULL && r->msg != NULL) {
 		clock_start(r, &c);
-		msg_scan(r->msg, scan_what(e->pat->flags), scan_line, &s);
+		msg_scan_sieved(r->msg, scan_what(e->pat->flags), scan_line,
+		    scan_may, &s);
 		clock_stop(r, &c);
 	}
 	if (s.gave_up && gave_up(r, e, &c, &text, s.gave_up, s.gave_up_why,
@@ -658,8 +675,8 @@ match_collect(struct run *r, const struct expr *e, const struct buf *subj,
 		s.collect = out;
 		if (s.re != NULL && r->msg != NULL) {
 			clock_start(r, &c);
-			msg_scan(r->msg, scan_what(e->pat->flags), scan_line,
-			    &s);
+			msg_scan_sieved(r->msg, scan_what(e->pat->flags),
+			    scan_line, scan_may, &s);
 			clock_stop(r, &c);
 		}
 		if (s.gave_up)
