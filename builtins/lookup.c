@@ -4,70 +4,23 @@
  * maildrop, so a list written for maildrop matches the same way.  A
  * missing file or a bad pattern is fatal: a filter that cannot read its
  * blacklist must not quietly deliver (LANGUAGE.md §7).
+ *
+ * The subject is often the sender's text, and the file may be long: its
+ * searches share the delivery's matching budget (RUNNEL_MATCH_TIME), and
+ * once a search gives up for want of time the lines after it count as
+ * not matched.  The file is read whole, so it is held to a value's
+ * budget (RUNNEL_MAX_VALUE).
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../interp/pattern/match.h"
 #include "../interp/pattern/regex.h"
 #include "../interp/run/fileopen.h"
 #include "bi.h"
-
-/* The whole file; -1 with errno when it cannot be read. */
-static int
-slurp(const char *path, struct buf *out)
-{
-	char chunk[8192];
-	ssize_t n;
-	int fd;
-
-	if ((fd = file_open(path, O_RDONLY, 0, 0, NULL)) < 0)
-		return -1;
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		buf_add(out, chunk, (size_t)n);
-	}
-	close(fd);
-	return 0;
-}
-
-/* MATCH, MATCH1.. from a lookup hit, as a string =~ sets them. */
-static void
-set_vars(struct run *r, const struct regex *re, const struct buf *subj)
-{
-	const char *s = subj->p;
-	struct match_caps c;
-	size_t so, eo;
-	unsigned i;
-
-	c.ncaps = re->ncap;
-	c.caps = xcalloc(re->ncap, sizeof(c.caps[0]));
-	for (i = 0; i < re->ncap; i++)
-		if (regex_span(re, i, &so, &eo)) {
-			buf_set(&c.caps[i], s + so, eo - so);
-			buf_mark_like(&c.caps[i], 0, subj, so, eo - so);
-		}
-	match_set_vars(r, &c);
-	for (i = 0; i < re->ncap; i++)
-		buf_free(&c.caps[i]);
-	free(c.caps);
-}
 
 static size_t
 line_no(const char *start, const char *at)
@@ -92,6 +45,7 @@ try_lines(struct run *r, const struct expr *call, const char *file,
 	struct buf err = BUF_INIT;
 	struct regex *re;
 	const char *p = text->p, *end = text->p + text->len, *eol;
+	char *line;
 	int rc;
 
 	if (p == NULL)
@@ -118,22 +72,15 @@ try_lines(struct run *r, const struct expr *call, const char *file,
 			buf_free(&err);
 			return -1;
 		}
-		rc = regex_exec(re, subj->p, subj->len, 0);
-		if (rc > 0)
-			set_vars(r, re, subj);
-		else if (rc < 0) {
-			/* The subject is the sender's: no match, go on. */
-			char *line = xstrndup(p, (size_t)(eol - p));
-
-			match_abandoned(r, &call->pos, line,
-			    rc == REGEX_NO_TIME, regex_why(), "string",
-			    subj->len);
-			free(line);
-			rc = 0;
-		}
+		line = xstrndup(p, (size_t)(eol - p));
+		rc = match_lookup(r, &call->pos, re, line, subj);
+		free(line);
 		regex_free(re);
+		if (rc == MATCH_FAILED)
+			return -1;
+		/* Out of matching time: the other lines do not match. */
 		if (rc != 0)
-			return rc;
+			return rc == 1;
 	}
 	return 0;
 }
@@ -150,7 +97,17 @@ bi_lookup(struct run *r, const struct expr *call, struct buf *out)
 	    bi_arg(r, call, 1, &file) == FLOW_FAIL ||
 	    bi_arg(r, call, 2, &opts) == FLOW_FAIL)
 		goto done;
-	if (slurp(buf_cstr(&file), &text) < 0) {
+	rc = file_slurp_max(buf_cstr(&file), &text, r->max_value);
+	if (rc < 0 && errno == EFBIG) {
+		/* The file is read whole: it is held to a value's budget. */
+		r->timed_out = 1;
+		run_fail(r, &call->pos, "Out of memory.", "split the file, or "
+		    "raise RUNNEL_MAX_VALUE (bytes)", "lookup: %s is more "
+		    "than the %zu bytes one value may hold", buf_cstr(&file),
+		    r->max_value);
+		goto done;
+	}
+	if (rc < 0) {
 		buf_printf(&compat, "Unable to open %s.", buf_cstr(&file));
 		run_fail(r, &call->pos, compat.p,
 		    "create the file, or test for it before calling lookup",

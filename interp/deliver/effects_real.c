@@ -266,6 +266,7 @@ run_simple(struct run *r, const struct pos *why, const char *what,
 	q.in = in;
 	q.out = out != NULL ? SPAWN_OUT_BUF : SPAWN_OUT_INHERIT;
 	q.outbuf = out;
+	q.outmax = r->max_value;	/* a value could hold no more */
 	q.timeout = spawn_timeout(r);
 	if (spawn_run(r, &q, &res) < 0) {
 		if (res.exec_errno == 0) {
@@ -277,6 +278,14 @@ run_simple(struct run *r, const struct pos *why, const char *what,
 		child_trouble(why, what, cmd, q.prog, &res, q.timeout);
 		*status = 100;		/* maildrop's child exits 100 */
 		return 0;
+	}
+	if (res.too_much) {
+		struct buf name = BUF_INIT;
+
+		buf_printf(&name, "the output of `%s`", cmd);
+		run_room(r, why, out->len, name.p);
+		buf_free(&name);
+		return -1;
 	}
 	child_trouble(why, what, cmd, q.prog, &res, q.timeout);
 	*status = res.status;

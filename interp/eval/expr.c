@@ -44,9 +44,10 @@ to_int64(double d)
 
 /*
  * The memory budget (README): one value may hold RUNNEL_MAX_VALUE
- * bytes, all variables together RUNNEL_MAX_VARS.  A filter that grows a
- * string without end stops here with maildrop's "Out of memory." before
- * the machine runs out; like the watchdog, no exception { } traps it.
+ * bytes (run_room), all variables together RUNNEL_MAX_VARS.  A filter
+ * that grows a string without end stops here with maildrop's "Out of
+ * memory." before the machine runs out; like the watchdog, no
+ * exception { } traps it.
  */
 static enum flow
 room_for(struct run *r, const struct expr *e, size_t len)
@@ -54,14 +55,14 @@ room_for(struct run *r, const struct expr *e, size_t len)
 	const struct buf *old = vars_get(r->vars, e->name, e->namelen);
 	size_t total = vars_bytes(r->vars) - (old != NULL ? old->len : 0) +
 	    (old == NULL ? e->namelen : 0) + len;
+	char *name;
+	enum flow f;
 
 	if (r->max_value > 0 && len > r->max_value) {
-		r->timed_out = 1;
-		return run_fail(r, &e->pos, "Out of memory.", "does the filter "
-		    "grow a string without end? the limit is "
-		    "RUNNEL_MAX_VALUE (bytes)", "%.*s: a value of %zu bytes, "
-		    "more than the %zu one variable may hold",
-		    (int)e->namelen, e->name, len, r->max_value);
+		name = xstrndup(e->name, e->namelen);
+		f = run_room(r, &e->pos, len, name);
+		free(name);
+		return f;
 	}
 	if (r->max_var_bytes > 0 && total > r->max_var_bytes) {
 		r->timed_out = 1;
@@ -135,7 +136,9 @@ eval_string(struct run *r, const struct expr *e, struct buf *out)
 {
 	size_t i;
 
-	for (i = 0; i < e->nparts; i++) {
+	/* Past the budget the rest is not built: the caller reports it. */
+	for (i = 0; i < e->nparts && !(r->max_value > 0 &&
+	    out->len > r->max_value); i++) {
 		const struct part *p = &e->parts[i];
 
 		switch (p->kind) {
@@ -246,8 +249,9 @@ eval_call(struct run *r, const struct expr *e, struct buf *out)
 	return FLOW_NEXT;
 }
 
-enum flow
-eval_expr(struct run *r, const struct expr *e, struct buf *out)
+/* e's value, unchecked: an assignment names its variable instead. */
+static enum flow
+value_of(struct run *r, const struct expr *e, struct buf *out)
 {
 	struct buf a = BUF_INIT;
 	enum flow f = FLOW_NEXT;
@@ -270,7 +274,7 @@ eval_expr(struct run *r, const struct expr *e, struct buf *out)
 			f = match_string(r, e, &a, out);
 		break;
 	case E_ASSIGN:
-		if ((f = eval_expr(r, e->rhs, out)) == FLOW_NEXT &&
+		if ((f = value_of(r, e->rhs, out)) == FLOW_NEXT &&
 		    (f = room_for(r, e, out->len)) == FLOW_NEXT) {
 			run_setvarb(r, e->name, e->namelen, out);
 			run_verbose(r, 4, "%s(%u): %.*s=\"%s\"", e->pos.file,
@@ -312,5 +316,20 @@ eval_expr(struct run *r, const struct expr *e, struct buf *out)
 		buf_set(out, "", 0);
 	buf_free(&a);
 	r->depth--;
+	return f;
+}
+
+/*
+ * Every value is held to RUNNEL_MAX_VALUE where it is made, not only
+ * where a variable keeps it: a concatenation, a substitution or a
+ * function's result.  One comparison per expression.
+ */
+enum flow
+eval_expr(struct run *r, const struct expr *e, struct buf *out)
+{
+	enum flow f = value_of(r, e, out);
+
+	if (f == FLOW_NEXT && r->max_value > 0 && out->len > r->max_value)
+		f = run_room(r, &e->pos, out->len, "this expression");
 	return f;
 }

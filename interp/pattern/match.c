@@ -150,12 +150,13 @@ lru_put(const char *text, size_t len, unsigned how, struct regex *re)
 
 /*
  * The compiled form of e's pattern, or NULL after maildrop's warning
- * (the pattern's value is then 0; not fatal).  text gets the regex as
- * compiled, for messages.
+ * (the pattern's value is then 0; not fatal), or NULL with *f set to
+ * FLOW_FAIL when the substituted pattern is past RUNNEL_MAX_VALUE.
+ * text gets the regex as compiled, for messages.
  */
 static struct regex *
 pattern_regex(struct run *r, const struct expr *e, struct buf *text,
-    int on_message)
+    int on_message, enum flow *f)
 {
 	struct pattern *pat = e->pat;
 	struct buf err = BUF_INIT;
@@ -175,6 +176,9 @@ pattern_regex(struct run *r, const struct expr *e, struct buf *text,
 		}
 	} else {
 		subst_vars(r, &e->pos, pat->re, pat->relen, text);
+		if ((*f = run_room(r, &e->pos, text->len, "this pattern")) !=
+		    FLOW_NEXT)
+			return NULL;
 		if ((re = lru_get(text->p ? text->p : "", text->len, how)))
 			return re;
 		re = regex_compile(text->p ? text->p : "", text->len, how,
@@ -285,20 +289,26 @@ match_abandoned(struct run *r, const struct pos *at, const char *re,
  * otherwise the warning, and the search counts as not matched there.
  */
 static enum flow
-gave_up(struct run *r, const struct expr *e, const struct clock *c,
-    struct buf *text, int rc, const char *why, const char *where,
-    size_t len)
+gave_up_at(struct run *r, const struct pos *at, const struct clock *c,
+    const char *re, int rc, const char *why, const char *where, size_t len)
 {
 	if (rc == REGEX_NO_TIME && c->watchdog) {
 		r->have_deadline = 0;
 		r->timed_out = 1;
-		return run_fail(r, &e->pos, "Timeout quota exceeded.",
+		return run_fail(r, at, "Timeout quota exceeded.",
 		    "the limit is RUNNEL_TIMEOUT (seconds)", "the filter ran "
-		    "out of time matching /%s/", buf_cstr(text));
+		    "out of time matching /%s/", re);
 	}
-	match_abandoned(r, &e->pos, buf_cstr(text), rc == REGEX_NO_TIME, why,
-	    where, len);
+	match_abandoned(r, at, re, rc == REGEX_NO_TIME, why, where, len);
 	return FLOW_NEXT;
+}
+
+static enum flow
+gave_up(struct run *r, const struct expr *e, const struct clock *c,
+    struct buf *text, int rc, const char *why, const char *where,
+    size_t len)
+{
+	return gave_up_at(r, &e->pos, c, buf_cstr(text), rc, why, where, len);
 }
 
 /*
@@ -463,6 +473,7 @@ struct scan {
 	int			 matched;
 	int			 gave_up;	/* regex_exec's code, or 0 */
 	const char		*gave_up_why;	/* regex_why() then */
+	enum flow		 fail;		/* FLOW_FAIL: pattern past budget */
 	size_t			 gave_up_len;
 	struct match_set	*collect;	/* foreach, else NULL */
 };
@@ -533,7 +544,8 @@ scan_message(struct run *r, const struct expr *e, struct scan *s,
 	s->weighted = e->pat->weighted;
 	s->w = e->pat->weight;
 	s->factor = e->pat->factor;
-	s->re = pattern_regex(r, e, text, 1);
+	s->fail = FLOW_NEXT;
+	s->re = pattern_regex(r, e, text, 1, &s->fail);
 	s->text = buf_cstr(text);
 }
 
@@ -562,8 +574,8 @@ match_message(struct run *r, const struct expr *e, struct buf *out)
 		    scan_may, &s);
 		clock_stop(r, &c);
 	}
-	if (s.gave_up && gave_up(r, e, &c, &text, s.gave_up, s.gave_up_why,
-	    s.where, s.gave_up_len) != FLOW_NEXT) {
+	if (s.fail != FLOW_NEXT || (s.gave_up && gave_up(r, e, &c, &text, s.gave_up, s.gave_up_why,
+	    s.where, s.gave_up_len) != FLOW_NEXT)) {
 		buf_free(&text);
 		return FLOW_FAIL;
 	}
@@ -610,11 +622,12 @@ match_string(struct run *r, const struct expr *e, const struct buf *subj,
 	size_t start = 0, so, eo;
 	int rc, matched = 0, gave = 0;
 	const char *why = NULL;
+	enum flow f = FLOW_NEXT;
 
-	if ((re = pattern_regex(r, e, &text, 0)) == NULL) {
+	if ((re = pattern_regex(r, e, &text, 0, &f)) == NULL) {
 		buf_free(&text);
 		buf_set(out, "0", 1);
-		return FLOW_NEXT;
+		return f;
 	}
 	if (r->verbose > 2)
 		fprintf(stderr, "Matching /%s/ against %.*s\n", buf_cstr(&text),
@@ -679,16 +692,18 @@ match_collect(struct run *r, const struct expr *e, const struct buf *subj,
 			    scan_line, scan_may, &s);
 			clock_stop(r, &c);
 		}
-		if (s.gave_up)
+		if (s.fail != FLOW_NEXT)
+			f = s.fail;
+		else if (s.gave_up)
 			f = gave_up(r, e, &c, &text, s.gave_up,
 			    s.gave_up_why, s.where, s.gave_up_len);
 		buf_free(&text);
 		return f;
 	}
 	/* String form: each search starts where the last match ended. */
-	if ((s.re = pattern_regex(r, e, &text, 0)) == NULL) {
+	if ((s.re = pattern_regex(r, e, &text, 0, &f)) == NULL) {
 		buf_free(&text);
-		return FLOW_NEXT;
+		return f;
 	}
 	clock_start(r, &c);
 	while (start <= len) {
@@ -708,4 +723,26 @@ match_collect(struct run *r, const struct expr *e, const struct buf *subj,
 		f = gave_up(r, e, &c, &text, gave, why, "string", len);
 	buf_free(&text);
 	return f;
+}
+
+int
+match_lookup(struct run *r, const struct pos *at, struct regex *re,
+    const char *retext, const struct buf *subj)
+{
+	struct clock c;
+	int rc;
+
+	clock_start(r, &c);
+	rc = regex_exec(re, subj->p, subj->len, 0);
+	clock_stop(r, &c);
+	if (rc > 0) {
+		set_vars_from(r, re, subj->p, subj);
+		return 1;
+	}
+	if (rc == 0)
+		return 0;
+	if (gave_up_at(r, at, &c, retext, rc, regex_why(), "string",
+	    subj->len) != FLOW_NEXT)
+		return MATCH_FAILED;
+	return rc == REGEX_NO_TIME ? MATCH_NO_TIME : 0;
 }

@@ -60,6 +60,22 @@ void		 match_abandoned(struct run *, const struct pos *at,
 		    const char *re, int out_of_time, const char *why,
 		    const char *where, size_t len);
 
+/*
+ * lookup(): search subj (a string, often the sender's) with re, one
+ * line of a file (retext, for the warning), under the delivery's
+ * matching budget.  1 matched (MATCH.. set), 0 not (also when the
+ * search gave up at the match limit: the warning is out),
+ * MATCH_NO_TIME when it gave up because the budget is spent (the
+ * warning is out; the lines after it need not be tried), MATCH_FAILED
+ * when the watchdog ended the run (FLOW_FAIL).
+ */
+struct regex;
+#define MATCH_NO_TIME	(-1)
+#define MATCH_FAILED	(-2)
+int		 match_lookup(struct run *, const struct pos *at,
+		    struct regex *re, const char *retext,
+		    const struct buf *subj);
+
 /* Set MATCH, MATCH1.. from one match. */
 void		 match_set_vars(struct run *, const struct match_caps *);
 void		 match_set_free(struct match_set *);

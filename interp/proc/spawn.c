@@ -88,6 +88,7 @@ struct child {
 	int		 infd;		/* our end of its stdin, or -1 */
 	int		 outfd;		/* our end of its stdout, or -1 */
 	struct buf	*out;
+	size_t		 outmax;
 	int		 has_deadline;
 	struct timespec	 deadline;
 	int		 expired;
@@ -126,6 +127,12 @@ read_some(struct child *c)
 		n = read(c->outfd, tmp, sizeof(tmp));
 		if (n > 0) {
 			buf_add(c->out, tmp, (size_t)n);
+			if (c->outmax > 0 && c->out->len > c->outmax) {
+				/* `cat /dev/zero` must not fill memory */
+				c->res->too_much = 1;
+				c->expired = 1;
+				return;
+			}
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -142,7 +149,7 @@ read_some(struct child *c)
 /*
  * Wait until the child's stdin can take bytes (when want_write) or its
  * output has come, reading what came.  Returns 1 when the deadline has
- * passed.
+ * passed or the output ran past outmax.
  */
 static int
 pump(struct child *c, int want_write)
@@ -177,6 +184,8 @@ pump(struct child *c, int want_write)
 	}
 	if (ir >= 0 && pfd[ir].revents)
 		read_some(c);
+	if (c->expired)
+		return 1;
 	(void)iw;
 	return 0;
 }
@@ -254,7 +263,8 @@ reap(struct child *c, long ms, int *wstatus)
 }
 
 /*
- * The deadline passed: the whole group goes, politely first.  Its stdin
+ * The deadline passed (or the output ran over): the whole group goes,
+ * politely first.  Its stdin
  * stays open until then: a command that outlived SIGTERM would otherwise
  * read the rest of the pipe, see end-of-file and take the cut message
  * for the whole one.
@@ -262,7 +272,7 @@ reap(struct child *c, long ms, int *wstatus)
 static void
 kill_group(struct child *c, int *wstatus)
 {
-	c->res->timed_out = 1;
+	c->res->timed_out = !c->res->too_much;
 	kill(-c->pid, SIGTERM);
 	kill(c->pid, SIGTERM);
 	if (!reap(c, GRACE_MS, wstatus)) {
@@ -407,6 +417,7 @@ spawn_run(struct run *r, const struct spawn_req *q, struct spawn_res *res)
 	c.infd = c.outfd = -1;
 	c.res = res;
 	c.out = q->outbuf;
+	c.outmax = q->outmax;
 	if (q->timeout > 0) {
 		c.has_deadline = 1;
 		clock_gettime(CLOCK_MONOTONIC, &c.deadline);

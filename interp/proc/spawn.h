@@ -41,6 +41,8 @@ struct spawn_req {
 	size_t		 inlen;
 	enum spawn_out	 out;
 	struct buf	*outbuf;	/* SPAWN_OUT_BUF */
+	size_t		 outmax;	/* more than this in outbuf ends the
+					   child (too_much); 0: no limit */
 	int		 outfd;		/* SPAWN_OUT_FD */
 	unsigned	 timeout;	/* seconds; 0: wait for ever */
 };
@@ -49,6 +51,7 @@ struct spawn_res {
 	int	 status;	/* exit status 0..255; -1 when killed */
 	int	 signo;		/* the signal that ended it, else 0 */
 	int	 timed_out;	/* the deadline passed; the group was killed */
+	int	 too_much;	/* it printed more than outmax; killed */
 	int	 exec_errno;	/* the program could not be started */
 	int	 write_errno;	/* writing the input failed (EPIPE, ...) */
 	size_t	 written;	/* input bytes the child accepted */

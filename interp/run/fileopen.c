@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -82,23 +83,34 @@ file_strerror(int e)
 int
 file_slurp(const char *path, struct buf *b)
 {
+	return file_slurp_max(path, b, 0);
+}
+
+int
+file_slurp_max(const char *path, struct buf *b, size_t max)
+{
 	char chunk[8192];
+	struct stat st;
+	size_t got = 0;
 	ssize_t n;
 	int fd, e;
 
-	if ((fd = file_open(path, O_RDONLY, 0, 0, NULL)) < 0)
+	if ((fd = file_open(path, O_RDONLY, 0, 0, &st)) < 0)
 		return -1;
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+	e = max > 0 && (uintmax_t)st.st_size > max ? EFBIG : 0;
+	/* the size may grow while we read: count as well */
+	while (e == 0 && (n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			e = errno;
-			close(fd);
-			errno = e;
-			return -1;
+			if (errno != EINTR)
+				e = errno;
+			continue;
 		}
-		buf_add(b, chunk, (size_t)n);
+		if (max > 0 && (got += (size_t)n) > max)
+			e = EFBIG;
+		else
+			buf_add(b, chunk, (size_t)n);
 	}
 	close(fd);
-	return 0;
+	errno = e;
+	return e != 0 ? -1 : 0;
 }

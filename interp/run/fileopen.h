@@ -34,5 +34,7 @@ const char *file_strerror(int e);
 
 /* Read a whole regular file into b (appended): 0, or -1 with errno. */
 int	 file_slurp(const char *path, struct buf *b);
+/* The same, or -1 with EFBIG when it holds more than max bytes. */
+int	 file_slurp_max(const char *path, struct buf *b, size_t max);
 
 #endif

@@ -65,6 +65,19 @@ run_fail(struct run *r, const struct pos *at, const char *compat,
 	return FLOW_FAIL;
 }
 
+/* Like the watchdog: a filter that grows a value without end stops. */
+enum flow
+run_room(struct run *r, const struct pos *at, size_t len, const char *what)
+{
+	if (r->max_value == 0 || len <= r->max_value)
+		return FLOW_NEXT;
+	r->timed_out = 1;
+	return run_fail(r, at, "Out of memory.", "does the filter grow a "
+	    "string without end? the limit is RUNNEL_MAX_VALUE (bytes)",
+	    "%s: a value of %zu bytes, more than the %zu one value may hold",
+	    what, len, r->max_value);
+}
+
 void
 run_warn(struct run *r, const struct pos *at, const char *msg)
 {

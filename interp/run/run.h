@@ -126,6 +126,15 @@ enum flow	 run_fail(struct run *, const struct pos *at, const char *compat,
 		    const char *hint, const char *fmt, ...)
 		    __attribute__((format(printf, 5, 6)));
 
+/*
+ * The memory budget for one value (RUNNEL_MAX_VALUE, README): FLOW_NEXT
+ * when a value of len bytes fits, else the filter error "Out of
+ * memory." at at, which no exception { } traps.  what names the value:
+ * a variable, "this expression", "the output of `cmd`".
+ */
+enum flow	 run_room(struct run *, const struct pos *at, size_t len,
+		    const char *what);
+
 /* A non-fatal "FILE(LINE): msg" warning to stderr, as maildrop prints. */
 void		 run_warn(struct run *, const struct pos *at, const char *msg);
 

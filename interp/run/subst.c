@@ -25,7 +25,8 @@ subst_vars(struct run *r, const struct pos *at, const char *s, size_t n,
 	size_t i = 0, j;
 
 	buf_grow(out, n);
-	while (i < n) {
+	/* Past RUNNEL_MAX_VALUE the rest is not built: the caller reports. */
+	while (i < n && !(r->max_value > 0 && out->len > r->max_value)) {
 		if (s[i] == '\\') {
 			buf_add(out, s + i, i + 1 < n ? 2 : 1);
 			i += 2;

@@ -45,7 +45,7 @@ check_file(struct arena *a, const char *path, unsigned flags,
 	memset(&d, 0, sizeof(d));
 	if (file_slurp(path, text) < 0) {
 		fprintf(stderr, "%s: error: cannot read the filter: %s\n", path,
-		    strerror(errno));
+		    file_strerror(errno));
 		return NULL;
 	}
 	prog = parse_program(a, path, text->p, text->len, flags, &builtin_fns,

@@ -90,7 +90,7 @@ static const char runnel_help[] =
     "                         search past it does not match (default 30)\n"
     "  RUNNEL_MAX_STATEMENTS  statements the filter may run (default\n"
     "                         10000000)\n"
-    "  RUNNEL_MAX_VALUE       bytes one variable may hold (default 64 MiB)\n"
+    "  RUNNEL_MAX_VALUE       bytes one value may hold (default 64 MiB)\n"
     "  RUNNEL_MAX_VARS        bytes all variables may hold (default 256 MiB)\n"
     "  RUNNEL_CHILD_TIMEOUT   seconds one command (pipe, xfilter, forward,\n"
     "                         system, backticks) may run (default 300, 0: none)\n"

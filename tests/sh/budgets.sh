@@ -6,8 +6,10 @@
 #     within RUNNEL_MATCH_TIME or at the match limit: not matched, a
 #     warning on stderr and in the log, and the message is delivered;
 #   - the watchdog (RUNNEL_TIMEOUT) reaches inside a long match: 75;
-#   - a loop past RUNNEL_MAX_STATEMENTS, a value past RUNNEL_MAX_VALUE,
-#     variables past RUNNEL_MAX_VARS: 75 with the position, untrapped.
+#   - a loop past RUNNEL_MAX_STATEMENTS, a value past RUNNEL_MAX_VALUE
+#     (stored or not: a concatenation, a function's result, a pattern, a
+#     command's output), variables past RUNNEL_MAX_VARS: 75 with the
+#     position, untrapped.
 # Small budgets keep each case to a second or two.
 . "$(dirname "$0")/lib/suite.sh" budgets
 
@@ -98,6 +100,35 @@ else
 	fail lookup-match-limit "exit $rc: $(cat "$sb/.err")"
 fi
 
+# lookup()'s searches share the delivery's matching time: a file of 200
+# slow patterns against a long subject gives up within the budget, the
+# lines after the one that ran out are not tried, and delivery goes on.
+sb=$(sandbox lookup-time 'S=`head -c 65000 /dev/zero | tr "\\\\0" a`\nif (lookup($S, "pats"))\n{\n  to "X"\n}\nto "M"\n')
+for i in $(seq 1 200); do printf 'a*[bc]{1,%d}\n' "$i"; done >"$sb/pats"
+t0=$(date +%s)
+(runnel "$sb" RUNNEL_MATCH_TIME=1) <"$small" >/dev/null 2>"$sb/.err"
+rc=$?
+t1=$(date +%s)
+if [ "$rc" = 0 ] && delivered "$sb" && [ $((t1 - t0)) -le 20 ] &&
+    [ "$(grep -c 'Pattern match abandoned' "$sb/.err")" = 1 ] &&
+    grep -q 'may take RUNNEL_MATCH_TIME seconds (1)$' "$sb/.err"; then
+	pass "lookup-time"
+else
+	fail lookup-time "exit $rc after $((t1 - t0)) s: $(head -5 "$sb/.err")"
+fi
+
+# The file of patterns is read whole: it is held to a value's budget.
+sb=$(sandbox lookup-size 'exception {\n  L=lookup("x", "pats")\n}\nto "M"\n')
+head -c 2000 /dev/zero | tr '\0' '\n' >"$sb/pats"
+(runnel "$sb" RUNNEL_MAX_VALUE=1000) <"$small" >/dev/null 2>"$sb/.err"
+rc=$?
+if [ "$rc" = 75 ] && ! delivered "$sb" &&
+    grep -qxF '  ./f:2:5: lookup: pats is more than the 1000 bytes one value may hold' "$sb/.err"; then
+	pass "lookup-size"
+else
+	fail lookup-size "exit $rc: $(cat "$sb/.err")"
+fi
+
 # The watchdog stops a search in the middle: 75 at the pattern.
 sb=$(sandbox watchdog 'if (/(a|b)*[cd]/:b)\n{\n  to "X"\n}\nto "M"\n')
 (runnel "$sb" RUNNEL_MATCH_TIME=0 RUNNEL_TIMEOUT=1) <"$hostile" \
@@ -141,7 +172,40 @@ filter empty-loop 'exception {\n  while (1)\n  {\n  }\n}\nto "M"\n' \
 filter doubling 'X="a"\nwhile (1)\n{\n  X="$X$X"\n}\nto "M"\n' \
     RUNNEL_MAX_VALUE=100000 \
     'maildrop: Out of memory.' \
-    '  ./f:4:3: X: a value of 131072 bytes, more than the 100000 one variable may hold'
+    '  ./f:4:3: X: a value of 131072 bytes, more than the 100000 one value may hold'
 filter growing 'exception {\n  X="a"\n  while (1)\n  {\n    X="${X}aaaaaaaaaaaaaaa"\n  }\n}\nto "M"\n' \
     RUNNEL_MAX_VARS=200000 \
     'maildrop: Out of memory.'
+
+# Values that are never stored are held to RUNNEL_MAX_VALUE too, where
+# they are made.  D is 60,000 dots: each escape doubles it.
+dots='D=`printf %060000d 0 | tr 0 .`\n'
+filter escape-result "${dots}exception {\n  N=length(escape(escape(\$D)))\n}\nto \"M\"\n" \
+    RUNNEL_MAX_VALUE=100000 \
+    'maildrop: Out of memory.' \
+    '  ./f:3:19: this expression: a value of 120000 bytes, more than the 100000 one value may hold'
+filter concatenation "${dots}if (\"\$D\$D\$D\" eq \"\")\n{\n  exit\n}\nto \"M\"\n" \
+    RUNNEL_MAX_VALUE=100000 \
+    'maildrop: Out of memory.' \
+    '  ./f:2:5: this expression: a value of 120000 bytes, more than the 100000 one value may hold'
+filter pattern-text "${dots}if (/\$D\$D/:b)\n{\n  exit\n}\nto \"M\"\n" \
+    RUNNEL_MAX_VALUE=100000 \
+    'maildrop: Out of memory.' \
+    '  ./f:2:5: this pattern: a value of 120000 bytes, more than the 100000 one value may hold'
+# A command that prints without end is stopped once its output is more
+# than a value may hold; exception { } does not trap it.
+filter backtick-endless 'exception {\n  Z=`cat /dev/zero`\n}\nto "M"\n' \
+    RUNNEL_MAX_VALUE=100000 \
+    'maildrop: Out of memory.' \
+    '  ./f:2:5: the output of `cat /dev/zero`: a value of 131072 bytes, more than the 100000 one value may hold'
+
+# At the default budget (64 MB) the endless command ends as well.
+sb=$(sandbox backtick-default 'Z=`yes`\nto "M"\n')
+(runnel "$sb") <"$small" >/dev/null 2>"$sb/.err"
+rc=$?
+if [ "$rc" = 75 ] && ! delivered "$sb" &&
+    grep -q '^  \./f:1:3: the output of `yes`: a value of [0-9]* bytes, more than the 67108864 one value may hold$' "$sb/.err"; then
+	pass backtick-default
+else
+	fail backtick-default "exit $rc: $(cat "$sb/.err")"
+fi
