@@ -32,7 +32,6 @@ struct lock {
 	char		*path;		/* dot-lock file, else NULL */
 	char		*tmp;		/* its temp name, in case it stayed */
 	long		 refresh;	/* LOCKREFRESH seconds, 0: never */
-	long long	 dead_size;	/* a dead holder's noted size, or -1 */
 	int		 spool;		/* made with the spool's group */
 	time_t		 next;		/* when to touch it next */
 	struct lock	*next_held;
@@ -165,14 +164,13 @@ attempt(struct run *r, const struct pos *why, const char *tmp,
  * The lock file holds "<pid>\n".  When that process no longer exists on
  * this host the lock is dead: remove it, but only if the file we read is
  * still the one at lockname (someone may have replaced it meanwhile).
- * Its words count only when it is a regular file of the mailbox's owner
+ * Its word counts only when it is a regular file of the mailbox's owner
  * or root: anyone else who can write in the directory could forge a
- * dead pid and a size, and we would cut the mailbox down to that size.
- * Such a lock waits for LOCKTIMEOUT like any other.  Returns 1 when it
- * was removed.
+ * dead pid and have us break a live lock.  Such a lock waits for
+ * LOCKTIMEOUT like any other.  Returns 1 when it was removed.
  */
 static int
-break_if_dead(const char *lockname, uid_t owner, long long *noted)
+break_if_dead(const char *lockname, uid_t owner)
 {
 	char b[64];
 	struct stat a, now;
@@ -181,7 +179,6 @@ break_if_dead(const char *lockname, uid_t owner, long long *noted)
 	char *end;
 	int fd;
 
-	*noted = -1;
 	if ((fd = open(lockname, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
 	    O_CLOEXEC)) < 0)
 		return 0;
@@ -202,12 +199,7 @@ break_if_dead(const char *lockname, uid_t owner, long long *noted)
 	if (stat(lockname, &now) != 0 || now.st_dev != a.st_dev ||
 	    now.st_ino != a.st_ino)
 		return 0;
-	if (unlink(lockname) != 0)
-		return 0;
-	/* "<pid>\n<size>\n": the holder was appending to an mbox. */
-	if (*end == '\n' && end[1] >= '0' && end[1] <= '9')
-		*noted = strtoll(end + 1, NULL, 10);
-	return 1;
+	return unlink(lockname) == 0;
 }
 
 int
@@ -221,7 +213,6 @@ lock_dot(struct run *r, const struct pos *why, const char *lockname,
 	time_t start, seen = 0;
 	unsigned bound;
 	int have_last = 0, rc;
-	long long dead = -1;
 	struct lock *l;
 
 	*out = NULL;
@@ -236,7 +227,6 @@ lock_dot(struct run *r, const struct pos *why, const char *lockname,
 		if (strcmp(l->path, lockname) == 0) {
 			l = xcalloc(1, sizeof(*l));
 			l->fd = -1;
-			l->dead_size = -1;
 			*out = l;
 			return 0;
 		}
@@ -261,9 +251,7 @@ lock_dot(struct run *r, const struct pos *why, const char *lockname,
 	if (spool && spool_up() != 0)
 		spool = 0;
 	while ((rc = attempt(r, why, tmp.p, lockname, spool)) == 1) {
-		/* A noted size counts only if nobody got in between. */
-		dead = -1;
-		if (break_if_dead(lockname, owner, &dead))
+		if (break_if_dead(lockname, owner))
 			continue;
 		/* maildrop's rule: stale when unchanged for LOCKTIMEOUT. */
 		if (stat(lockname, &cur) == 0) {
@@ -299,7 +287,6 @@ lock_dot(struct run *r, const struct pos *why, const char *lockname,
 	l->fd = -1;
 	l->path = xstrdup(lockname);
 	l->tmp = xstrdup(tmp.p);
-	l->dead_size = dead;
 	l->spool = spool;
 	buf_free(&tmp);
 	l->refresh = refresh >= 10 ? refresh : 0;
@@ -309,34 +296,6 @@ lock_dot(struct run *r, const struct pos *why, const char *lockname,
 	spawn_tick = lock_refresh;	/* refreshed while a child runs too */
 	*out = l;
 	return 0;
-}
-
-int
-lock_note_size(struct lock *l, long long size)
-{
-	char b[64];
-	int fd, n, rc = -1, e;
-
-	if (l == NULL || l->path == NULL)
-		return 0;
-	n = snprintf(b, sizeof(b), "%ld\n%lld\n", (long)getpid(), size);
-	/* Longer than "<pid>\n", so no truncation is needed: the pid
-	   line stays readable at every moment. */
-	if ((fd = open(l->path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return -1;
-	if (store_write_all(fd, b, (size_t)n) == 0)
-		rc = 0;
-	e = errno;
-	if (close(fd) != 0 && rc == 0)
-		return -1;
-	errno = e;
-	return rc;
-}
-
-long long
-lock_dead_size(const struct lock *l)
-{
-	return l != NULL ? l->dead_size : -1;
 }
 
 int
@@ -404,30 +363,8 @@ lock_flock(struct run *r, const struct pos *why, const char *path,
 	}
 	l = xcalloc(1, sizeof(*l));
 	l->fd = fd;
-	l->dead_size = -1;
 	*out = l;
 	return 0;
-}
-
-void
-lock_abandon(struct lock *l)
-{
-	struct lock **pp;
-
-	if (l == NULL)
-		return;
-	for (pp = &held; *pp != NULL; pp = &(*pp)->next_held)
-		if (*pp == l) {
-			*pp = l->next_held;
-			break;
-		}
-	if (l->path != NULL)
-		cleanup_unregister(l->path);
-	if (l->fd >= 0)
-		close(l->fd);
-	free(l->path);
-	free(l->tmp);
-	free(l);
 }
 
 void

@@ -44,24 +44,6 @@ int	lock_flock(struct run *, const struct pos *why, const char *path,
  */
 int	lock_fd(int fd, unsigned seconds);
 
-/*
- * mbox repair after a holder was killed mid-append: the holder notes the
- * mailbox's size before it appends ("<pid>\n<size>\n" in the lock file);
- * whoever breaks that lock because its owner is dead learns the size
- * and may cut off what the dead holder left (it never reported success,
- * so the MTA will deliver that message again).  lock_dead_size() is -1
- * unless this lock was taken right after breaking such a lock.
- */
-int	lock_note_size(struct lock *, long long size);
-long long lock_dead_size(const struct lock *);
-
-/*
- * Leave the dot-lock in place for good (an mbox could not be cut back):
- * once this process is gone, the next runnel delivery breaks the lock
- * and cuts the mailbox back to the noted size.  Frees l.
- */
-void	lock_abandon(struct lock *);
-
 /* Release (NULL is fine): unlink the dot-lock / close the flock file. */
 void	lock_release(struct lock *);
 
