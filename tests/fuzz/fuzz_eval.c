@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,6 +27,7 @@
 #include "../../interp/proc/cleanup.h"
 #include "../../interp/run/effects.h"
 #include "../../interp/run/vars.h"
+#include "fuzz_input.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int	LLVMFuzzerInitialize(int *, char ***);
@@ -88,22 +88,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static int
-memfd_with(const uint8_t *data, size_t size)
-{
-	int fd = memfd_create("fuzz-eval", 0);
-
-	if (fd < 0)
-		return -1;
-	if (size > 0 && write(fd, data, size) != (ssize_t)size) {
-		close(fd);
-		return -1;
-	}
-	lseek(fd, 0, SEEK_SET);
-	return fd;
-}
-
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -117,7 +101,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct run r;
 	enum flow f;
 	char *text;
-	int fd;
 
 	if (fchdir(homefd) != 0)
 		abort();
@@ -145,11 +128,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&d, 0, sizeof(d));
 	prog = parse_program(&perm, "./f", text, flen, 0, &builtin_fns, &d);
 	diag_free(&d);
-	if (prog == NULL || (fd = memfd_with(msgp, msglen)) < 0)
-		goto out;
-	r.msg = msg_read(fd, NULL, 0, NULL);
-	close(fd);
-	if (r.msg == NULL)
+	if (prog == NULL ||
+	    (r.msg = fuzz_message(msgp, msglen, NULL, 0)) == NULL)
 		goto out;
 	r.vars = vars_new();
 	r.user_name = "fuzz";

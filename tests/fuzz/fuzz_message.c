@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 #include <unistr.h>
 
@@ -20,6 +19,7 @@
 #include "../../interp/message/address.h"
 #include "../../interp/message/message.h"
 #include "../../interp/message/msg_internal.h"
+#include "fuzz_input.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -69,21 +69,6 @@ check_addr(void *arg, const struct address *a)
 	(*(size_t *)arg)++;
 }
 
-static int
-memfd_with(const uint8_t *data, size_t size)
-{
-	int fd = memfd_create("fuzz-message", 0);
-
-	if (fd < 0)
-		return -1;
-	if (size > 0 && write(fd, data, size) != (ssize_t)size) {
-		close(fd);
-		return -1;
-	}
-	lseek(fd, 0, SEEK_SET);
-	return fd;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -103,11 +88,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		extra[0] = bigline;
 		nextra = 1;
 	}
-	if ((fd = memfd_with(data, size)) < 0)
-		return 0;
-	m = msg_read(fd, extra, nextra, NULL);
-	close(fd);
-	if (m == NULL)
+	if ((m = fuzz_message(data, size, extra, nextra)) == NULL)
 		return 0;
 	memset(&c, 0, sizeof(c));
 	c.data = data;
@@ -132,7 +113,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_reset(&b);
 	(void)msg_return_path(m, &b);
 	/* xfilter: the message replaced by the same bytes reads the same. */
-	if (size % 7 == 0 && (fd = memfd_with(data, size)) >= 0) {
+	if (size % 7 == 0 && (fd = fuzz_memfd(data, size)) >= 0) {
 		if (msg_replace(m, fd) == 0 && msg_size(m) != (off_t)size)
 			abort();
 		close(fd);

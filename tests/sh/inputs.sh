@@ -15,20 +15,12 @@ run() {	# sandbox message [runnel options...]
 	    >"$sb/.out" 2>"$sb/.err"; echo $?)
 }
 
-sandbox() {	# name filter-text
-	rm -rf "$work/$1"
-	mkdir -p "$work/$1"
-	printf '%b' "$2" >"$work/$1/f"
-	chmod 600 "$work/$1/f"
-	echo "$work/$1"
-}
-
 msg=$work/msg
 printf 'From: a@b\nSubject: x\n\nbody\n' >"$msg"
 
 # An empty message into an mbox: its From_ line and the blank line that
 # ends every message, nothing more; exit 0 and a warning.
-sb=$(sandbox empty-mbox 'to "mb"\n')
+sb=$(bare_sandbox empty-mbox 'to "mb"\n')
 rc=$(run "$sb" /dev/null)
 if [ "$rc" = 0 ] && [ "$(grep -c '^From MAILER-DAEMON ' "$sb/mb")" = 1 ] &&
     [ "$(wc -l <"$sb/mb")" = 2 ] && [ "$(tail -n 1 "$sb/mb")" = "" ] &&
@@ -41,7 +33,7 @@ fi
 # -f with a line break: refused (75), nothing written; maildrop writes
 # "From evil" and then a forged header line into the mbox.
 for s in 'evil\nFrom: forged@example.com' 'evil\rX-Forged: 1'; do
-	sb=$(sandbox sender 'to "mb"\n')
+	sb=$(bare_sandbox sender 'to "mb"\n')
 	rc=$(run "$sb" "$msg" -f "$(printf "$s")")
 	if [ "$rc" = 75 ] && [ ! -e "$sb/mb" ] &&
 	    grep -q '^maildrop: Invalid envelope sender (-f).$' "$sb/.err"; then
@@ -50,14 +42,14 @@ for s in 'evil\nFrom: forged@example.com' 'evil\rX-Forged: 1'; do
 		fail "sender-line-break-refused ($s)" "exit $rc, mbox: $(head -3 "$sb/mb" 2>&1)"
 	fi
 done
-sb=$(sandbox sender-ok 'to "mb"\n')
+sb=$(bare_sandbox sender-ok 'to "mb"\n')
 rc=$(run "$sb" "$msg" -f 'ann@example.com')
 [ "$rc" = 0 ] && grep -q '^From ann@example.com ' "$sb/mb" &&
     pass sender-plain-kept || fail sender-plain-kept "exit $rc"
 
 # An included file that others could rewrite is refused like the filter
 # (75, the chmod that fixes it); a 0644 one of ours runs.
-sb=$(sandbox inc-gw 'include "inc"\nto "mb"\n')
+sb=$(bare_sandbox inc-gw 'include "inc"\nto "mb"\n')
 printf 'to "other"\n' >"$sb/inc"; chmod 664 "$sb/inc"
 rc=$(run "$sb" "$msg")
 if [ "$rc" = 75 ] && [ ! -e "$sb/mb" ] && [ ! -e "$sb/other" ] &&
@@ -81,7 +73,7 @@ rc=$(run "$sb" "$msg")
     fail include-0644-runs "exit $rc: $(cat "$sb/.err")"
 
 if [ "$(id -u)" = 0 ]; then
-	sb=$(sandbox inc-owner 'include "inc"\nto "mb"\n')
+	sb=$(bare_sandbox inc-owner 'include "inc"\nto "mb"\n')
 	printf 'to "other"\n' >"$sb/inc"
 	chown 4242 "$sb/inc"
 	rc=$(run "$sb" "$msg")
@@ -98,7 +90,7 @@ fi
 
 # A delivery command that exits 75 defers the mail: the run exits 75 and
 # stderr says which command and what status.
-sb=$(sandbox pipe75 'to "|cat >/dev/null; exit 75"\n')
+sb=$(bare_sandbox pipe75 'to "|cat >/dev/null; exit 75"\n')
 rc=$(run "$sb" "$msg")
 if [ "$rc" = 75 ] &&
     grep -q '^./f(1): |cat >/dev/null; exit 75 exited with status 75 (temporary failure)' "$sb/.err"; then

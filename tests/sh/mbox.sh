@@ -18,21 +18,13 @@ norm() {
 	    -e 's/^Date: [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} [0-9]{4}$/Date: DATE/'
 }
 
-sandbox() {	# name filter-text
-	rm -rf "$work/$1"
-	mkdir -p "$work/$1"
-	printf '%b' "$2" >"$work/$1/f"
-	chmod 600 "$work/$1/f"
-	echo "$work/$1"
-}
-
 # Same filter and message through both; the mailbox and the log must
 # agree byte for byte once dates are normalized.
 same_as_maildrop() {	# name message-text
 	local m=$work/$1.msg a b ra rb
 	printf '%b' "$2" >"$m"
-	a=$(sandbox "$1-md" 'logfile "log"\ncc "mb"\nto "mb"\n')
-	b=$(sandbox "$1-rn" 'logfile "log"\ncc "mb"\nto "mb"\n')
+	a=$(bare_sandbox "$1-md" 'logfile "log"\ncc "mb"\nto "mb"\n')
+	b=$(bare_sandbox "$1-rn" 'logfile "log"\ncc "mb"\nto "mb"\n')
 	ra=$(run "$MAILDROP" "$a" "$m")
 	rb=$(run "$RUNNEL" "$b" "$m")
 	if [ "$ra" != "$rb" ]; then
@@ -57,8 +49,8 @@ if [ -x "$MAILDROP" ]; then
 
 	# A missing directory: maildrop's dot-lock line, its pid normalized.
 	m=$work/plain.msg
-	a=$(sandbox nodir-md 'to "nodir/mb"\n')
-	b=$(sandbox nodir-rn 'to "nodir/mb"\n')
+	a=$(bare_sandbox nodir-md 'to "nodir/mb"\n')
+	b=$(bare_sandbox nodir-rn 'to "nodir/mb"\n')
 	ra=$(run "$MAILDROP" "$a" "$m")
 	rb=$(run "$RUNNEL" "$b" "$m")
 	la=$(sed -E -e 's#nodir/[0-9]+\.#nodir/PID.#' -e 's#^/usr/bin/maildrop: #maildrop: #' "$a/.err" | head -1)
@@ -78,7 +70,7 @@ m=$work/plain.msg
 
 # A dot-lock whose owner is gone is broken at once (maildrop would wait
 # LOCKTIMEOUT, 60 s).
-sb=$(sandbox dead 'to "mb"\n')
+sb=$(bare_sandbox dead 'to "mb"\n')
 sh -c 'exit 0' & p=$!; wait $p
 printf '%s\n' "$p" >"$sb/mb.lock"
 t0=$SECONDS
@@ -91,7 +83,7 @@ else
 fi
 
 # A live owner's lock that does not change for LOCKTIMEOUT is stale.
-sb=$(sandbox stale 'LOCKTIMEOUT=2\nLOCKSLEEP=1\nto "mb"\n')
+sb=$(bare_sandbox stale 'LOCKTIMEOUT=2\nLOCKSLEEP=1\nto "mb"\n')
 sleep 30 & p=$!
 printf '%s\n' "$p" >"$sb/mb.lock"
 t0=$SECONDS
@@ -105,7 +97,7 @@ fi
 
 # A lock kept fresh by a live owner: give up within the bound, exit 75,
 # mailbox untouched.  LOCKEXT names the lock.
-sb=$(sandbox busy 'LOCKEXT=".lck"\nLOCKTIMEOUT=1\nLOCKSLEEP=1\nto "mb"\n')
+sb=$(bare_sandbox busy 'LOCKEXT=".lck"\nLOCKTIMEOUT=1\nLOCKSLEEP=1\nto "mb"\n')
 printf 'old\n' >"$sb/mb"
 ( while :; do printf '%s\n' "$$" >"$sb/mb.lck.new"; mv "$sb/mb.lck.new" "$sb/mb.lck"; sleep 0.2; done ) & p=$!
 sleep 0.3
@@ -121,12 +113,12 @@ else
 fi
 
 # /dev/null: no lock, no error.
-sb=$(sandbox devnull 'to "/dev/null"\n')
+sb=$(bare_sandbox devnull 'to "/dev/null"\n')
 rc=$(run "$RUNNEL" "$sb" "$m")
 [ "$rc" = 0 ] && pass devnull || fail devnull "exit $rc $(cat "$sb/.err")"
 
 # A directory that is not a maildir.
-sb=$(sandbox dir 'to "adir"\n')
+sb=$(bare_sandbox dir 'to "adir"\n')
 mkdir "$sb/adir"
 rc=$(run "$RUNNEL" "$sb" "$m")
 if [ "$rc" = 75 ] && grep -q '^maildrop: Unable to open mailbox.$' "$sb/.err" &&
@@ -138,7 +130,7 @@ fi
 
 # A symbolic link planted by another user is not followed; our own is.
 if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
-	sb=$(sandbox link 'to "mb"\n')
+	sb=$(bare_sandbox link 'to "mb"\n')
 	: >"$sb/target"
 	ln -s target "$sb/mb"
 	chown -h nobody "$sb/mb"
@@ -157,7 +149,7 @@ else
 fi
 
 # dotlock / flock statements end to end.
-sb=$(sandbox stmt 'dotlock "x.lock" {\n`cat x.lock > seen`\n}\nflock "fl" {\n`true`\n}\nexit\n')
+sb=$(bare_sandbox stmt 'dotlock "x.lock" {\n`cat x.lock > seen`\n}\nflock "fl" {\n`true`\n}\nexit\n')
 rc=$(run "$RUNNEL" "$sb" "$m")
 if [ "$rc" = 0 ] && [ -s "$sb/seen" ] && [ ! -e "$sb/x.lock" ] && [ -f "$sb/fl" ]; then
 	pass "dotlock-flock-statements"
@@ -167,7 +159,7 @@ fi
 
 # Delivering under a dotlock on the mailbox's own lock: granted, not a
 # wait for ourselves (maildrop hangs until its watchdog).
-sb=$(sandbox nested 'dotlock "mb.lock" {\ncc "mb"\n}\nexit\n')
+sb=$(bare_sandbox nested 'dotlock "mb.lock" {\ncc "mb"\n}\nexit\n')
 t0=$SECONDS
 rc=$(run "$RUNNEL" "$sb" "$m")
 if [ "$rc" = 0 ] && [ $((SECONDS - t0)) -le 2 ] && [ ! -e "$sb/mb.lock" ] &&

@@ -82,13 +82,20 @@ as() {
 	setpriv --reuid="$who" --regid="$who" --init-groups -- "$@"
 }
 
-# sandbox NAME FILTER-TEXT: a fresh directory with a maildir M and the
-# filter ./f (mode 0600); prints its path.
-sandbox() {
+# bare_sandbox NAME FILTER-TEXT: a fresh directory holding only the
+# filter ./f (FILTER-TEXT through printf %b, mode 0600); prints its path.
+bare_sandbox() {
 	rm -rf "$work/$1"
-	mkdir -p "$work/$1/M/tmp" "$work/$1/M/new" "$work/$1/M/cur"
+	mkdir -p "$work/$1"
 	printf '%b' "$2" >"$work/$1/f"
 	chmod 600 "$work/$1/f"
+	echo "$work/$1"
+}
+
+# sandbox NAME FILTER-TEXT: the same with a maildir M.
+sandbox() {
+	bare_sandbox "$1" "$2" >/dev/null
+	mkdir -p "$work/$1/M/tmp" "$work/$1/M/new" "$work/$1/M/cur"
 	echo "$work/$1"
 }
 
