@@ -662,27 +662,21 @@ version_1_0(const struct msg_header *v)
 }
 
 /*
- * The top-level message or an embedded one.  Without Mime-Version its
- * body is searched as it stands (DIFFERENCES.md part C); with another
- * version than 1.0 the transfer encoding is undone but Content-Type is
- * ignored, so it is text/plain in no declared charset [observed 2.9.3:
- * "Mime-Version: foo" and a quoted-printable ISO-8859-1 "caf=E9" is
- * searched as "caf"].
+ * The top-level message or an embedded one.  Without Mime-Version 1.0
+ * (none, or another version) the transfer encoding is undone but
+ * Content-Type is ignored, so the body is text/plain in no declared
+ * charset [observed 2.9.3: with "Mime-Version: foo" or none at all, a
+ * quoted-printable ISO-8859-1 "caf=E9" is searched as "caf"; base64 is
+ * decoded; tests/diff/mime-none-transfer-encoding].
  */
 static int
 scan_message(struct scan *s, const struct msg_header *h, size_t nh,
     off_t from, off_t to, int depth)
 {
 	const struct msg_header *v = find_header(h, nh, "Mime-Version");
-	struct mime_info raw;
 
-	if (v != NULL)
-		return scan_part(s, h, nh, NULL, version_1_0(v), from, to,
-		    depth);
-	if ((s->what & MSG_BODY) == 0)
-		return 0;
-	memset(&raw, 0, sizeof(raw));
-	return scan_leaf(s, &raw, from, to);
+	return scan_part(s, h, nh, NULL, v != NULL && version_1_0(v), from,
+	    to, depth);
 }
 
 /* A cache's lines, or none when the sieve finds nothing in its text. */

@@ -513,10 +513,10 @@ class MsgGen:
                 "To: group: %s, %s;" % (self.address(), self.address()),
                 "X-Weird-Header!: x", "X-Spaces :  two  spaces ",
                 "X-Tab:\tvalue", "Content-Type: text/plain",
-                # not yet: invalid base64 in an encoded word and unknown
-                # charsets decode differently (issue 13, decoding)
-                # "X-Bad-Enc: =?utf-8?B?not base64?=",
-                # "X-Unknown-Cs: =?x-unknown?Q?abc?=",
+                "X-Bad-Enc: =?utf-8?B?not base64?=",
+                "X-Bad-Enc: =?utf-8?B?M===?= =?utf-8?B?MT?=",
+                "X-Unknown-Cs: =?x-unknown?Q?abc?=",
+                "X-Unknown-Cs: a =?ks_c_5601-1987?B?x6PH?= b",
                 "X-Tag:urgent", "X-Spam-Flag: YES", "X-Empty:",
                 "x-lower-case: value here", "X-Folded: first part\n\tsecond part",
                 "List-Id: Debian <debian-user.lists.debian.org>",
