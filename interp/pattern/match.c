@@ -199,6 +199,7 @@ pattern_regex(struct run *r, const struct expr *e, struct buf *text,
 struct clock {
 	struct timespec	 t0;
 	int		 watchdog;	/* the watchdog is the nearer end */
+	int		 late;		/* begun after the budget was spent */
 };
 
 static int
@@ -216,16 +217,22 @@ clock_start(struct run *r, struct clock *c)
 	int on = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &c->t0);
-	c->watchdog = 0;
+	c->watchdog = c->late = 0;
 	if (r->match_time > 0) {
 		/*
 		 * Once the budget is spent a search still has a thousandth
 		 * of it: a hostile subject exhausts that at once, while a
-		 * pattern on an ordinary line still decides.
+		 * pattern on an ordinary line still decides.  One search
+		 * of a long line cannot be cut short, so the late searches
+		 * may take the budget once more in all; past that none
+		 * starts, or a body of many hostile lines, each searched in
+		 * a loop, would run into the watchdog and defer the message.
 		 */
 		left = r->match_time - r->match_spent;
-		if (left < r->match_time / 1000)
-			left = r->match_time / 1000;
+		c->late = left < r->match_time / 1000;
+		if (c->late)
+			left = r->match_late < r->match_time ?
+			    r->match_time / 1000 : -1;	/* -1: a second ago */
 		end.tv_sec = c->t0.tv_sec + (time_t)left;
 		end.tv_nsec = c->t0.tv_nsec +
 		    (long)((left - (double)(time_t)left) * 1e9);
@@ -246,10 +253,14 @@ static void
 clock_stop(struct run *r, const struct clock *c)
 {
 	struct timespec now;
+	double took;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	r->match_spent += (double)(now.tv_sec - c->t0.tv_sec) +
+	took = (double)(now.tv_sec - c->t0.tv_sec) +
 	    (double)(now.tv_nsec - c->t0.tv_nsec) / 1e9;
+	r->match_spent += took;
+	if (c->late)
+		r->match_late += took;
 	regex_stop_at(NULL);
 }
 

@@ -104,11 +104,12 @@ struct run {
 	 * Budgets, from the caller's environment (README "Settings from
 	 * the caller's environment"); 0 means no limit.  Statements run,
 	 * bytes held by all variables and by one value, seconds spent
-	 * matching patterns in this delivery.
+	 * matching patterns in this delivery (and of those, in searches
+	 * begun after the budget was spent: match_late).
 	 */
 	unsigned long	 max_statements, statements;
 	size_t		 max_var_bytes, max_value;
-	double		 match_time, match_spent;
+	double		 match_time, match_spent, match_late;
 	/*
 	 * RUNNEL_CLOCK_SKEW: seconds a new maildir file's mtime (the file
 	 * server's clock) may differ from this host's clock before a

@@ -129,6 +129,30 @@ else
 	fail lookup-size "exit $rc: $(cat "$sb/.err")"
 fi
 
+# A body of many hostile lines searched one by one in a loop: once the
+# budget is spent each search has a sliver of time, but a single search
+# of a long line cannot be cut short, and 300 of them would take
+# minutes.  The slivers add up to the budget once more at most; after
+# that no search starts, and the message is delivered in seconds.
+lines=$work/lines
+{
+	printf 'From: a@example.com\nSubject: hi\n\n'
+	for i in $(seq 1 300); do
+		head -c 2000 /dev/zero | tr '\0' a
+		echo
+	done
+} >"$lines"
+sb=$(sandbox slivers 'foreach /^a.*/:b\n{\n  if ($MATCH =~ /(a|b)*[cd]/)\n  {\n    to "X"\n  }\n}\nto "M"\n')
+t0=$(date +%s)
+(runnel "$sb" RUNNEL_MATCH_TIME=1) <"$lines" >/dev/null 2>"$sb/.err"
+rc=$?
+t1=$(date +%s)
+if [ "$rc" = 0 ] && delivered "$sb" && [ $((t1 - t0)) -le 15 ]; then
+	pass "slivers-bounded" "$((t1 - t0)) s"
+else
+	fail slivers-bounded "exit $rc after $((t1 - t0)) s: $(head -3 "$sb/.err")"
+fi
+
 # The watchdog stops a search in the middle: 75 at the pattern.
 sb=$(sandbox watchdog 'if (/(a|b)*[cd]/:b)\n{\n  to "X"\n}\nto "M"\n')
 (runnel "$sb" RUNNEL_MATCH_TIME=0 RUNNEL_TIMEOUT=1) <"$hostile" \
