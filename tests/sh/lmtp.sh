@@ -11,7 +11,12 @@ SEND=$BUILD/tests/helpers/lmtp_send
 [ -x "$SEND" ] || skip_suite "$SEND is not built"
 [ "$(id -u)" = 0 ] || skip_suite "needs root: the server delivers for two users and drops privileges to each"
 
+# The users' homes must be reachable by them: the scratch directory
+# above $work (tests/run.sh's) may be private.
+private=$work
+work=$(mktemp -d /tmp/runnel-lmtp.XXXXXX)
 chmod 755 "$work"
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work" "$private"' EXIT
 mkdir -p "$work/etc" "$work/spool"
 : >"$work/passwd"
 

@@ -14,7 +14,12 @@ PRE=$BUILD/tests/preload/fakepw.so
 [ -f "$PRE" ] || skip_suite "$PRE is not built"
 postfix_need
 
+# The users' homes must be reachable by them: the scratch directory
+# above $work (tests/run.sh's) may be private.
+private=$work
+work=$(mktemp -d /tmp/runnel-postfix-lmtp.XXXXXX)
 chmod 755 "$work"
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work" "$private"' EXIT
 : >"$work/passwd"
 user() {
 	local h=$work/home/$1
@@ -59,7 +64,7 @@ if ! postfix_start "$work/pf" "$port" \
 	fail start "Postfix did not start" "$(cat "$work/pf/start.log" "$work/pf/check.log" 2>/dev/null | tail -5)"
 	exit 0
 fi
-trap 'spamd_stop; postfix_stop; kill $(jobs -p) 2>/dev/null; rm -rf "$work" "$S"' EXIT
+trap 'spamd_stop; postfix_stop; kill $(jobs -p) 2>/dev/null; rm -rf "$work" "$S" "$private"' EXIT
 D=runnel-test.example
 
 postfix_send carl@example.com "ann@$D" one
