@@ -18,6 +18,7 @@ UPDATE=${UPDATE:-}
 # golden and diff cases at once (each in its own sandbox)
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 export RUNNEL BUILD
+host=$(hostname)
 suites=${*:-unit parse errors golden diff sh}
 pass=0 fail=0 skip=0
 failed_names=()
@@ -201,6 +202,9 @@ golden_case() {	# case-dir n
 	sandbox "$d" "$sb" || { bad "$name" "setup failed"; return; }
 	run_filter "$RUNNEL" "$d" "$sb" "$out"
 	sed -i "s#$sb#\$HOME#g" "$out.stdout" "$out.stderr" "$out.tree"
+	# a dot-lock's temporary name: DIR/PID.<n>.HOST
+	sed -i -E "s#([/ ])[0-9]+\.([0-9]+)\.$host([.:,; ]|\$)#\1PID.\2.HOST\3#g" \
+	    "$out.stdout" "$out.stderr"
 	if [ -n "$UPDATE" ]; then
 		mkdir -p "$d/expect"
 		for e in stdout stderr exit tree; do

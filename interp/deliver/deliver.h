@@ -4,6 +4,14 @@
  * it, and on failure calls run_fail() with maildrop's line and the path,
  * errno text and fix, returning -1.  *written is the byte count for the
  * log record.
+ *
+ * Each kind is a plan and a commit.  The plan runs every check the
+ * delivery makes before its first write (directories, permissions,
+ * FLAGS, quota, symbolic links, devices, the dot-lock's directory, the
+ * program to start) and writes nothing; deliver_X() runs its plan, then
+ * writes.  The dry run runs only the plan (deliver_plan()), so every
+ * failure the real run would hit before writing, the dry run reports
+ * with the same lines.
  */
 #ifndef DELIVER_H
 #define DELIVER_H
@@ -36,6 +44,13 @@ const char	*mailbox_kind_name(enum mailbox_kind);
  */
 void	deliver_fail(struct run *, const struct pos *why, const char *compat,
 	    const char *what, const char *path, int e, const char *perm_hint);
+
+/* The plan of target's kind: 0, or -1 after run_fail(). */
+int	deliver_plan(struct run *, const struct pos *why, const char *target);
+int	maildir_plan(struct run *, const struct pos *why, const char *dir);
+int	mbox_plan(struct run *, const struct pos *why, const char *path);
+int	pipe_plan(struct run *, const struct pos *why, const char *cmd);
+int	forward_plan(struct run *, const struct pos *why, const char *addrs);
 
 int	deliver_maildir(struct run *, const struct pos *why, const char *dir,
 	    size_t *written);

@@ -15,6 +15,8 @@ void
 deliver_fail(struct run *r, const struct pos *why, const char *compat,
     const char *what, const char *path, int e, const char *perm_hint)
 {
+	int fresh = !r->err.set;
+
 	run_fail(r, why, compat,
 	    e == ENOSPC || e == EDQUOT ? "the file system is full or over "
 	    "its quota; the MTA will retry" :
@@ -23,6 +25,7 @@ deliver_fail(struct run *r, const struct pos *why, const char *compat,
 	    "remove what is there, or deliver elsewhere" : NULL,
 	    "%s %s: %s (as user %s)", what, path, file_strerror(e),
 	    store_user());
+	run_fail_cause(r, fresh, what, path, e);
 	/* maildrop prints this one where the write fails, trapped or not */
 	if (strcmp(compat, DELIVER_WRITE_FAILED) == 0)
 		r->err.loud = 1;

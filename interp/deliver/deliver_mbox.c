@@ -171,72 +171,151 @@ symlink_ok(const struct stat *lst)
 	return lst->st_uid == geteuid() || lst->st_uid == 0;
 }
 
-int
-deliver_mbox(struct run *r, const struct pos *why, const char *path,
-    size_t *written)
-{
-	struct buf lockname = BUF_INIT, line = BUF_INIT, journal = BUF_INIT;
-	struct lock *dot = NULL;
-	struct stat lst, before, st;
-	struct out *o = NULL;
-	const char *from, *ext;
-	off_t old = -1, end;
-	time_t now;
-	int existed, device = 0, fd = -1, rc = -1, flags, e, cut = 0, keep;
-	int journaled = 0, spool;
-	char date[64];
+/* What the plan found: the mailbox as lstat saw it, and its dot-lock. */
+struct mbox_plan {
+	struct stat	 before;
+	int		 existed;
+	int		 device;	/* a character or block device */
+	int		 flags;		/* for open(2) */
+	struct buf	 lockname;	/* empty for a device */
+	int		 spool;		/* the user's own spool mailbox */
+};
 
-	*written = 0;
-	flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
-	existed = lstat(path, &lst) == 0;
-	if (existed && S_ISLNK(lst.st_mode)) {
+/*
+ * The plan: every check before the first write, in the real order
+ * (DELIVERY.md §4.2: the symlink, the dot-lock, a directory, the open),
+ * each failing with the line the real step fails with.  Writes nothing.
+ * In two halves, since the real run takes the dot-lock in between: a
+ * lock it cannot take is reported first, as maildrop does.
+ */
+static int
+plan_lock(struct run *r, const struct pos *why, const char *path,
+    struct mbox_plan *p)
+{
+	struct stat lst;
+	const char *ext;
+	int fresh;
+
+	p->flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
+	p->existed = lstat(path, &lst) == 0;
+	if (p->existed && S_ISLNK(lst.st_mode)) {
 		if (!symlink_ok(&lst)) {
-			run_fail(r, why, DELIVER_OPEN_FAILED, "if the link is meant, "
-			    "let its owner be the mailbox's owner",
+			run_fail(r, why, DELIVER_OPEN_FAILED, "if the link is "
+			    "meant, let its owner be the mailbox's owner",
 			    "%s: a symbolic link owned by uid %lu, not by "
 			    "user %s; not followed", path,
 			    (unsigned long)lst.st_uid, store_user());
 			return -1;
 		}
-		existed = stat(path, &before) == 0;
+		p->existed = stat(path, &p->before) == 0;
 	} else {
-		before = lst;
-		flags |= O_NOFOLLOW;
+		p->before = lst;
+		p->flags |= O_NOFOLLOW;
 	}
-	device = existed && (S_ISCHR(before.st_mode) ||
-	    S_ISBLK(before.st_mode));
+	p->device = p->existed && (S_ISCHR(p->before.st_mode) ||
+	    S_ISBLK(p->before.st_mode));
 
 	/* Devices (/dev/null) take no dot-lock, as in maildrop. */
-	if (!device) {
+	if (!p->device) {
 		ext = vars_get(r->vars, "LOCKEXT", 7) != NULL ?
 		    vars_str(r->vars, "LOCKEXT") : "";
-		buf_printf(&lockname, "%s%s", path, *ext ? ext : ".lock");
+		buf_printf(&p->lockname, "%s%s", path, *ext ? ext : ".lock");
 		/* Only the lock's own name: a LOCKEXT of the filter's could
 		   name another user's mailbox. */
-		spool = (*ext == '\0' || strcmp(ext, ".lock") == 0) &&
+		p->spool = (*ext == '\0' || strcmp(ext, ".lock") == 0) &&
 		    spool_mailbox(path, r->user_name);
-		if (lock_dot(r, why, lockname.p, existed ? before.st_uid :
-		    geteuid(), spool, &dot) != 0)
-			goto out;
-	} else
-		spool = 0;
+		fresh = !r->err.set;
+		if (lock_dot_plan(r, why, p->lockname.p) != 0) {
+			/* "Maildir/.Lists/": a maildir was meant. */
+			if (fresh && r->err.errnum == ENOENT &&
+			    path[strlen(path) - 1] == '/') {
+				buf_reset(&r->err.hint);
+				buf_printf(&r->err.hint, "%s is no maildir; create "
+				    "it: mkdir -p %s{cur,new,tmp} (or maildirmake "
+				    "%s)", path, path, path);
+			}
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+plan_open(struct run *r, const struct pos *why, const char *path,
+    const struct mbox_plan *p)
+{
 	/* After the dot-lock, as in maildrop: its line comes first. */
-	if (existed && S_ISDIR(before.st_mode)) {
-		run_fail(r, why, DELIVER_OPEN_FAILED, "a maildir needs tmp/, new/ and "
-		    "cur/ inside it",
+	if (p->existed && S_ISDIR(p->before.st_mode)) {
+		run_fail(r, why, DELIVER_OPEN_FAILED, "a maildir needs tmp/, "
+		    "new/ and cur/ inside it",
 		    "%s: is a directory but not a maildir (as user %s)",
 		    path, store_user());
-		goto out;
+		return -1;
 	}
+	/* What file_open() refuses or open(2) would: the same words. */
+	if (p->existed && !S_ISREG(p->before.st_mode) &&
+	    !S_ISCHR(p->before.st_mode)) {
+		fail_errno(r, why, DELIVER_OPEN_FAILED, "open", path,
+		    FILE_EKIND);
+		return -1;
+	}
+	if (p->existed && faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) != 0) {
+		fail_errno(r, why, DELIVER_OPEN_FAILED, "open", path, errno);
+		return -1;
+	}
+	return 0;
+}
+
+int
+mbox_plan(struct run *r, const struct pos *why, const char *path)
+{
+	struct mbox_plan p;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	rc = plan_lock(r, why, path, &p) != 0 ? -1 :
+	    plan_open(r, why, path, &p);
+	buf_free(&p.lockname);
+	return rc;
+}
+
+int
+deliver_mbox(struct run *r, const struct pos *why, const char *path,
+    size_t *written)
+{
+	struct buf line = BUF_INIT, journal = BUF_INIT;
+	struct mbox_plan p;
+	struct lock *dot = NULL;
+	struct stat st;
+	struct out *o = NULL;
+	const char *from;
+	off_t old = -1, end;
+	time_t now;
+	int existed, device, fd = -1, rc = -1, e, cut = 0, keep;
+	int journaled = 0, spool;
+	char date[64];
+
+	*written = 0;
+	memset(&p, 0, sizeof(p));
+	if (plan_lock(r, why, path, &p) != 0)
+		goto out;
+	existed = p.existed;
+	device = p.device;
+	spool = p.spool;
+	if (!device && lock_dot(r, why, p.lockname.p, existed ?
+	    p.before.st_uid : geteuid(), spool, &dot) != 0)
+		goto out;
+	if (plan_open(r, why, path, &p) != 0)
+		goto out;
 	/* A new spool mailbox needs the group; it must be new, then. */
 	if (spool && !existed && spool_up() == 0) {
-		fd = file_open(path, flags | O_EXCL, store_mode(r), FILE_CHR,
+		fd = file_open(path, p.flags | O_EXCL, store_mode(r), FILE_CHR,
 		    NULL);
 		e = errno;
 		spool_down();
 		errno = e;
 	} else
-		fd = file_open(path, flags, store_mode(r), FILE_CHR, NULL);
+		fd = file_open(path, p.flags, store_mode(r), FILE_CHR, NULL);
 	if (fd < 0) {
 		fail_errno(r, why, DELIVER_OPEN_FAILED, "open", path, errno);
 		goto out;
@@ -245,8 +324,8 @@ deliver_mbox(struct run *r, const struct pos *why, const char *path,
 		fail_errno(r, why, DELIVER_OPEN_FAILED, "fstat", path, errno);
 		goto out;
 	}
-	if ((existed && (st.st_dev != before.st_dev ||
-	    st.st_ino != before.st_ino)) ||
+	if ((existed && (st.st_dev != p.before.st_dev ||
+	    st.st_ino != p.before.st_ino)) ||
 	    (!S_ISREG(st.st_mode) && !(device && S_ISCHR(st.st_mode)))) {
 		run_fail(r, why, DELIVER_OPEN_FAILED, "check who else writes there",
 		    "%s: the file changed while it was being opened, or is "
@@ -374,7 +453,7 @@ out:
 					(void)journal_end(journal.p, 0);
 				spool_down();
 			} else
-				buf_printf(&r->err.detail, "  could not cut %s "
+				buf_printf(&r->err.more, "  could not cut %s "
 				    "back to %lld bytes: %s; the journal %s "
 				    "stays, so that the next delivery does it\n",
 				    path, (long long)old, strerror(errno),
@@ -387,7 +466,7 @@ out:
 		close(fd);
 	lock_release(dot);
 	free(o);
-	buf_free(&lockname);
+	buf_free(&p.lockname);
 	buf_free(&line);
 	buf_free(&journal);
 	return rc;

@@ -76,6 +76,41 @@ not_started(struct run *r, const struct pos *why, const char *target,
 	return -1;
 }
 
+/*
+ * A program that cannot be started fails before the message is written,
+ * with the line spawn_run() would give: the plan checks it.
+ */
+static int
+check_prog(struct run *r, const struct pos *why, const char *target,
+    const char *prog, const char *hint)
+{
+	struct spawn_res res;
+
+	memset(&res, 0, sizeof(res));
+	if (spawn_can_exec(r, prog, &res.exec_errno))
+		return 0;
+	return not_started(r, why, target, prog, &res, hint);
+}
+
+#define SHELL_HINT	"set SHELL to a shell that exists, or leave it empty " \
+			"for /bin/sh"
+
+int
+pipe_plan(struct run *r, const struct pos *why, const char *cmd)
+{
+	struct buf target = BUF_INIT;
+	const char *argv[4], *prog;
+	int rc;
+
+	if (*cmd == '|')
+		cmd++;
+	spawn_shell_argv(r, cmd, argv, &prog);
+	buf_printf(&target, "|%s", cmd);
+	rc = check_prog(r, why, target.p, prog, SHELL_HINT);
+	buf_free(&target);
+	return rc;
+}
+
 int
 deliver_pipe(struct run *r, const struct pos *why, const char *cmd,
     int *status, size_t *written)
@@ -88,6 +123,8 @@ deliver_pipe(struct run *r, const struct pos *why, const char *cmd,
 
 	*status = -1;
 	*written = 0;
+	if (pipe_plan(r, why, cmd) != 0)
+		return -1;
 	if (*cmd == '|')
 		cmd++;
 	memset(&q, 0, sizeof(q));
@@ -98,9 +135,7 @@ deliver_pipe(struct run *r, const struct pos *why, const char *cmd,
 	q.timeout = spawn_timeout(r);
 	buf_printf(&target, "|%s", cmd);
 	if (spawn_run(r, &q, &res) < 0)
-		rc = not_started(r, why, target.p, q.prog, &res,
-		    "set SHELL to a shell that exists, or leave it empty "
-		    "for /bin/sh");
+		rc = not_started(r, why, target.p, q.prog, &res, SHELL_HINT);
 	else {
 		*written = res.written;
 		rc = judge(r, why, target.p, &res, q.timeout, status);
@@ -141,6 +176,67 @@ add_word(const char *w, char ***v, size_t *n, size_t *cap)
 	(*v)[*n] = NULL;
 }
 
+/* The sendmail command line for addrs, checked as a plan (argv freed
+   by free_words either way). */
+static int
+forward_argv(struct run *r, const struct pos *why, const char *addrs,
+    const char *target, char ***argv, size_t *n)
+{
+	size_t cap = 0, first, i;
+	const char *sendmail, *envelope;
+
+	sendmail = vars_str(r->vars, "SENDMAIL");
+	split(sendmail != NULL ? sendmail : "", " \t\n", argv, n, &cap);
+	if (*n == 0)
+		return run_fail(r, why, COMPAT, "set SENDMAIL, e.g. "
+		    "SENDMAIL=\"/usr/sbin/sendmail\"",
+		    "%s: SENDMAIL is empty", target), -1;
+	add_word("-f", argv, n, &cap);
+	envelope = vars_str(r->vars, FORWARD_SENDER_VAR);
+	add_word(envelope != NULL ? envelope : "", argv, n, &cap);
+	first = *n;
+	split(addrs, " \t\n,", argv, n, &cap);
+	if (*n == first)
+		return run_fail(r, why, COMPAT, "write the addresses after "
+		    "'!', e.g. to \"!ann@example.com\"",
+		    "%s: no address to forward to", target), -1;
+	for (i = first; i < *n; i++)
+		if ((*argv)[i][0] == '-')
+			return run_fail(r, why, COMPAT, "an address cannot "
+			    "start with '-': sendmail would read it as an "
+			    "option", "%s: refusing address \"%s\"", target,
+			    (*argv)[i]), -1;
+	return check_prog(r, why, target, (*argv)[0],
+	    "set SENDMAIL to the MTA's sendmail program");
+}
+
+static void
+free_words(char **argv, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+int
+forward_plan(struct run *r, const struct pos *why, const char *addrs)
+{
+	struct buf target = BUF_INIT;
+	char **argv = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (*addrs == '!')
+		addrs++;
+	buf_printf(&target, "!%s", addrs);
+	rc = forward_argv(r, why, addrs, target.p, &argv, &n);
+	free_words(argv, n);
+	buf_free(&target);
+	return rc;
+}
+
 int
 deliver_forward(struct run *r, const struct pos *why, const char *addrs,
     int *status, size_t *written)
@@ -149,8 +245,7 @@ deliver_forward(struct run *r, const struct pos *why, const char *addrs,
 	struct spawn_res res;
 	struct buf target = BUF_INIT;
 	char **argv = NULL;
-	size_t n = 0, cap = 0, first, i;
-	const char *sendmail, *envelope;
+	size_t n = 0;
 	int rc = -1;
 
 	*status = -1;
@@ -158,33 +253,8 @@ deliver_forward(struct run *r, const struct pos *why, const char *addrs,
 	if (*addrs == '!')
 		addrs++;
 	buf_printf(&target, "!%s", addrs);
-	sendmail = vars_str(r->vars, "SENDMAIL");
-	split(sendmail != NULL ? sendmail : "", " \t\n", &argv, &n, &cap);
-	if (n == 0) {
-		run_fail(r, why, COMPAT, "set SENDMAIL, e.g. "
-		    "SENDMAIL=\"/usr/sbin/sendmail\"",
-		    "%s: SENDMAIL is empty", target.p);
+	if (forward_argv(r, why, addrs, target.p, &argv, &n) != 0)
 		goto out;
-	}
-	add_word("-f", &argv, &n, &cap);
-	envelope = vars_str(r->vars, FORWARD_SENDER_VAR);
-	add_word(envelope != NULL ? envelope : "", &argv, &n, &cap);
-	first = n;
-	split(addrs, " \t\n,", &argv, &n, &cap);
-	if (n == first) {
-		run_fail(r, why, COMPAT, "write the addresses after '!', "
-		    "e.g. to \"!ann@example.com\"",
-		    "%s: no address to forward to", target.p);
-		goto out;
-	}
-	for (i = first; i < n; i++)
-		if (argv[i][0] == '-') {
-			run_fail(r, why, COMPAT, "an address cannot start with "
-			    "'-': sendmail would read it as an option",
-			    "%s: refusing address \"%s\"", target.p, argv[i]);
-			goto out;
-		}
-
 	memset(&q, 0, sizeof(q));
 	q.argv = argv;
 	q.prog = argv[0];
@@ -199,9 +269,7 @@ deliver_forward(struct run *r, const struct pos *why, const char *addrs,
 		rc = judge(r, why, target.p, &res, q.timeout, status);
 	}
 out:
-	for (i = 0; i < n; i++)
-		free(argv[i]);
-	free(argv);
+	free_words(argv, n);
 	buf_free(&target);
 	return rc;
 }

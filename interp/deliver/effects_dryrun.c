@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "deliver.h"
 #include "dryrun.h"
+#include "lock.h"
 #include "../run/effects.h"
 #include "../message/message.h"
 #include "../run/vars.h"
@@ -90,23 +90,11 @@ dry_note(struct run *r, const struct pos *why, const char *what)
 	fflush(stdout);
 }
 
-/* An mbox is created if missing, but not its directory. */
-static int
-parent_exists(const char *path)
-{
-	struct buf dir = BUF_INIT;
-	const char *slash = strrchr(path, '/');
-	struct stat st;
-	int ok;
-
-	if (slash == NULL)
-		return 1;
-	buf_add(&dir, path, slash == path ? 1 : (size_t)(slash - path));
-	ok = stat(dir.p, &st) == 0 && S_ISDIR(st.st_mode);
-	buf_free(&dir);
-	return ok;
-}
-
+/*
+ * The delivery's plan runs as the real run runs it; a failure is the
+ * real run's failure, so what follows (exception, exit 75) is what
+ * would happen.
+ */
 static int
 dry_deliver(struct run *r, const struct pos *why, const char *mailbox,
     enum delivery_how how, int *status)
@@ -114,6 +102,7 @@ dry_deliver(struct run *r, const struct pos *why, const char *mailbox,
 	struct buf b = BUF_INIT;
 	const char *verb = how == HOW_TO ? "to" : how == HOW_CC ? "cc" :
 	    "end of filter, default delivery to $DEFAULT";
+	int failed;
 
 	*status = 0;
 	flush_pending(r->trace);
@@ -129,43 +118,27 @@ dry_deliver(struct run *r, const struct pos *why, const char *mailbox,
 		    "open : No such file or directory");
 		return -1;
 	}
-	buf_printf(&b, "%s: would deliver to %s (%s)", verb, mailbox, mailbox_kind_name(mailbox_kind(mailbox)));
-	if (mailbox_kind(mailbox) == MB_MBOX && (!parent_exists(mailbox) ||
-	    mailbox[strlen(mailbox) - 1] == '/')) {
-		/*
-		 * The real run would fail here, so the dry run fails too:
-		 * what follows (exception, exit 75) is what would happen.
-		 */
-		buf_adds(&b, "; it is not a maildir and cannot be an mbox, "
-		    "so the delivery would fail");
-		line(why, "", b.p);
-		fflush(stdout);
-		buf_reset(&b);
-		if (mailbox[strlen(mailbox) - 1] == '/')
-			buf_printf(&b, "create the maildir: mkdir -p "
-			    "%s{cur,new,tmp}", mailbox);
-		else
-			buf_printf(&b, "create the mbox's directory: mkdir -p "
-			    "%.*s", (int)(strrchr(mailbox, '/') - mailbox),
-			    mailbox);
-		run_fail(r, why, "Unable to deliver to mailbox.", b.p,
-		    "%s: no such maildir, and no directory for an mbox",
-		    mailbox);
-		buf_free(&b);
-		return -1;
+	buf_printf(&b, "%s: would deliver to %s (%s)", verb, mailbox,
+	    mailbox_kind_name(mailbox_kind(mailbox)));
+	failed = deliver_plan(r, why, mailbox) != 0;
+	if (failed)
+		buf_adds(&b, "; the delivery would fail");
+	else {
+		if (msg_size(r->msg) == 0)
+			buf_adds(&b, "; the message is empty, delivered as "
+			    "it is (0 bytes)");
+		buf_adds(&b, how == HOW_CC ? "; the filter goes on" :
+		    "; this ends the run");
 	}
-	if (msg_size(r->msg) == 0)
-		buf_adds(&b, "; the message is empty, delivered as it is "
-		    "(0 bytes)");
-	buf_adds(&b, how == HOW_CC ? "; the filter goes on" :
-	    "; this ends the run");
 	line(why, "", b.p);
-	if (r->trace->delivered.len > 0)
-		buf_adds(&r->trace->delivered, ", ");
-	buf_adds(&r->trace->delivered, mailbox);
+	if (!failed) {
+		if (r->trace->delivered.len > 0)
+			buf_adds(&r->trace->delivered, ", ");
+		buf_adds(&r->trace->delivered, mailbox);
+	}
 	buf_free(&b);
 	fflush(stdout);
-	return 0;
+	return failed ? -1 : 0;
 }
 
 static int
@@ -252,7 +225,8 @@ dry_lock(struct run *r, const struct pos *why, const char *path,
 	buf_printf(&b, "would %s %s", is_flock ? "flock" : "dot-lock", path);
 	dry_note(r, why, b.p);
 	buf_free(&b);
-	return 0;
+	/* The real run's first step, checked as it would fail. */
+	return is_flock ? 0 : lock_dot_plan(r, why, path);
 }
 
 static void
@@ -262,15 +236,37 @@ dry_unlock(struct run *r, void *handle)
 	(void)handle;
 }
 
+/*
+ * maildrop's last line of a failure ("Unable to deliver to mailbox."),
+ * the one that says what became of the message.
+ */
+static const char *
+last_line(const struct buf *compat, struct buf *out)
+{
+	size_t end = compat->len, start;
+
+	while (end > 0 && compat->p[end - 1] == '\n')
+		end--;
+	start = end;
+	while (start > 0 && compat->p[start - 1] != '\n')
+		start--;
+	if (end - start > 10 && memcmp(compat->p + start, "maildrop: ", 10) == 0)
+		start += 10;
+	buf_add(out, compat->p + start, end - start);
+	return buf_cstr(out);
+}
+
 void
 dryrun_result(struct run *r, enum flow f, int status)
 {
+	struct buf b = BUF_INIT;
+
 	flush_pending(r->trace);
 	switch (f) {
 	case FLOW_FAIL:
 		printf("result: error: %s; exit %d (the MTA would retry)\n",
-		    r->err.compat.len ? r->err.compat.p : "syntax error",
-		    status);
+		    r->err.compat.len ? last_line(&r->err.compat, &b) :
+		    "syntax error", status);
 		break;
 	case FLOW_EXIT:
 	case FLOW_NEXT:
@@ -282,7 +278,18 @@ dryrun_result(struct run *r, enum flow f, int status)
 			    "exit %d\n", status);
 		break;
 	}
+	buf_free(&b);
 	fflush(stdout);
+}
+
+static void
+dry_trapped(struct run *r, const struct pos *why, const struct rt_error *e)
+{
+	struct buf b = BUF_INIT;
+
+	rt_error_trapped_text(e, &b);
+	dry_note(r, why, b.p);
+	buf_free(&b);
 }
 
 const struct effects fx_dryrun = {
@@ -296,4 +303,5 @@ const struct effects fx_dryrun = {
 	dry_lock,
 	dry_unlock,
 	dry_note,
+	dry_trapped,
 };

@@ -383,6 +383,18 @@ real_note(struct run *r, const struct pos *why, const char *what)
 		fprintf(stderr, "%s\n", what);
 }
 
+static void
+real_trapped(struct run *r, const struct pos *why, const struct rt_error *e)
+{
+	struct buf b = BUF_INIT;
+
+	if (r->verbose < 4)
+		return;
+	rt_error_trapped_text(e, &b);
+	real_note(r, why, b.p);
+	buf_free(&b);
+}
+
 const struct effects fx_real = {
 	"deliver",
 	real_deliver,
@@ -394,4 +406,5 @@ const struct effects fx_real = {
 	real_lock,
 	real_unlock,
 	real_note,
+	real_trapped,
 };

@@ -64,6 +64,17 @@ tr_note(struct run *r, const struct pos *why, const char *what)
 		line(why, what);
 }
 
+/* An exception { } trapped an error: the record, as the dry run shows it. */
+static void
+tr_trapped(struct run *r, const struct pos *why, const struct rt_error *e)
+{
+	struct buf b = BUF_INIT;
+
+	rt_error_trapped_text(e, &b);
+	tr_note(r, why, b.p);
+	buf_free(&b);
+}
+
 /* maildrop's line of the run's error, its first line only. */
 static void
 error_line(const struct run *r, struct buf *b)
@@ -177,6 +188,7 @@ traced_start(struct buf *text, size_t max)
 	fx = fx_real;
 	fx.name = "deliver (traced)";
 	fx.note = tr_note;
+	fx.trapped = tr_trapped;
 	fx.deliver = tr_deliver;
 	fx.xfilter = tr_xfilter;
 	fx.system = tr_system;

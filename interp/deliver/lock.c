@@ -67,6 +67,81 @@ nap_ms(long ms)
 		;
 }
 
+/* The temporary file DIR/<pid>.<n>.<host> could not be made (errno e). */
+static void
+create_failed(struct run *r, const struct pos *why, const char *tmp, int e)
+{
+	struct buf compat = BUF_INIT;
+	int fresh = !r->err.set;
+
+	const char *fix = e == EACCES ? spool_hint(tmp) : NULL;
+
+	buf_printf(&compat, "Unable to create a dot-lock at %s.\n", tmp);
+	run_fail(r, why, compat.p, fix != NULL ? fix :
+	    e == ENOENT ? "the directory does not exist; create it or "
+	    "fix the mailbox path" :
+	    e == EEXIST || e == ELOOP ? "something already has this "
+	    "temporary name; it is not runnel's: look at it and "
+	    "remove it" :
+	    e == EACCES || e == EPERM || e == EROFS ? "a dot-lock needs "
+	    "write access to the mailbox's directory" : NULL,
+	    "%s: %s (as user %s)", tmp, strerror(e), store_user());
+	run_fail_cause(r, fresh, "create", tmp, e);
+	buf_free(&compat);
+}
+
+/* The temporary name of the next attempt at lockname. */
+static void
+tmp_name(struct buf *tmp, const char *lockname)
+{
+	const char *slash = strrchr(lockname, '/');
+
+	if (slash != NULL)
+		buf_add(tmp, lockname, (size_t)(slash - lockname) + 1);
+	buf_printf(tmp, "%ld.%u.%s", (long)getpid(), tmpcount, store_host());
+}
+
+/* This run holds lockname already (a dotlock block around a delivery). */
+static int
+held_here(const char *lockname)
+{
+	struct lock *l;
+
+	for (l = held; l != NULL; l = l->next_held)
+		if (strcmp(l->path, lockname) == 0)
+			return 1;
+	return 0;
+}
+
+int
+lock_dot_plan(struct run *r, const struct pos *why, const char *lockname)
+{
+	struct buf tmp = BUF_INIT, dir = BUF_INIT;
+	const char *slash = strrchr(lockname, '/');
+	struct stat st;
+	int e = 0;
+
+	if (held_here(lockname))
+		return 0;
+	tmp_name(&tmp, lockname);
+	if (slash == NULL)
+		buf_adds(&dir, ".");
+	else
+		buf_add(&dir, lockname, slash == lockname ? 1 :
+		    (size_t)(slash - lockname));
+	if (lstat(tmp.p, &st) == 0)
+		e = EEXIST;
+	else if (faccessat(AT_FDCWD, dir.p, W_OK | X_OK, AT_EACCESS) != 0)
+		e = errno;
+	else if (stat(dir.p, &st) != 0 || !S_ISDIR(st.st_mode))
+		e = ENOTDIR;
+	if (e != 0)
+		create_failed(r, why, tmp.p, e);
+	buf_free(&tmp);
+	buf_free(&dir);
+	return e != 0 ? -1 : 0;
+}
+
 /*
  * One attempt: 1 when someone else holds it, 0 when it is ours, -1 after
  * run_fail().
@@ -77,8 +152,6 @@ attempt(struct run *r, const struct pos *why, const char *tmp,
 {
 	int (*reg)(const char *) = spool ? cleanup_register_spool :
 	    cleanup_register;
-	const char *fix;
-	struct buf compat = BUF_INIT;
 	char pid[32];
 	struct stat st;
 	int fd, n, e;
@@ -98,18 +171,7 @@ attempt(struct run *r, const struct pos *why, const char *tmp,
 	if (fd < 0) {
 		e = errno;
 		cleanup_unregister(tmp);
-		buf_printf(&compat, "Unable to create a dot-lock at %s.\n", tmp);
-		fix = e == EACCES ? spool_hint(tmp) : NULL;
-		run_fail(r, why, compat.p, fix != NULL ? fix :
-		    e == ENOENT ? "the directory does not exist; create it or "
-		    "fix the mailbox path" :
-		    e == EEXIST || e == ELOOP ? "something already has this "
-		    "temporary name; it is not runnel's: look at it and "
-		    "remove it" :
-		    e == EACCES || e == EPERM || e == EROFS ? "a dot-lock needs "
-		    "write access to the mailbox's directory" : NULL,
-		    "%s: %s (as user %s)", tmp, strerror(e), store_user());
-		buf_free(&compat);
+		create_failed(r, why, tmp, e);
 		return -1;
 	}
 	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
@@ -208,7 +270,6 @@ lock_dot(struct run *r, const struct pos *why, const char *lockname,
 {
 	struct buf tmp = BUF_INIT;
 	struct stat last, cur;
-	const char *slash;
 	long sleep_s, timeout, refresh;
 	time_t start, seen = 0;
 	unsigned bound;
@@ -223,13 +284,12 @@ lock_dot(struct run *r, const struct pos *why, const char *lockname,
 	 * intent is plainly to deliver under that lock, so the inner
 	 * request is granted as it stands (released as a no-op).
 	 */
-	for (l = held; l != NULL; l = l->next_held)
-		if (strcmp(l->path, lockname) == 0) {
-			l = xcalloc(1, sizeof(*l));
-			l->fd = -1;
-			*out = l;
-			return 0;
-		}
+	if (held_here(lockname)) {
+		l = xcalloc(1, sizeof(*l));
+		l->fd = -1;
+		*out = l;
+		return 0;
+	}
 	sleep_s = vars_num(r->vars, "LOCKSLEEP", 5);
 	timeout = vars_num(r->vars, "LOCKTIMEOUT", 60);
 	refresh = vars_num(r->vars, "LOCKREFRESH", 15);
@@ -237,11 +297,8 @@ lock_dot(struct run *r, const struct pos *why, const char *lockname,
 		sleep_s = 1;
 	bound = lock_wait_bound(r);
 
-	slash = strrchr(lockname, '/');
-	if (slash != NULL)
-		buf_add(&tmp, lockname, (size_t)(slash - lockname) + 1);
-	buf_printf(&tmp, "%ld.%u.%s", (long)getpid(), tmpcount++,
-	    store_host());
+	tmp_name(&tmp, lockname);
+	tmpcount++;
 	memset(&last, 0, sizeof(last));
 	start = time(NULL);
 	/*

@@ -31,6 +31,14 @@ int	lock_dot(struct run *, const struct pos *why, const char *lockname,
 	    uid_t owner, int spool, struct lock **out);
 
 /*
+ * What lock_dot() would fail with before it waits, without writing: its
+ * temporary file's directory missing or not writable, or the name taken.
+ * 0, or -1 after run_fail() with lock_dot()'s line.
+ */
+int	lock_dot_plan(struct run *, const struct pos *why,
+	    const char *lockname);
+
+/*
  * flock "file": open (creating, mode 0600) and lock it exclusively.
  * Errors: "Unable to create flock file." / "flock() failed.".
  */

@@ -43,6 +43,18 @@ mailbox_kind(const char *target)
 	return md ? MB_MAILDIR : MB_MBOX;
 }
 
+int
+deliver_plan(struct run *r, const struct pos *why, const char *target)
+{
+	switch (mailbox_kind(target)) {
+	case MB_PIPE:		return pipe_plan(r, why, target);
+	case MB_FORWARD:	return forward_plan(r, why, target);
+	case MB_MAILDIR:	return maildir_plan(r, why, target);
+	case MB_MBOX:		break;
+	}
+	return mbox_plan(r, why, target);
+}
+
 /* The word the dry run and VERBOSE traces use for a kind. */
 const char *
 mailbox_kind_name(enum mailbox_kind k)

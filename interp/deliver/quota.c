@@ -161,12 +161,32 @@ over(const struct quota *q, off_t size, int n)
 int
 quota_check(struct run *r, const char *maildir, off_t size, struct quota *q)
 {
-	return quota_read(maildir, vars_str(r->vars, "MAILDIRQUOTA"), size, 1,
+	return quota_look(maildir, vars_str(r->vars, "MAILDIRQUOTA"), size, 1,
 	    q);
 }
 
 int
 quota_read(const char *maildir, const char *want, off_t size, int nmsgs,
+    struct quota *q)
+{
+	int rc = quota_look(maildir, want, size, nmsgs, q);
+
+	quota_settle(q);
+	return rc;
+}
+
+void
+quota_settle(struct quota *q)
+{
+	if (q->rebuild == NULL)
+		return;
+	rewrite(q, q->rebuild);
+	free(q->rebuild);
+	q->rebuild = NULL;
+}
+
+int
+quota_look(const char *maildir, const char *want, off_t size, int nmsgs,
     struct quota *q)
 {
 	char text[SIZEFILE_MAX + 1], *nl, *p, *end;
@@ -231,7 +251,7 @@ quota_read(const char *maildir, const char *want, off_t size, int nmsgs,
 	if (fd < 0 || fresh < 0 || (over(q, size, nmsgs) && (lines > 1 ||
 	    st.st_mtime + SIZEFILE_AGE < time(NULL)))) {
 		scan(q->root, &q->bytes, &q->count);
-		rewrite(q, def.p);
+		q->rebuild = xstrdup(def.p);
 	}
 	buf_free(&path);
 	buf_free(&def);
@@ -299,5 +319,6 @@ void
 quota_free(struct quota *q)
 {
 	free(q->root);
-	q->root = NULL;
+	free(q->rebuild);
+	q->root = q->rebuild = NULL;
 }

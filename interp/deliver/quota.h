@@ -17,6 +17,8 @@ struct quota {
 	long long limit_bytes;	/* 0: no byte limit */
 	long long limit_count;	/* 0: no count limit */
 	long long bytes, count;	/* current use, before this message */
+	char	*rebuild;	/* the definition maildirsize is to be
+				   rewritten with (quota_settle), else NULL */
 };
 
 /*
@@ -24,7 +26,9 @@ struct quota {
  * delivered to; its maildir++ root is found by "maildirfolder").  Quota
  * comes from MAILDIRQUOTA, else from the first line of maildirsize.
  * Returns 0 (fits, or no quota), 1 (over quota).  maildirsize problems
- * are never fatal: it is only a cache and is recalculated.
+ * are never fatal: it is only a cache and is recalculated.  Writes
+ * nothing (a delivery's plan, so the dry run too): a recalculated
+ * maildirsize is written by quota_settle().
  */
 int	quota_check(struct run *, const char *maildir, off_t size,
 	    struct quota *);
@@ -36,6 +40,11 @@ int	quota_check(struct run *, const char *maildir, off_t size,
  */
 int	quota_read(const char *maildir, const char *want, off_t size,
 	    int nmsgs, struct quota *);
+/* quota_read() without the write: q->rebuild says what to write. */
+int	quota_look(const char *maildir, const char *want, off_t size,
+	    int nmsgs, struct quota *);
+/* Write the recalculated maildirsize, if any (errors ignored: a cache). */
+void	quota_settle(struct quota *);
 
 /* How full: 0..100, rounded as Courier does; 0 without a quota. */
 int	quota_percent(const struct quota *);

@@ -209,21 +209,9 @@ exception(struct run *r, const struct stmt *s)
 		fprintf(stderr, "maildrop: %.*s\n",
 		    (int)strcspn(r->err.compat.p, "\n"), r->err.compat.p);
 	}
-	{
-		struct buf msg = BUF_INIT;
-
-		buf_printf(&msg, "exception trapped: %s", r->err.compat.len ?
-		    r->err.compat.p : "error");
-		if (r->err.detail.len > 0)
-			buf_printf(&msg, "\n%s", r->err.detail.p);
-		while (msg.len > 0 && msg.p[msg.len - 1] == '\n')
-			msg.p[--msg.len] = '\0';
-		r->fx->note(r, &s->pos, msg.p);
-		buf_free(&msg);
-	}
-	r->err.set = 0;
-	buf_reset(&r->err.compat);
-	buf_reset(&r->err.detail);
+	r->err.trapped = 1;
+	r->fx->trapped(r, &s->pos, &r->err);
+	rt_error_clear(&r->err);
 	return FLOW_NEXT;
 }
 
@@ -323,17 +311,15 @@ include(struct run *r, const struct stmt *s)
 	if (eval_expr(r, s->expr, &path) != FLOW_NEXT)
 		goto fail;
 	if (r->include_depth >= INCLUDE_MAX) {
-		struct buf line = BUF_INIT;
+		int fresh = !r->err.set;
 
 		/* maildrop's own line has the FILE(LINE) form here. */
 		run_fail(r, &s->pos, "", "an included file probably includes "
 		    "itself", "include \"%s\": more than %d files deep",
 		    path.p, INCLUDE_MAX);
-		buf_printf(&line, "%s(%u): Too many included files.\n",
-		    s->pos.file, s->pos.line);
-		buf_add(&line, r->err.detail.p, r->err.detail.len);
-		buf_free(&r->err.detail);
-		r->err.detail = line;
+		if (fresh)
+			buf_printf(&r->err.lead, "%s(%u): Too many included "
+			    "files.", s->pos.file, s->pos.line);
 		goto fail;
 	}
 	file = arena_strdup(r->perm, path.p);

@@ -352,6 +352,23 @@ resolve(struct run *r, const char *prog, struct buf *out)
 	}
 }
 
+int
+spawn_can_exec(struct run *r, const char *prog, int *err)
+{
+	struct buf path = BUF_INIT;
+	struct stat st;
+
+	*err = 0;
+	resolve(r, prog, &path);
+	if (stat(path.p, &st) != 0)
+		*err = errno;
+	else if (!S_ISREG(st.st_mode) ||
+	    faccessat(AT_FDCWD, path.p, X_OK, AT_EACCESS) != 0)
+		*err = EACCES;
+	buf_free(&path);
+	return *err == 0;
+}
+
 static int
 start(struct run *r, const struct spawn_req *q, struct child *c,
     int inp[2], int outp[2])

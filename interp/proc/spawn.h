@@ -65,6 +65,13 @@ struct spawn_res {
 int	spawn_run(struct run *, const struct spawn_req *, struct spawn_res *);
 
 /*
+ * Could spawn_run() start prog (looked up as it would be)?  1, or 0 with
+ * *err the errno posix_spawn would report.  Starts nothing: a plan's
+ * check.
+ */
+int	spawn_can_exec(struct run *, const char *prog, int *err);
+
+/*
  * Fill argv/prog for "$SHELL -c cmd" (SHELL empty: /bin/sh; argv[0] is
  * the shell's base name, as maildrop does).  argv needs 4 slots.
  */

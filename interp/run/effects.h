@@ -15,6 +15,7 @@
 #include "../../grammar/buf.h"
 
 struct run;
+struct rt_error;
 
 /* xfilter's status when the command never ran: RETURNCODE is left alone. */
 #define FX_NOT_RUN	INT_MIN
@@ -67,6 +68,10 @@ struct effects {
 	 * the dry run records it.
 	 */
 	void (*note)(struct run *, const struct pos *why, const char *what);
+
+	/* An exception { } at why trapped the error err (then dropped). */
+	void (*trapped)(struct run *, const struct pos *why,
+	    const struct rt_error *err);
 };
 
 extern const struct effects fx_real, fx_dryrun;

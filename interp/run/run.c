@@ -2,7 +2,8 @@
  * run.c: a run-time error is a record, filled once where it happens and
  * printed once by the runner, so an exception { } can drop it without a
  * word on stderr (DIFFERENCES.md B22).  maildrop's line is kept apart
- * from runnel's detail lines so logs that grep for it keep working.
+ * from runnel's lines so logs that grep for it keep working; rterror.c
+ * renders the record.
  *
  * Also what the evaluator and start-up both do to a run: assigning a
  * variable that means something (VERBOSE, UMASK), the reset variables,
@@ -29,39 +30,32 @@ enum flow
 run_fail(struct run *r, const struct pos *at, const char *compat,
     const char *hint, const char *fmt, ...)
 {
-	struct buf what = BUF_INIT;
 	va_list ap;
 	int n;
 
 	/* The first error is the cause; later ones are its echoes. */
 	if (r->err.set)
 		return FLOW_FAIL;
+	rt_error_clear(&r->err);
 	r->err.set = 1;
 	r->err.status = EX_TEMPFAIL;
-	r->err.loud = 0;
-	buf_reset(&r->err.compat);
-	buf_reset(&r->err.detail);
 	buf_adds(&r->err.compat, compat != NULL ? compat : "Error.");
+	if (at != NULL && at->file != NULL && at->line > 0)
+		r->err.at = *at;
 	if (fmt != NULL) {
 		va_start(ap, fmt);
 		n = vsnprintf(NULL, 0, fmt, ap);
 		va_end(ap);
 		if (n > 0) {
-			buf_grow(&what, (size_t)n);
+			buf_grow(&r->err.what, (size_t)n);
 			va_start(ap, fmt);
-			vsnprintf(what.p, (size_t)n + 1, fmt, ap);
+			vsnprintf(r->err.what.p, (size_t)n + 1, fmt, ap);
 			va_end(ap);
-			what.len = (size_t)n;
+			r->err.what.len = (size_t)n;
 		}
 	}
-	if (at != NULL && at->file != NULL && at->line > 0)
-		buf_printf(&r->err.detail, "  %s:%u:%u: %s\n", at->file,
-		    at->line, at->col, what.len ? what.p : r->err.compat.p);
-	else if (what.len > 0)
-		buf_printf(&r->err.detail, "  %s\n", what.p);
 	if (hint != NULL)
-		buf_printf(&r->err.detail, "  %s\n", hint);
-	buf_free(&what);
+		buf_adds(&r->err.hint, hint);
 	return FLOW_FAIL;
 }
 
@@ -76,6 +70,18 @@ run_room(struct run *r, const struct pos *at, size_t len, const char *what)
 	    "string without end? the limit is RUNNEL_MAX_VALUE (bytes)",
 	    "%s: a value of %zu bytes, more than the %zu one value may hold",
 	    what, len, r->max_value);
+}
+
+void
+run_fail_cause(struct run *r, int fresh, const char *op, const char *path,
+    int e)
+{
+	if (!fresh || !r->err.set)
+		return;
+	r->err.op = op;
+	buf_reset(&r->err.path);
+	buf_adds(&r->err.path, path);
+	r->err.errnum = e;
 }
 
 void
@@ -114,11 +120,15 @@ run_exitcode(const struct run *r)
 int
 run_report(struct run *r)
 {
+	struct buf lines = BUF_INIT;
+
 	fflush(stdout);
 	if (r->err.compat.len > 0)
 		fprintf(stderr, "maildrop: %s\n", r->err.compat.p);
-	if (r->err.detail.len > 0)
-		fputs(r->err.detail.p, stderr);
+	rt_error_lines(&r->err, &lines);
+	if (lines.len > 0)
+		fputs(lines.p, stderr);
+	buf_free(&lines);
 	return r->err.status ? r->err.status : EX_TEMPFAIL;
 }
 

@@ -30,13 +30,25 @@ enum flow {
 
 /*
  * A run-time error travels up as a value (FLOW_FAIL) to the nearest
- * exception { } or to main; this record says what happened.
+ * exception { } or to main; this record says what happened, and one
+ * renderer (rterror.c) turns it into text for stderr and the dry run's
+ * trace, or into JSON.  Like a syntax error's struct diag, it holds the
+ * facts, not their formatting.
  */
 struct rt_error {
 	int		 set;
+	struct pos	 at;		/* where; at.file NULL: no place */
 	struct buf	 compat;	/* maildrop's line: "Unable to deliver
 					   to mailbox." (no "maildrop: ") */
-	struct buf	 detail;	/* runnel's lines, already indented */
+	struct buf	 what;		/* runnel's account of the failure */
+	struct buf	 hint;		/* what to do about it, or empty */
+	struct buf	 lead;		/* a line maildrop prints before
+					   runnel's, or empty */
+	struct buf	 more;		/* later lines (an undo that failed) */
+	const char	*op;		/* the call that failed ("open"), or
+					   NULL */
+	struct buf	 path;		/* what it failed on, or empty */
+	int		 errnum;	/* its errno, 0 when none */
 	int		 status;	/* exit status, normally EX_TEMPFAIL */
 	/*
 	 * compat's first line is one maildrop prints where the failure
@@ -44,6 +56,7 @@ struct rt_error {
 	 * even when an exception { } traps the failure.
 	 */
 	int		 loud;
+	int		 trapped;	/* an exception { } caught it */
 };
 
 struct run {
@@ -135,6 +148,26 @@ enum flow	 run_fail(struct run *, const struct pos *at, const char *compat,
  */
 enum flow	 run_room(struct run *, const struct pos *at, size_t len,
 		    const char *what);
+
+/*
+ * Add the system call behind the error just recorded: op ("open"), the
+ * path and errno.  Only the first error's (run_fail keeps the first).
+ */
+void		 run_fail_cause(struct run *, int fresh, const char *op,
+		    const char *path, int e);
+
+/* Forget the error (an exception { } trapped it). */
+void		 rt_error_clear(struct rt_error *);
+void		 rt_error_free(struct rt_error *);
+/*
+ * runnel's lines under maildrop's, each indented by two spaces and
+ * ending in '\n': the lead, "FILE:LINE:COL: what", the hint, the rest.
+ */
+void		 rt_error_lines(const struct rt_error *, struct buf *out);
+/* "exception trapped: LINE" and the lines, for a trace (no final '\n'). */
+void		 rt_error_trapped_text(const struct rt_error *, struct buf *out);
+/* The record as one JSON object (docs/trace.schema.json, "error"). */
+void		 rt_error_json(const struct rt_error *, struct buf *out);
 
 /* A non-fatal "FILE(LINE): msg" warning to stderr, as maildrop prints. */
 void		 run_warn(struct run *, const struct pos *at, const char *msg);

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -112,6 +113,31 @@ filter_open_embedded(struct run *r, const struct user *u, struct buf *n,
 	return filter_open(r, file);
 }
 
+/*
+ * A filter owned by someone else.  In delivery mode the file is the
+ * user's own and must become theirs; run by hand (root trying a user's
+ * filter), chown would break that user's delivery: run it as its owner.
+ */
+static void
+owner_hint(struct run *r, const struct stat *st, const struct user *u,
+    const char *file, struct buf *h)
+{
+	struct passwd *pw = getpwuid(st->st_uid);
+
+	if (r->mode == MODE_DELIVERY || pw == NULL) {
+		buf_printf(h, "fix: chown %s %s", u->name, file);
+		return;
+	}
+	if (r->trace != NULL)
+		buf_printf(h, "the filter is %s's: run `runnel --dry-run -d %s` "
+		    "(it reads ~%s/.mailfilter), or run this as %s", pw->pw_name,
+		    pw->pw_name, pw->pw_name, pw->pw_name);
+	else
+		buf_printf(h, "the filter is %s's: run it as %s, or deliver "
+		    "for %s with `runnel -d %s`", pw->pw_name, pw->pw_name,
+		    pw->pw_name, pw->pw_name);
+}
+
 int
 filter_checks(struct run *r, const struct user *u, int fd, const char *file)
 {
@@ -139,7 +165,7 @@ filter_checks(struct run *r, const struct user *u, int fd, const char *file)
 	} else if (st.st_uid != u->uid && st.st_uid != 0) {
 		buf_printf(&b, "%s belongs to uid %u, not to %s", file,
 		    (unsigned)st.st_uid, u->name);
-		buf_printf(&h, "fix: chown %s %s", u->name, file);
+		owner_hint(r, &st, u, file, &h);
 		rc = run_die(r, EX_TEMPFAIL, "mailfilter file is owned by the "
 		    "wrong user.", h.p, b.p);
 	}

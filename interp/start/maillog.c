@@ -52,7 +52,7 @@ field(struct buf *out, const char *s, size_t n)
 void
 maillog_run(const struct run *r, const char *user, int status)
 {
-	struct buf line = BUF_INIT, id = BUF_INIT;
+	struct buf line = BUF_INIT, id = BUF_INIT, detail = BUF_INIT;
 	const char *nl;
 
 	if (r->msg != NULL)
@@ -76,13 +76,15 @@ maillog_run(const struct run *r, const char *user, int status)
 		/* maildrop's line, then the first line of runnel's detail. */
 		buf_adds(&line, ", error: ");
 		field(&line, r->err.compat.p, r->err.compat.len);
-		if (r->err.detail.len > 0) {
-			nl = memchr(r->err.detail.p, '\n', r->err.detail.len);
+		rt_error_lines(&r->err, &detail);
+		if (detail.len > 0) {
+			nl = memchr(detail.p, '\n', detail.len);
 			buf_adds(&line, " (");
-			field(&line, r->err.detail.p, nl != NULL ?
-			    (size_t)(nl - r->err.detail.p) : r->err.detail.len);
+			field(&line, detail.p, nl != NULL ?
+			    (size_t)(nl - detail.p) : detail.len);
 			buf_adds(&line, ")");
 		}
+		buf_free(&detail);
 	}
 	buf_printf(&line, ", status=%d", status);
 	openlog("runnel", LOG_PID, LOG_MAIL);

@@ -598,8 +598,7 @@ runner_main(const struct options *o)
 		msg_free(r.msg);
 	dryrun_free(&r);
 	vars_free(r.vars);
-	buf_free(&r.err.compat);
-	buf_free(&r.err.detail);
+	rt_error_free(&r.err);
 	buf_free(&r.exit_command);
 	buf_free(&r.log_to);
 	arena_free(&r.scratch);

@@ -97,14 +97,19 @@ deliver(const char *dir, const char *quota, int warn)
 	quota_free(&q);
 
 	if (quota_check(&r, dir, msg_size(r.msg), &q) == 1) {
+		quota_settle(&q);
 		quota_free(&q);
 		quota_warn(&r, dir);
 		fputs("Mail quota exceeded.\n", stdout);
 		rc = EX_NOPERM;
 	} else if (quota_free(&q), deliver_maildir(&r, NULL, dir,
 	    &written) != 0) {
+		struct buf lines = BUF_INIT;
+
+		rt_error_lines(&r.err, &lines);
 		fprintf(stderr, "deliverquota: %s\n%s", buf_cstr(&r.err.compat),
-		    buf_cstr(&r.err.detail));
+		    buf_cstr(&lines));
+		buf_free(&lines);
 		rc = EX_TEMPFAIL;
 	} else
 		rc = 0;
@@ -114,8 +119,7 @@ out:
 	if (r.msg != NULL)
 		msg_free(r.msg);
 	vars_free(r.vars);
-	buf_free(&r.err.compat);
-	buf_free(&r.err.detail);
+	rt_error_free(&r.err);
 	arena_free(&r.scratch);
 	return rc;
 }

@@ -154,8 +154,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 out:
 	cleanup_run();
 	dryrun_free(&r);
-	buf_free(&r.err.compat);
-	buf_free(&r.err.detail);
+	rt_error_free(&r.err);
 	buf_free(&r.exit_command);
 	buf_free(&r.log_to);
 	arena_free(&r.scratch);

@@ -58,8 +58,7 @@ done(struct run *r)
 {
 	msg_free(r->msg);
 	vars_free(r->vars);
-	buf_free(&r->err.compat);
-	buf_free(&r->err.detail);
+	rt_error_free(&r->err);
 }
 
 static void
@@ -204,9 +203,8 @@ test_flags(void)
 	rc = deliver_maildir(&r, NULL, "M2", &w);
 	unit_check(rc == -1 && r.err.set &&
 	    strncmp(r.err.compat.p, "error writing to mailbox.", 25) == 0 &&
-	    strstr(r.err.detail.p, "'X' is not a maildir flag") != NULL,
-	    "maildir-bad-flag", "%s", r.err.detail.p ? r.err.detail.p :
-	    "no error");
+	    strstr(buf_cstr(&r.err.what), "'X' is not a maildir flag") != NULL,
+	    "maildir-bad-flag", "%s", buf_cstr(&r.err.what));
 	unit_check(count("M2/cur") == 1 && count("M2/tmp") == 0 &&
 	    count("M2/new") == 0, "maildir-bad-flag-nothing-left",
 	    "files left");
@@ -256,10 +254,12 @@ test_not_maildir(void)
 	rc = deliver_maildir(&r, NULL, "plain", &w);
 	unit_check(rc == -1 && strcmp(r.err.compat.p,
 	    "Unable to open mailbox.") == 0 &&
-	    strstr(r.err.detail.p, "mkdir -p plain/{cur,new,tmp}") != NULL &&
-	    strstr(r.err.detail.p, "plain/new") != NULL &&
-	    strstr(r.err.detail.p, "as user") != NULL, "not-maildir-error",
-	    "%s", r.err.detail.p ? r.err.detail.p : "none");
+	    strstr(buf_cstr(&r.err.hint), "mkdir -p plain/{cur,new,tmp}") !=
+	    NULL && strstr(buf_cstr(&r.err.what), "plain/new") != NULL &&
+	    strstr(buf_cstr(&r.err.what), "as user") != NULL &&
+	    r.err.errnum == ENOENT && strcmp(r.err.path.p, "plain/new") == 0,
+	    "not-maildir-error", "%s / %s", buf_cstr(&r.err.what),
+	    buf_cstr(&r.err.hint));
 	done(&r);
 
 	unit_check(mailbox_kind("|cat") == MB_PIPE &&

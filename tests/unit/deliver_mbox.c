@@ -51,8 +51,7 @@ done(struct run *r)
 {
 	msg_free(r->msg);
 	vars_free(r->vars);
-	buf_free(&r->err.compat);
-	buf_free(&r->err.detail);
+	rt_error_free(&r->err);
 }
 
 static char *
@@ -123,8 +122,7 @@ test_layout(void)
 
 	fresh(&r, MSG);
 	rc = deliver_mbox(&r, NULL, "/dev/null", &w);
-	unit_check(rc == 0, "mbox-dev-null", "%s", r.err.detail.p ?
-	    r.err.detail.p : "");
+	unit_check(rc == 0, "mbox-dev-null", "%s", buf_cstr(&r.err.what));
 	unit_check(access("/dev/null.lock", F_OK) != 0, "mbox-dev-null-no-lock",
 	    "locked /dev/null");
 	done(&r);

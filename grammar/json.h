@@ -1,0 +1,26 @@
+/*
+ * json.h: the pieces of a JSON document (--format=json): strings escaped
+ * as RFC 8259 asks, positions.  The documents' schema is
+ * docs/trace.schema.json.
+ */
+#ifndef JSON_H
+#define JSON_H
+
+#include <stddef.h>
+
+#include "ast.h"
+#include "buf.h"
+
+/* The version in every document's "schema" member. */
+#define JSON_SCHEMA_ID	"https://runnel.invalid/trace/1"
+
+/*
+ * s (len bytes, any bytes) as a JSON string: quotes, backslashes and
+ * control bytes escaped, invalid UTF-8 as U+FFFD, so the document is
+ * always valid UTF-8.
+ */
+void	json_str(struct buf *out, const char *s, size_t len);
+/* "file": ..., "line": N, "col": N (no braces). */
+void	json_pos(struct buf *out, const struct pos *);
+
+#endif

@@ -1,0 +1,109 @@
+/*
+ * rterror.c: the one renderer of a run-time error record (run.h), as
+ * the lines under maildrop's on stderr and in the dry run's trace, or as
+ * the JSON object of a --format=json trace.
+ */
+#include <string.h>
+
+#include "fileopen.h"
+#include "../../grammar/json.h"
+#include "run.h"
+
+/* The record is read-only here; buf_cstr() is not. */
+static const char *
+str(const struct buf *b)
+{
+	return b->p != NULL ? b->p : "";
+}
+
+void
+rt_error_clear(struct rt_error *e)
+{
+	e->set = 0;
+	memset(&e->at, 0, sizeof(e->at));
+	buf_reset(&e->compat);
+	buf_reset(&e->what);
+	buf_reset(&e->hint);
+	buf_reset(&e->lead);
+	buf_reset(&e->more);
+	buf_reset(&e->path);
+	e->op = NULL;
+	e->errnum = 0;
+	e->loud = 0;
+	e->trapped = 0;
+}
+
+void
+rt_error_free(struct rt_error *e)
+{
+	buf_free(&e->compat);
+	buf_free(&e->what);
+	buf_free(&e->hint);
+	buf_free(&e->lead);
+	buf_free(&e->more);
+	buf_free(&e->path);
+}
+
+void
+rt_error_lines(const struct rt_error *e, struct buf *out)
+{
+	const char *what = e->what.len ? e->what.p : str(&e->compat);
+
+	if (e->lead.len > 0)
+		buf_printf(out, "%s\n", e->lead.p);
+	if (e->at.file != NULL)
+		buf_printf(out, "  %s:%u:%u: %s\n", e->at.file, e->at.line,
+		    e->at.col, what);
+	else if (e->what.len > 0)
+		buf_printf(out, "  %s\n", e->what.p);
+	if (e->hint.len > 0)
+		buf_printf(out, "  %s\n", e->hint.p);
+	if (e->more.len > 0)
+		buf_add(out, e->more.p, e->more.len);
+}
+
+void
+rt_error_trapped_text(const struct rt_error *e, struct buf *out)
+{
+	buf_printf(out, "exception trapped: %s\n", e->compat.len ?
+	    str(&e->compat) : "error");
+	rt_error_lines(e, out);
+	while (out->len > 0 && out->p[out->len - 1] == '\n')
+		out->p[--out->len] = '\0';
+}
+
+void
+rt_error_json(const struct rt_error *e, struct buf *out)
+{
+	buf_adds(out, "{\"maildrop\": ");
+	json_str(out, str(&e->compat), e->compat.len);
+	if (e->at.file != NULL) {
+		buf_adds(out, ", ");
+		json_pos(out, &e->at);
+	}
+	buf_adds(out, ", \"what\": ");
+	json_str(out, str(&e->what), e->what.len);
+	if (e->op != NULL) {
+		buf_adds(out, ", \"operation\": ");
+		json_str(out, e->op, strlen(e->op));
+	}
+	if (e->path.len > 0) {
+		buf_adds(out, ", \"path\": ");
+		json_str(out, e->path.p, e->path.len);
+	}
+	if (e->errnum != 0) {
+		buf_printf(out, ", \"errno\": %d, \"strerror\": ", e->errnum);
+		json_str(out, file_strerror(e->errnum),
+		    strlen(file_strerror(e->errnum)));
+	}
+	if (e->hint.len > 0) {
+		buf_adds(out, ", \"hint\": ");
+		json_str(out, e->hint.p, e->hint.len);
+	}
+	if (e->more.len > 0) {
+		buf_adds(out, ", \"more\": ");
+		json_str(out, e->more.p, e->more.len);
+	}
+	buf_printf(out, ", \"status\": %d, \"trapped\": %s}", e->status,
+	    e->trapped ? "true" : "false");
+}
