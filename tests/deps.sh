@@ -33,6 +33,8 @@ libgdbm-dev:pkg'
 # throwaway instance (tests/sh/lib/postfix.sh); debconf is told "No
 # configuration", so installing it sets up and starts no system Postfix.
 # faketime gives one host of tests/sh/shared-store.sh a wrong clock.
+# python3-jsonschema validates the --format=json documents
+# (tests/sh/json.sh).
 test_needs='maildrop:pkg
 postfix:pkg
 faketime:pkg
@@ -45,7 +47,8 @@ groff-base:pkg
 time:pkg
 valgrind:pkg
 procmail:pkg
-python3:cmd:python3'
+python3:cmd:python3
+python3-jsonschema:pkg'
 
 needs=$build_needs
 [ "$step" = test ] && needs="$needs

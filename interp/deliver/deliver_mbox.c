@@ -253,6 +253,10 @@ plan_open(struct run *r, const struct pos *why, const char *path,
 		return -1;
 	}
 	/* What file_open() refuses or open(2) would: the same words. */
+	if (*path == '\0') {
+		fail_errno(r, why, DELIVER_OPEN_FAILED, "open", path, ENOENT);
+		return -1;
+	}
 	if (p->existed && !S_ISREG(p->before.st_mode) &&
 	    !S_ISCHR(p->before.st_mode)) {
 		fail_errno(r, why, DELIVER_OPEN_FAILED, "open", path,

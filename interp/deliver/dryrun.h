@@ -9,9 +9,11 @@
 
 /*
  * A new trace for r->trace (allow_exec: --exec runs xfilter, system and
- * backticks for real).
+ * backticks for real; json: --format=json).
  */
-struct trace	*dryrun_start(struct run *, int allow_exec);
+struct trace	*dryrun_start(struct run *, int allow_exec, int json);
+/* The end of the run, exit status known: the JSON document, if any. */
+void		 dryrun_end(struct run *, int status);
 /* Print the outcome, once, at the end. */
 void		 dryrun_result(struct run *, enum flow, int status);
 /* Free r->trace (NULL is fine). */

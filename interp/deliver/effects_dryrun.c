@@ -5,7 +5,9 @@
  * decision with its place and source text, the message line a pattern
  * matched, each delivery that would happen and whether it ends the run,
  * and the outcome.  Commands (xfilter, system, backticks) run only with
- * --exec; without it the trace says what their absence changes.
+ * --exec; without it the trace says what their absence changes.  With
+ * --format=json the same events go to one JSON document (trace_json.c),
+ * printed at the end.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +16,15 @@
 #include "deliver.h"
 #include "dryrun.h"
 #include "lock.h"
+#include "trace_json.h"
 #include "../run/effects.h"
 #include "../message/message.h"
 #include "../run/vars.h"
 
 struct trace {
 	int		 allow_exec;
+	int		 json;		/* --format=json: events go to j */
+	struct jtrace	 j;
 	struct buf	 pending;	/* pattern hits, shown under their
 					   decision */
 	struct buf	 delivered;	/* "a, b" for the result line */
@@ -27,13 +32,21 @@ struct trace {
 };
 
 struct trace *
-dryrun_start(struct run *r, int allow_exec)
+dryrun_start(struct run *r, int allow_exec, int json)
 {
 	struct trace *t = xcalloc(1, sizeof(*t));
 
 	(void)r;
 	t->allow_exec = allow_exec;
+	t->json = json;
 	return t;
+}
+
+void
+dryrun_end(struct run *r, int status)
+{
+	if (r->trace != NULL && r->trace->json)
+		jt_print(&r->trace->j, stdout, status, &r->err);
 }
 
 void
@@ -43,6 +56,7 @@ dryrun_free(struct run *r)
 		return;
 	buf_free(&r->trace->pending);
 	buf_free(&r->trace->delivered);
+	jt_free(&r->trace->j);
 	free(r->trace);
 	r->trace = NULL;
 }
@@ -81,6 +95,23 @@ flush_pending(struct trace *t)
 static void
 dry_note(struct run *r, const struct pos *why, const char *what)
 {
+	const char *colon;
+
+	if (r->trace->json) {
+		colon = strchr(what, ':');
+		if (strncmp(what, "matched ", 8) == 0 && colon != NULL) {
+			struct buf where = BUF_INIT;
+
+			buf_add(&where, what + 8, (size_t)(colon - what - 8));
+			jt_match(&r->trace->j, where.p, colon + 1 +
+			    (colon[1] == ' '));
+			buf_free(&where);
+		} else
+			jt_note(&r->trace->j, why, what,
+			    vars_get(r->vars, "MATCH", 5) != NULL ?
+			    vars_str(r->vars, "MATCH") : NULL);
+		return;
+	}
 	if (strncmp(what, "matched ", 8) == 0) {
 		buf_printf(&r->trace->pending, "    %s\n", what);
 		return;
@@ -121,6 +152,14 @@ dry_deliver(struct run *r, const struct pos *why, const char *mailbox,
 	buf_printf(&b, "%s: would deliver to %s (%s)", verb, mailbox,
 	    mailbox_kind_name(mailbox_kind(mailbox)));
 	failed = deliver_plan(r, why, mailbox) != 0;
+	if (r->trace->json) {
+		jt_delivery(&r->trace->j, why, how == HOW_TO ? "to" :
+		    how == HOW_CC ? "cc" : "default", mailbox,
+		    mailbox_kind_name(mailbox_kind(mailbox)),
+		    failed ? &r->err : NULL);
+		buf_free(&b);
+		return failed ? -1 : 0;
+	}
 	if (failed)
 		buf_adds(&b, "; the delivery would fail");
 	else {
@@ -147,6 +186,15 @@ dry_command(struct run *r, const struct pos *why, const char *what,
 {
 	struct buf b = BUF_INIT;
 
+	if (r->trace->json) {
+		jt_begin(&r->trace->j, "command", why);
+		jt_str(&r->trace->j, "what", what, strlen(what));
+		jt_str(&r->trace->j, "command", cmd, strlen(cmd));
+		jt_raw(&r->trace->j, "run", r->trace->allow_exec ? "true" :
+		    "false");
+		jt_end(&r->trace->j);
+		return r->trace->allow_exec;
+	}
 	flush_pending(r->trace);
 	buf_printf(&b, "%s \"%s\": %s", what, cmd, r->trace->allow_exec ?
 	    "run (--exec)" : without);
@@ -194,7 +242,12 @@ dry_logfile(struct run *r, const struct pos *why, const char *path)
 {
 	struct buf b = BUF_INIT;
 
-	(void)r;
+	if (r->trace->json) {
+		jt_begin(&r->trace->j, "logfile", why);
+		jt_str(&r->trace->j, "path", path, strlen(path));
+		jt_end(&r->trace->j);
+		return 0;
+	}
 	buf_printf(&b, "would log to %s", path);
 	dry_note(r, why, b.p);
 	buf_free(&b);
@@ -208,6 +261,12 @@ dry_log(struct run *r, const struct pos *why, const char *text, size_t len)
 
 	while (len > 0 && text[len - 1] == '\n')
 		len--;
+	if (r->trace->json) {
+		jt_begin(&r->trace->j, "log", why);
+		jt_str(&r->trace->j, "text", text, len);
+		jt_end(&r->trace->j);
+		return 0;
+	}
 	buf_adds(&b, "would log: ");
 	buf_add(&b, text, len);
 	dry_note(r, why, b.p);
@@ -222,9 +281,18 @@ dry_lock(struct run *r, const struct pos *why, const char *path,
 	struct buf b = BUF_INIT;
 
 	*handle = NULL;
-	buf_printf(&b, "would %s %s", is_flock ? "flock" : "dot-lock", path);
-	dry_note(r, why, b.p);
-	buf_free(&b);
+	if (r->trace->json) {
+		jt_begin(&r->trace->j, "lock", why);
+		jt_str(&r->trace->j, "kind", is_flock ? "flock" : "dotlock",
+		    is_flock ? 5 : 7);
+		jt_str(&r->trace->j, "path", path, strlen(path));
+		jt_end(&r->trace->j);
+	} else {
+		buf_printf(&b, "would %s %s", is_flock ? "flock" : "dot-lock",
+		    path);
+		dry_note(r, why, b.p);
+		buf_free(&b);
+	}
 	/* The real run's first step, checked as it would fail. */
 	return is_flock ? 0 : lock_dot_plan(r, why, path);
 }
@@ -261,6 +329,12 @@ dryrun_result(struct run *r, enum flow f, int status)
 {
 	struct buf b = BUF_INIT;
 
+	if (r->trace->json) {
+		jt_outcome(&r->trace->j, f == FLOW_FAIL ? "error" :
+		    r->trace->delivered.len > 0 || r->trace->j.delivered.len > 0 ?
+		    "delivered" : "not delivered", &r->err);
+		return;
+	}
 	flush_pending(r->trace);
 	switch (f) {
 	case FLOW_FAIL:
@@ -283,12 +357,32 @@ dryrun_result(struct run *r, enum flow f, int status)
 }
 
 static void
+dry_assigned(struct run *r, const struct pos *why, const char *name,
+    size_t namelen, const struct buf *value)
+{
+	if (!r->trace->json)
+		return;		/* the text trace shows decisions only */
+	jt_begin(&r->trace->j, "assignment", why);
+	jt_str(&r->trace->j, "name", name, namelen);
+	jt_str(&r->trace->j, "value", value->p != NULL ? value->p : "",
+	    value->len);
+	jt_end(&r->trace->j);
+}
+
+static void
 dry_trapped(struct run *r, const struct pos *why, const struct rt_error *e)
 {
 	struct buf b = BUF_INIT;
 
-	rt_error_trapped_text(e, &b);
-	dry_note(r, why, b.p);
+	if (r->trace->json) {
+		jt_begin(&r->trace->j, "exception", why);
+		rt_error_json(e, &b);
+		jt_raw(&r->trace->j, "error", b.p);
+		jt_end(&r->trace->j);
+	} else {
+		rt_error_trapped_text(e, &b);
+		dry_note(r, why, b.p);
+	}
 	buf_free(&b);
 }
 
@@ -304,4 +398,5 @@ const struct effects fx_dryrun = {
 	dry_unlock,
 	dry_note,
 	dry_trapped,
+	dry_assigned,
 };

@@ -407,4 +407,5 @@ const struct effects fx_real = {
 	real_unlock,
 	real_note,
 	real_trapped,
+	NULL,		/* assignments are traced by VERBOSE in expr.c */
 };

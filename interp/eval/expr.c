@@ -277,6 +277,9 @@ value_of(struct run *r, const struct expr *e, struct buf *out)
 		if ((f = value_of(r, e->rhs, out)) == FLOW_NEXT &&
 		    (f = room_for(r, e, out->len)) == FLOW_NEXT) {
 			run_setvarb(r, e->name, e->namelen, out);
+			if (r->fx != NULL && r->fx->assigned != NULL)
+				r->fx->assigned(r, &e->pos, e->name,
+				    e->namelen, out);
 			run_verbose(r, 4, "%s(%u): %.*s=\"%s\"", e->pos.file,
 			    e->pos.line, (int)e->namelen, e->name, out->p);
 		}

@@ -72,6 +72,10 @@ struct effects {
 	/* An exception { } at why trapped the error err (then dropped). */
 	void (*trapped)(struct run *, const struct pos *why,
 	    const struct rt_error *err);
+
+	/* NAME=value was evaluated at why (the dry run's JSON); may be NULL. */
+	void (*assigned)(struct run *, const struct pos *why, const char *name,
+	    size_t namelen, const struct buf *value);
 };
 
 extern const struct effects fx_real, fx_dryrun;

@@ -75,8 +75,13 @@ rt_error_trapped_text(const struct rt_error *e, struct buf *out)
 void
 rt_error_json(const struct rt_error *e, struct buf *out)
 {
+	size_t n = e->compat.len;
+
+	/* "Unable to create a dot-lock at X.\n": its line, not the \n */
+	while (n > 0 && e->compat.p[n - 1] == '\n')
+		n--;
 	buf_adds(out, "{\"maildrop\": ");
-	json_str(out, str(&e->compat), e->compat.len);
+	json_str(out, str(&e->compat), n);
 	if (e->at.file != NULL) {
 		buf_adds(out, ", ");
 		json_pos(out, &e->at);

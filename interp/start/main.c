@@ -66,6 +66,8 @@ static const char runnel_help[] =
     "                      touching no mailbox and running no command\n"
     "  --exec              with --dry-run: do run xfilter, system and\n"
     "                      backtick commands\n"
+    "  --format=json       with --dry-run: one JSON document on stdout\n"
+    "                      (docs/trace.schema.json)\n"
     "  --dump-ast FILE     print the parsed filter\n"
     "  --lmtp              serve LMTP on stdin and stdout (one connection)\n"
     "  --listen unix:PATH  serve LMTP on a socket (or tcp:127.0.0.1:PORT);\n"
@@ -236,6 +238,10 @@ long_option(struct options *o, int argc, char **argv, int *i)
 		o->allow_exec = 1;
 	else if (strcmp(arg, "--strict") == 0)
 		o->strict = 1;
+	else if (strcmp(arg, "--format=json") == 0)
+		o->json = 1;
+	else if (strcmp(arg, "--format=text") == 0)
+		o->json = 0;
 	else if (strcmp(arg, "--version") == 0)
 		o->cmd = CMD_VERSION;
 	else if (strcmp(arg, "--help") == 0) {
@@ -388,6 +394,10 @@ main(int argc, char **argv)
 				bad_args();
 		} else if ((rc = letter_option(&o, argc, argv, &i)) >= 0)
 			return rc;
+	}
+	if (o.json && (o.cmd != CMD_RUN || !o.dry_run)) {
+		fputs("runnel: --format=json goes with --dry-run\n", stderr);
+		return EX_USAGE;
 	}
 	switch (o.cmd) {
 	case CMD_VERSION:

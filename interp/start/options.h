@@ -33,6 +33,7 @@ struct options {
 	int		 dry_run;	/* --dry-run */
 	int		 allow_exec;	/* --dry-run --exec: run xfilter etc. */
 	int		 strict;	/* --check --strict: warnings fail */
+	int		 json;		/* --format=json (--dry-run, --check) */
 	const char	*filter;	/* manual mode filter file */
 	char		**args;		/* $1.. (and --check's files) */
 	int		 nargs;

@@ -574,7 +574,7 @@ runner_main(const struct options *o)
 	r.quota_warn_file = o->warn_file;
 	if (o->dry_run) {
 		r.fx = o->fx != NULL ? o->fx : &fx_dryrun;
-		r.trace = dryrun_start(&r, o->allow_exec);
+		r.trace = dryrun_start(&r, o->allow_exec, o->json);
 		r.notes = 1;
 	} else
 		r.fx = &fx_real;
@@ -584,6 +584,7 @@ runner_main(const struct options *o)
 	    TRACE_BYTES_DEFAULT);
 	rc = run_all(&r, o, &who, &t);
 	trace_store(&r, &t, rc & 0xff);
+	dryrun_end(&r, rc & 0xff);
 	fflush(stdout);
 	if (o->done != NULL)
 		o->done(&r, rc & 0xff, o->done_arg);

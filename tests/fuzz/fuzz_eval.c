@@ -119,7 +119,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.sysconfdir = "/nonexistent";
 	r.quota_warn = -1;
 	r.fx = &fx_dryrun;
-	r.trace = dryrun_start(&r, 0);
+	r.trace = dryrun_start(&r, 0, 0);
 	r.notes = 1;
 
 	text = arena_alloc(&perm, flen + 1);

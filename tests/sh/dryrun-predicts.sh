@@ -99,6 +99,19 @@ happened() {	# out-prefix predicted-file
 	fi
 }
 
+# What a dry run cannot know without writing, each with its reason.
+unpredictable() {	# name
+	case $1 in
+	diff/deliver-maildir-quota-count) echo "its own earlier deliveries" \
+	    "are not counted against the quota";;
+	diff/deliver-mbox-dir-lock-first) echo "root may write /proc by" \
+	    "its mode, yet nothing can be created there";;
+	diff/proc-log-write-error) echo "a device (/dev/full) fails only" \
+	    "when written to";;
+	*) return 1;;
+	esac
+}
+
 n=0
 for d in "$top"/tests/golden/*/ "$top"/tests/diff/*/; do
 	d=${d%/}
@@ -110,6 +123,10 @@ for d in "$top"/tests/golden/*/ "$top"/tests/diff/*/; do
 	fi
 	# a filter that sets VERBOSE would hide the -V 2 lines
 	if grep -q 'VERBOSE' "$d/filter"; then
+		continue
+	fi
+	if why=$(unpredictable "$name"); then
+		skip "$name" "$why"
 		continue
 	fi
 	sb=$work/sb

@@ -1,0 +1,128 @@
+#!/bin/bash
+# json.sh: --format=json.  Every golden and diff case is run as a JSON dry
+# run; each document must validate against docs/trace.schema.json (with
+# python3-jsonschema, a real validator) and say the exit status the run
+# ended with.  A few cases check what the documents say.
+. "$(dirname "$0")/lib/suite.sh" json
+schema=$top/docs/trace.schema.json
+
+if ! python3 -c 'import jsonschema' 2>/dev/null; then
+	skip_suite "python3-jsonschema is not installed (tests/deps.sh installs it)"
+fi
+
+mkdir -p "$work/docs"
+
+# A dry run in the clean environment tests/run.sh gives a case.
+dry() {	# case-dir sandbox out
+	local d=$1 sb=$2 args=() argv=() extra=() msg=/dev/null
+	rm -rf "$sb"
+	mkdir -p "$sb"
+	cp "$d/filter" "$sb/f"
+	chmod 600 "$sb/f"
+	if [ -f "$d/setup" ]; then
+		(cd "$sb" && HOME="$sb" CASE="$d" sh "$d/setup") >/dev/null 2>&1 ||
+		    return 1
+	fi
+	[ -f "$d/args" ] && read -r -a args <"$d/args"
+	[ -f "$d/argv" ] && read -r -a argv <"$d/argv"
+	[ -f "$d/message" ] && msg=$d/message
+	[ -f "$d/env" ] && mapfile -t extra < <(sed "s#\$SANDBOX#$sb#g" "$d/env")
+	(cd "$sb" && env -i HOME="$sb" SANDBOX="$sb" LOGNAME=runnel-test \
+	    USER=runnel-test PATH=/usr/local/bin:/usr/bin:/bin TZ=UTC \
+	    LANG=C.UTF-8 SHELL=/bin/sh "${extra[@]}" "$RUNNEL" --dry-run \
+	    --format=json "${args[@]}" ./f "${argv[@]}" <"$msg" >"$3" \
+	    2>/dev/null; echo $? >"$3.exit")
+}
+
+n=0
+for d in "$top"/tests/golden/*/ "$top"/tests/diff/*/; do
+	d=${d%/}
+	[ -f "$d/filter" ] || continue
+	# runs that print no trace: the other commands, maildrop's -h, -v
+	if [ -f "$d/args" ] && grep -qE -- '--check|--dump|(^| )-[hv]( |$)' "$d/args"; then
+		continue
+	fi
+	n=$((n + 1))
+	name=$(basename "$(dirname "$d")")-$(basename "$d")
+	dry "$d" "$work/sb" "$work/docs/dry.$name.json" ||
+	    fail "$name" "setup failed"
+done
+[ $n -gt 100 ] || fail cases "only $n cases run"
+
+# One validator for all the documents: PASS/FAIL lines in suite.sh's form.
+python3 - "$schema" "$work/docs" <<'EOF'
+import json, os, sys
+import jsonschema
+
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft7Validator.check_schema(schema)
+v = jsonschema.Draft7Validator(schema)
+bad = 0
+names = sorted(f for f in os.listdir(sys.argv[2]) if f.endswith(".json"))
+for f in names:
+    path = os.path.join(sys.argv[2], f)
+    status = int(open(path + ".exit").read())
+    try:
+        doc = json.load(open(path, encoding="utf-8"))
+    except ValueError as e:
+        print("FAIL json %s: not JSON: %s" % (f, e))
+        bad += 1
+        continue
+    errs = sorted(v.iter_errors(doc), key=lambda e: list(e.path))
+    if errs:
+        print("FAIL json %s: %s at %s" % (f, errs[0].message[:200],
+            "/".join(str(p) for p in errs[0].path)))
+        bad += 1
+    elif doc["result"]["exit"] != status:
+        print("FAIL json %s: the document says exit %d, the run exited %d"
+            % (f, doc["result"]["exit"], status))
+        bad += 1
+print("PASS json schema: %d documents valid" % len(names) if not bad else
+    "FAIL json schema: %d of %d documents" % (bad, len(names)))
+EOF
+
+# What the documents say, for the two cases the dry run used to miss.
+sb=$(sandbox missing 'to "M/.nosuch/"\n')
+printf 'From: a@b\nSubject: x\n\nhi\n' >"$sb/m"
+(cd "$sb" && "$RUNNEL" --dry-run --format=json ./f <m >out.json 2>/dev/null)
+if python3 - "$sb/out.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ev = [e for e in d["events"] if e["event"] == "delivery"]
+assert ev and ev[0]["outcome"] == "would fail", ev
+err = ev[0]["error"]
+assert err["maildrop"].startswith("Unable to create a dot-lock at M/.nosuch/"), err
+assert err["errno"] == 2 and err["operation"] == "create", err
+assert "mkdir -p M/.nosuch/{cur,new,tmp}" in err["hint"], err
+assert d["result"]["outcome"] == "error" and d["result"]["exit"] == 75, d
+EOF
+then pass missing-folder; else fail missing-folder "$(cat "$sb/out.json")"; fi
+
+sb=$(sandbox flags 'FLAGS="X"\nexception {\n  to "M/"\n}\nif (/^Subject: (.*)/)\n{\n  S=$MATCH1\n}\nexit\n')
+printf 'From: a@b\nSubject: hello\n\nhi\n' >"$sb/m"
+(cd "$sb" && "$RUNNEL" --dry-run --format=json ./f <m >out.json 2>/dev/null)
+if python3 - "$sb/out.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ex = [e for e in d["events"] if e["event"] == "exception"]
+assert ex and ex[0]["error"]["trapped"] is True, d
+assert "'X' is not a maildir flag" in ex[0]["error"]["what"], ex
+cond = [e for e in d["events"] if e["event"] == "evaluated"][0]
+assert cond["value"] == "true" and cond["line"] == 5, cond
+assert cond["matches"][0] == {"where": "header", "text": "Subject: hello"}, cond
+a = [e for e in d["events"] if e["event"] == "assignment"]
+assert a[-1] == {"event": "assignment", "file": "./f", "line": 7, "col": 3,
+    "name": "S", "value": "hello"}, a
+assert d["result"] == {"outcome": "not delivered", "delivered_to": [],
+    "exit": 0}, d["result"]
+EOF
+then pass trapped-flags; else fail trapped-flags "$(cat "$sb/out.json")"; fi
+
+# --format=json is for the dry run only
+if "$RUNNEL" --format=json ./f </dev/null >/dev/null 2>"$work/err"; then
+	fail format-alone "a real run took --format=json"
+elif grep -q 'goes with --dry-run' "$work/err"; then
+	pass format-alone
+else
+	fail format-alone "$(cat "$work/err")"
+fi
