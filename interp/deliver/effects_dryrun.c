@@ -137,7 +137,7 @@ dry_deliver(struct run *r, const struct pos *why, const char *mailbox,
 
 	*status = 0;
 	flush_pending(r->trace);
-	if (mailbox[0] == '\0') {
+	if (mailbox[0] == '\0' && !r->trace->json) {
 		/* The real run fails at open(""); so does the dry run. */
 		buf_printf(&b, "%s: the mailbox name is empty, so the "
 		    "delivery would fail", verb);
@@ -369,6 +369,19 @@ dry_assigned(struct run *r, const struct pos *why, const char *name,
 	jt_end(&r->trace->j);
 }
 
+/* The filter's own output; in a JSON document, an event of it. */
+static void
+dry_echo(struct run *r, const struct pos *why, const char *text, size_t len)
+{
+	if (!r->trace->json) {
+		fx_real.echo(r, why, text, len);
+		return;
+	}
+	jt_begin(&r->trace->j, "echo", why);
+	jt_str(&r->trace->j, "text", text, len);
+	jt_end(&r->trace->j);
+}
+
 static void
 dry_trapped(struct run *r, const struct pos *why, const struct rt_error *e)
 {
@@ -399,4 +412,5 @@ const struct effects fx_dryrun = {
 	dry_note,
 	dry_trapped,
 	dry_assigned,
+	dry_echo,
 };

@@ -395,6 +395,13 @@ real_trapped(struct run *r, const struct pos *why, const struct rt_error *e)
 	buf_free(&b);
 }
 
+static void
+real_echo(struct run *r, const struct pos *why, const char *text, size_t len)
+{
+	fwrite(text, 1, len, stdout);
+	fflush(stdout);
+}
+
 const struct effects fx_real = {
 	"deliver",
 	real_deliver,
@@ -408,4 +415,5 @@ const struct effects fx_real = {
 	real_note,
 	real_trapped,
 	NULL,		/* assignments are traced by VERBOSE in expr.c */
+	real_echo,
 };

@@ -459,8 +459,7 @@ act(struct run *r, const struct stmt *s)
 	switch (s->kind) {
 	case S_ECHO:
 		echo_unescape(v.p, v.len, &out);
-		fwrite(out.p, 1, out.len, stdout);
-		fflush(stdout);
+		r->fx->echo(r, &s->pos, out.p, out.len);
 		break;
 	case S_LOG:
 		echo_unescape(v.p, v.len, &out);

@@ -76,6 +76,10 @@ struct effects {
 	/* NAME=value was evaluated at why (the dry run's JSON); may be NULL. */
 	void (*assigned)(struct run *, const struct pos *why, const char *name,
 	    size_t namelen, const struct buf *value);
+
+	/* echo: the text (escapes done) to stdout, the filter's output. */
+	void (*echo)(struct run *, const struct pos *why, const char *text,
+	    size_t len);
 };
 
 extern const struct effects fx_real, fx_dryrun;
