@@ -1,7 +1,7 @@
 /*
  * json.h: the pieces of a JSON document (--format=json): strings escaped
  * as RFC 8259 asks, positions.  The documents' schema is
- * docs/trace.schema.json.
+ * tests/spec/trace.schema.json.
  */
 #ifndef JSON_H
 #define JSON_H

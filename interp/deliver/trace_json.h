@@ -1,6 +1,6 @@
 /*
  * trace_json.h: the dry run's trace as one JSON document
- * (--format=json), event by event; the schema is docs/trace.schema.json.
+ * (--format=json), event by event; the schema is tests/spec/trace.schema.json.
  * effects_dryrun.c decides what happened, this file only writes it.
  */
 #ifndef TRACE_JSON_H

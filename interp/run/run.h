@@ -166,7 +166,7 @@ void		 rt_error_free(struct rt_error *);
 void		 rt_error_lines(const struct rt_error *, struct buf *out);
 /* "exception trapped: LINE" and the lines, for a trace (no final '\n'). */
 void		 rt_error_trapped_text(const struct rt_error *, struct buf *out);
-/* The record as one JSON object (docs/trace.schema.json, "error"). */
+/* The record as one JSON object (tests/spec/trace.schema.json, "error"). */
 void		 rt_error_json(const struct rt_error *, struct buf *out);
 
 /* A non-fatal "FILE(LINE): msg" warning to stderr, as maildrop prints. */

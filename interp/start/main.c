@@ -67,7 +67,7 @@ static const char runnel_help[] =
     "  --exec              with --dry-run: do run xfilter, system and\n"
     "                      backtick commands\n"
     "  --format=json       with --dry-run: one JSON document on stdout\n"
-    "                      (docs/trace.schema.json)\n"
+    "                      (tests/spec/trace.schema.json)\n"
     "  --dump-ast FILE     print the parsed filter\n"
     "  --lmtp              serve LMTP on stdin and stdout (one connection)\n"
     "  --listen unix:PATH  serve LMTP on a socket (or tcp:127.0.0.1:PORT);\n"

@@ -1,10 +1,10 @@
 #!/bin/bash
 # json.sh: --format=json.  Every golden and diff case is run as a JSON dry
-# run; each document must validate against docs/trace.schema.json (with
+# run; each document must validate against tests/spec/trace.schema.json (with
 # python3-jsonschema, a real validator) and say the exit status the run
 # ended with.  A few cases check what the documents say.
 . "$(dirname "$0")/lib/suite.sh" json
-schema=$top/docs/trace.schema.json
+schema=$top/tests/spec/trace.schema.json
 
 if ! python3 -c 'import jsonschema' 2>/dev/null; then
 	skip_suite "python3-jsonschema is not installed (tests/deps.sh installs it)"
