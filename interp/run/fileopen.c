@@ -64,6 +64,13 @@ file_open(const char *path, int flags, mode_t mode, unsigned allow,
 	return fd;
 }
 
+int
+file_refuse(mode_t kind)
+{
+	refused = kind;
+	return FILE_EKIND;
+}
+
 const char *
 file_strerror(int e)
 {

@@ -28,6 +28,10 @@
 int	 file_open(const char *path, int flags, mode_t mode, unsigned allow,
 	    struct stat *st);
 
+/* A file refused for its kind (st_mode) by a check of one's own, so that
+   file_strerror() names it: returns FILE_EKIND. */
+int	 file_refuse(mode_t kind);
+
 /* strerror(e), or for FILE_EKIND "a named pipe (FIFO), not a regular
    file" and the like, from the last refusal. */
 const char *file_strerror(int e);
