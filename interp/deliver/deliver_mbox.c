@@ -225,7 +225,7 @@ plan_lock(struct run *r, const struct pos *why, const char *path,
 		p->spool = (*ext == '\0' || strcmp(ext, ".lock") == 0) &&
 		    spool_mailbox(path, r->user_name);
 		fresh = !r->err.set;
-		if (lock_dot_plan(r, why, p->lockname.p) != 0) {
+		if (lock_dot_plan(r, why, p->lockname.p, p->spool) != 0) {
 			/* "Maildir/.Lists/": a maildir was meant. */
 			if (fresh && r->err.errnum == ENOENT &&
 			    path[strlen(path) - 1] == '/') {

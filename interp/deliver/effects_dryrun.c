@@ -294,7 +294,7 @@ dry_lock(struct run *r, const struct pos *why, const char *path,
 		buf_free(&b);
 	}
 	/* The real run's first step, checked as it would fail. */
-	return is_flock ? 0 : lock_dot_plan(r, why, path);
+	return is_flock ? 0 : lock_dot_plan(r, why, path, 0);
 }
 
 static void

@@ -114,7 +114,8 @@ held_here(const char *lockname)
 }
 
 int
-lock_dot_plan(struct run *r, const struct pos *why, const char *lockname)
+lock_dot_plan(struct run *r, const struct pos *why, const char *lockname,
+    int spool)
 {
 	struct buf tmp = BUF_INIT, dir = BUF_INIT;
 	const char *slash = strrchr(lockname, '/');
@@ -129,12 +130,17 @@ lock_dot_plan(struct run *r, const struct pos *why, const char *lockname)
 	else
 		buf_add(&dir, lockname, slash == lockname ? 1 :
 		    (size_t)(slash - lockname));
+	/* The spool's group, as lock_dot() takes it for the same names. */
+	if (spool && spool_up() != 0)
+		spool = 0;
 	if (lstat(tmp.p, &st) == 0)
 		e = EEXIST;
 	else if (faccessat(AT_FDCWD, dir.p, W_OK | X_OK, AT_EACCESS) != 0)
 		e = errno;
 	else if (stat(dir.p, &st) != 0 || !S_ISDIR(st.st_mode))
 		e = ENOTDIR;
+	if (spool)
+		spool_down();
 	if (e != 0)
 		create_failed(r, why, tmp.p, e);
 	buf_free(&tmp);

@@ -36,7 +36,7 @@ int	lock_dot(struct run *, const struct pos *why, const char *lockname,
  * 0, or -1 after run_fail() with lock_dot()'s line.
  */
 int	lock_dot_plan(struct run *, const struct pos *why,
-	    const char *lockname);
+	    const char *lockname, int spool);
 
 /*
  * flock "file": open (creating, mode 0600) and lock it exclusively.
