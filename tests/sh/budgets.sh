@@ -13,15 +13,6 @@
 # Small budgets keep each case to a second or two.
 . "$(dirname "$0")/lib/suite.sh" budgets
 
-runnel() {	# sandbox [VAR=value...]
-	local sb=$1
-	shift
-	cd "$sb" && exec env -i HOME="$sb" LOGNAME=runnel-test \
-	    PATH=/usr/bin:/bin TZ=UTC SHELL=/bin/sh \
-	    ${RUNNEL_ASAN:+ASAN_OPTIONS=verify_asan_link_order=0} "$@" \
-	    "$RUNNEL" ./f
-}
-
 delivered() {	# sandbox: one message in M/new
 	[ "$(find "$1/M/new" -type f | wc -l)" = 1 ]
 }
@@ -46,7 +37,7 @@ pattern() {
 	local name=$1 re=$2 why=$3 sb rc t0 t1
 	sb=$(sandbox "$name" "logfile \"log\"\nif ($re:b)\n{\n  to \"X\"\n}\nto \"M\"\n")
 	t0=$(date +%s)
-	(runnel "$sb" RUNNEL_MATCH_TIME=1) <"$hostile" >/dev/null 2>"$sb/.err"
+	(runnel_in "$sb" RUNNEL_MATCH_TIME=1) <"$hostile" >/dev/null 2>"$sb/.err"
 	rc=$?
 	t1=$(date +%s)
 	if [ "$rc" = 0 ] && delivered "$sb" && [ $((t1 - t0)) -le 10 ] &&
@@ -69,7 +60,7 @@ pattern match-limit '/^(a+)+[bc]/' 'the match limit was reached'
 # only a sliver of time, which a hostile one exhausts at once and a
 # pattern on an ordinary header line does not.
 sb=$(sandbox shared 'if (/(a|b)*[cd]/:b || /a*[bc]/:b)\n{\n  to "X"\n}\nif (/^Subject: hi/)\n{\n  to "M"\n}\n')
-(runnel "$sb" RUNNEL_MATCH_TIME=1) <"$hostile" >/dev/null 2>"$sb/.err"
+(runnel_in "$sb" RUNNEL_MATCH_TIME=1) <"$hostile" >/dev/null 2>"$sb/.err"
 rc=$?
 if [ "$rc" = 0 ] && delivered "$sb" &&
     [ "$(grep -c 'Pattern match abandoned' "$sb/.err")" = 2 ]; then
@@ -80,7 +71,7 @@ fi
 
 # A string =~ search is budgeted as well.
 sb=$(sandbox string 'S=`head -c 65000 /dev/zero | tr "\\\\0" a`\nif ($S =~ /a*[bc]/)\n{\n  to "X"\n}\nto "M"\n')
-(runnel "$sb" RUNNEL_MATCH_TIME=1) <"$small" >/dev/null 2>"$sb/.err"
+(runnel_in "$sb" RUNNEL_MATCH_TIME=1) <"$small" >/dev/null 2>"$sb/.err"
 rc=$?
 if [ "$rc" = 0 ] && delivered "$sb" &&
     grep -q 'on a string of 65000 bytes' "$sb/.err"; then
@@ -93,7 +84,7 @@ fi
 # the file that gives up does not match, and delivery goes on.
 sb=$(sandbox lookup 'if (lookup("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", "pats"))\n{\n  to "X"\n}\nto "M"\n')
 printf '^(a+)+$\n' >"$sb/pats"
-(runnel "$sb") <"$small" >/dev/null 2>"$sb/.err"
+(runnel_in "$sb") <"$small" >/dev/null 2>"$sb/.err"
 rc=$?
 if [ "$rc" = 0 ] && delivered "$sb" &&
     grep -qx '  ./f:1:5: /^(a+)+$/: the match limit was reached on a string of 31 bytes; counted as not matched' "$sb/.err"; then
@@ -108,7 +99,7 @@ fi
 sb=$(sandbox lookup-time 'S=`head -c 65000 /dev/zero | tr "\\\\0" a`\nif (lookup($S, "pats"))\n{\n  to "X"\n}\nto "M"\n')
 for i in $(seq 1 200); do printf 'a*[bc]{1,%d}\n' "$i"; done >"$sb/pats"
 t0=$(date +%s)
-(runnel "$sb" RUNNEL_MATCH_TIME=1) <"$small" >/dev/null 2>"$sb/.err"
+(runnel_in "$sb" RUNNEL_MATCH_TIME=1) <"$small" >/dev/null 2>"$sb/.err"
 rc=$?
 t1=$(date +%s)
 if [ "$rc" = 0 ] && delivered "$sb" && [ $((t1 - t0)) -le 20 ] &&
@@ -122,7 +113,7 @@ fi
 # The file of patterns is read whole: it is held to a value's budget.
 sb=$(sandbox lookup-size 'exception {\n  L=lookup("x", "pats")\n}\nto "M"\n')
 head -c 2000 /dev/zero | tr '\0' '\n' >"$sb/pats"
-(runnel "$sb" RUNNEL_MAX_VALUE=1000) <"$small" >/dev/null 2>"$sb/.err"
+(runnel_in "$sb" RUNNEL_MAX_VALUE=1000) <"$small" >/dev/null 2>"$sb/.err"
 rc=$?
 if [ "$rc" = 75 ] && ! delivered "$sb" &&
     grep -qxF '  ./f:2:5: lookup: pats is more than the 1000 bytes one value may hold' "$sb/.err"; then
@@ -146,7 +137,7 @@ lines=$work/lines
 } >"$lines"
 sb=$(sandbox slivers 'foreach /^a.*/:b\n{\n  if ($MATCH =~ /(a|b)*[cd]/)\n  {\n    to "X"\n  }\n}\nto "M"\n')
 t0=$(date +%s)
-(runnel "$sb" RUNNEL_MATCH_TIME=1) <"$lines" >/dev/null 2>"$sb/.err"
+(runnel_in "$sb" RUNNEL_MATCH_TIME=1) <"$lines" >/dev/null 2>"$sb/.err"
 rc=$?
 t1=$(date +%s)
 if [ "$rc" = 0 ] && delivered "$sb" && [ $((t1 - t0)) -le 15 ]; then
@@ -157,7 +148,7 @@ fi
 
 # The watchdog stops a search in the middle: 75 at the pattern.
 sb=$(sandbox watchdog 'if (/(a|b)*[cd]/:b)\n{\n  to "X"\n}\nto "M"\n')
-(runnel "$sb" RUNNEL_MATCH_TIME=0 RUNNEL_TIMEOUT=1) <"$hostile" \
+(runnel_in "$sb" RUNNEL_MATCH_TIME=0 RUNNEL_TIMEOUT=1) <"$hostile" \
     >/dev/null 2>"$sb/.err"
 rc=$?
 if [ "$rc" = 75 ] &&
@@ -175,7 +166,7 @@ filter() {
 	local name=$1 text=$2 set=$3 sb rc line ok=1
 	shift 3
 	sb=$(sandbox "$name" "$text")
-	(runnel "$sb" "$set") <"$small" >/dev/null 2>"$sb/.err"
+	(runnel_in "$sb" "$set") <"$small" >/dev/null 2>"$sb/.err"
 	rc=$?
 	[ "$rc" = 75 ] || ok=0
 	for line in "$@"; do
@@ -227,7 +218,7 @@ filter backtick-endless 'exception {\n  Z=`cat /dev/zero`\n}\nto "M"\n' \
 
 # At the default budget (64 MB) the endless command ends as well.
 sb=$(sandbox backtick-default 'Z=`yes`\nto "M"\n')
-(runnel "$sb") <"$small" >/dev/null 2>"$sb/.err"
+(runnel_in "$sb") <"$small" >/dev/null 2>"$sb/.err"
 rc=$?
 if [ "$rc" = 75 ] && ! delivered "$sb" &&
     grep -q '^  \./f:1:3: the output of `yes`: a value of [0-9]* bytes, more than the 67108864 one value may hold$' "$sb/.err"; then

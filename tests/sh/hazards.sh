@@ -9,22 +9,12 @@
 . "$(dirname "$0")/lib/suite.sh" hazards
 SO=$BUILD/tests/preload/fault.so
 
-# runnel in sb with a clean environment; the caller redirects.
-runnel() {	# sandbox [VAR=value...]
-	local sb=$1
-	shift
-	cd "$sb" && exec env -i HOME="$sb" LOGNAME=runnel-test \
-	    PATH=/usr/bin:/bin TZ=UTC SHELL=/bin/sh \
-	    ${RUNNEL_ASAN:+ASAN_OPTIONS=verify_asan_link_order=0} "$@" \
-	    "$RUNNEL" ./f
-}
-
 msg=$work/msg
 printf 'From: a@example.com\nSubject: hi\n\nbody\n' >"$msg"
 
 # stdout closed: the log file must not become fd 1 and take echo's text.
 sb=$(sandbox stdout 'logfile "log"\necho "ECHOED"\nto "M"\n')
-(runnel "$sb") <"$msg" >&- 2>"$sb/.err"
+(runnel_in "$sb") <"$msg" >&- 2>"$sb/.err"
 rc=$?
 if [ "$rc" = 0 ] && ! grep -q ECHOED "$sb/log" &&
     [ "$(find "$sb/M/new" -type f | wc -l)" = 1 ]; then
@@ -35,7 +25,7 @@ fi
 
 # stderr closed: the mbox must not become fd 2 and take error lines.
 sb=$(sandbox stderr 'cc "mb"\nlogfile "log"\nxfilter "exit 3"\n')
-(runnel "$sb") <"$msg" >/dev/null 2>&-
+(runnel_in "$sb") <"$msg" >/dev/null 2>&-
 rc=$?
 if [ "$rc" = 75 ] && ! grep -q 'maildrop:' "$sb/log" "$sb/mb"; then
 	pass "stderr-closed-errors-not-in-files"
@@ -45,7 +35,7 @@ fi
 
 # stdin closed: no message, not an empty one (which would be "delivered").
 sb=$(sandbox stdin 'to "M"\n')
-(runnel "$sb") <&- >/dev/null 2>"$sb/.err"
+(runnel_in "$sb") <&- >/dev/null 2>"$sb/.err"
 rc=$?
 if [ "$rc" = 75 ] && grep -q 'Unable to read message' "$sb/.err"; then
 	pass "stdin-closed-75"
@@ -59,7 +49,7 @@ sb=$(sandbox fsize 'to "mb"\n')
 head -c 9000 /dev/zero | tr '\0' 'o' >"$sb/mb"
 cp "$sb/mb" "$sb/mb.before"
 { printf 'Subject: big\n\n'; head -c 3000 /dev/zero | tr '\0' 'x' | fold -w 70; } >"$sb/big"
-(ulimit -f 10; runnel "$sb") <"$sb/big" >/dev/null 2>"$sb/.err"
+(ulimit -f 10; runnel_in "$sb") <"$sb/big" >/dev/null 2>"$sb/.err"
 rc=$?
 if [ "$rc" = 75 ] && cmp -s "$sb/mb" "$sb/mb.before" && [ ! -e "$sb/mb.lock" ]; then
 	pass "fsize-limit-mbox-75-unchanged"
@@ -70,7 +60,7 @@ fi
 # The same limit met while spooling a large message to the temp file.
 sb=$(sandbox fsize-spool 'to "M"\n')
 { printf 'Subject: big\n\n'; head -c 300000 /dev/zero | tr '\0' 'x' | fold -w 70; } >"$sb/big"
-(ulimit -f 100; runnel "$sb") <"$sb/big" >/dev/null 2>"$sb/.err"
+(ulimit -f 100; runnel_in "$sb") <"$sb/big" >/dev/null 2>"$sb/.err"
 rc=$?
 if [ "$rc" = 75 ] && [ -z "$(find "$sb/M" -type f)" ]; then
 	pass "fsize-limit-spool-75"
@@ -83,7 +73,7 @@ fi
 # as whole (the MTA retries; a torn copy would be delivered already).
 sb=$(sandbox sigterm 'to "|sleep 2; cat > out; echo done > st"\n')
 { printf 'Subject: big\n\n'; head -c 1000000 /dev/zero | tr '\0' 'x' | fold -w 70; } >"$sb/big"
-(runnel "$sb") <"$sb/big" >/dev/null 2>"$sb/.err" &
+(runnel_in "$sb") <"$sb/big" >/dev/null 2>"$sb/.err" &
 pid=$!
 sleep 0.5
 kill -TERM $pid
@@ -101,7 +91,7 @@ fi
 sb=$(sandbox newmbox 'to "d/mb"\n')
 mkdir "$sb/d"
 if [ -f "$SO" ]; then
-	(runnel "$sb" LD_PRELOAD="$SO" FAULT_TRACE="$sb/.trace") <"$msg" >/dev/null 2>"$sb/.err"
+	(runnel_in "$sb" LD_PRELOAD="$SO" FAULT_TRACE="$sb/.trace") <"$msg" >/dev/null 2>"$sb/.err"
 	rc=$?
 	# "open d" then "fsync fd N" of that descriptor, after the file's fsync.
 	synced=$(awk '$2 == "fsync" && !file { file = 1; next }
@@ -121,7 +111,7 @@ fi
 # end-of-file and delivers a cut message during the grace period.
 sb=$(sandbox deadline "to \"|trap '' TERM; sleep 1.5; cat > out; echo done > st\"\\n")
 { printf 'Subject: big\n\n'; head -c 1000000 /dev/zero | tr '\0' 'x' | fold -w 70; } >"$sb/big"
-(runnel "$sb" RUNNEL_CHILD_TIMEOUT=1) <"$sb/big" >/dev/null 2>"$sb/.err"
+(runnel_in "$sb" RUNNEL_CHILD_TIMEOUT=1) <"$sb/big" >/dev/null 2>"$sb/.err"
 rc=$?
 if [ "$rc" = 75 ] && [ ! -e "$sb/st" ]; then
 	pass "deadline-kill-before-eof"

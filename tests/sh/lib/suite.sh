@@ -99,6 +99,18 @@ sandbox() {
 	echo "$work/$1"
 }
 
+# runnel_in SANDBOX [VAR=value...]: exec runnel ./f in SANDBOX with a
+# clean environment (HOME the sandbox) and the VAR=value settings; run it
+# in a subshell, `(runnel_in "$sb") <msg`, and redirect there.
+runnel_in() {
+	local sb=$1
+	shift
+	cd "$sb" && exec env -i HOME="$sb" LOGNAME=runnel-test \
+	    PATH=/usr/bin:/bin TZ=UTC SHELL=/bin/sh \
+	    ${RUNNEL_ASAN:+ASAN_OPTIONS=verify_asan_link_order=0} "$@" \
+	    "$RUNNEL" ./f
+}
+
 # The helpers of the process tests (pipe.sh, xfilter.sh, spamd.sh): each
 # test runs runnel in manual mode in a fresh directory with a clean
 # environment, the way tests/run.sh runs golden cases.
