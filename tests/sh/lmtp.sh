@@ -4,6 +4,7 @@
 # delivery really drops privileges; the client is tests/helpers/lmtp_send
 # or raw protocol text.
 . "$(dirname "$0")/lib/suite.sh" lmtp
+. "$(dirname "$0")/lib/fakeusers.sh"
 PRE=$BUILD/tests/preload/fakepw.so
 SEND=$BUILD/tests/helpers/lmtp_send
 
@@ -11,35 +12,12 @@ SEND=$BUILD/tests/helpers/lmtp_send
 [ -x "$SEND" ] || skip_suite "$SEND is not built"
 [ "$(id -u)" = 0 ] || skip_suite "needs root: the server delivers for two users and drops privileges to each"
 
-# The users' homes must be reachable by them: the scratch directory
-# above $work (tests/run.sh's) may be private.
-private=$work
-work=$(mktemp -d /tmp/runnel-lmtp.XXXXXX)
-chmod 755 "$work"
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work" "$private"' EXIT
+fakeusers_start lmtp
 mkdir -p "$work/etc" "$work/spool"
-: >"$work/passwd"
-
-# user NAME UID: a home with a Maildir, owned by the user
-user() {
-	local h=$work/home/$1
-	mkdir -p "$h/Maildir/cur" "$h/Maildir/new" "$h/Maildir/tmp"
-	printf '%s:x:%s:%s::%s:/bin/sh\n' "$1" "$2" "$2" "$h" >>"$work/passwd"
-	chown -R "$2:$2" "$h"
-	chmod 755 "$work/home" "$h"
-}
 user ann 2001
 user bob 2002
-
-# filter USER TEXT: the user's .mailfilter
-filter() {
-	printf '%s\n' "$2" >"$work/home/$1/.mailfilter"
-	chown "$(stat -c %u "$work/home/$1")" "$work/home/$1/.mailfilter"
-	chmod 600 "$work/home/$1/.mailfilter"
-}
 # clean USER: empty the user's maildir
 clean() { rm -f "$work/home/$1"/Maildir/new/* "$work/home/$1"/Maildir/tmp/*; }
-count() { find "$work/home/$1/Maildir/new" -type f | wc -l; }
 newest() { ls -t "$work/home/$1"/Maildir/new/* | head -1; }
 
 msg "$work/m"

@@ -10,30 +10,12 @@
 . "$(dirname "$0")/lib/suite.sh" postfix-lmtp
 . "$(dirname "$0")/lib/postfix.sh"
 . "$(dirname "$0")/lib/spamd.sh"
+. "$(dirname "$0")/lib/fakeusers.sh"
 PRE=$BUILD/tests/preload/fakepw.so
 [ -f "$PRE" ] || skip_suite "$PRE is not built"
 postfix_need
 
-# The users' homes must be reachable by them: the scratch directory
-# above $work (tests/run.sh's) may be private.
-private=$work
-work=$(mktemp -d /tmp/runnel-postfix-lmtp.XXXXXX)
-chmod 755 "$work"
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work" "$private"' EXIT
-: >"$work/passwd"
-user() {
-	local h=$work/home/$1
-	mkdir -p "$h/Maildir/cur" "$h/Maildir/new" "$h/Maildir/tmp"
-	printf '%s:x:%s:%s::%s:/bin/sh\n' "$1" "$2" "$2" "$h" >>"$work/passwd"
-	chown -R "$2:$2" "$h"
-	chmod 755 "$work/home" "$h"
-}
-filter() {
-	printf '%s\n' "$2" >"$work/home/$1/.mailfilter"
-	chown "$(stat -c %u "$work/home/$1")" "$work/home/$1/.mailfilter"
-	chmod 600 "$work/home/$1/.mailfilter"
-}
-count() { find "$work/home/$1/Maildir/new" -type f | wc -l; }
+fakeusers_start postfix-lmtp
 # wait_count USER N: until USER has N messages (30 s at most)
 wait_count() {
 	local i
