@@ -3,23 +3,10 @@
 # fakepw preload library, with a sandbox for a home, and the
 # configuration directory is a sandbox too (RUNNEL_SYSCONFDIR).
 . "$(dirname "$0")/lib/suite.sh" runner
-PRE=$BUILD/tests/preload/fakepw.so
+. "$(dirname "$0")/lib/fakehome.sh"
 
-if [ ! -f "$PRE" ]; then
-	skip_suite "$PRE is not built"
-fi
-
-# fresh NAME: home $H (with a Maildir) and sysconfdir $S
-fresh() {
-	[ -d "$work/$1" ] && chmod -R u+w "$work/$1"
-	rm -rf "$work/$1"
-	H=$work/$1/home S=$work/$1/etc
-	mkdir -p "$H/Maildir/cur" "$H/Maildir/new" "$H/Maildir/tmp" "$S"
-	chmod 755 "$H"
-	printf '%s\n' 'Return-Path: <ann@example.com>' 'From: ann@example.com' \
-	    'Subject: hi' '' 'body' >"$work/$1/msg"
-	M=$work/$1/msg
-}
+# fresh NAME: home $H (with a Maildir), sysconfdir $S, message $M
+fresh() { fresh_home "$1" hi; }
 mailfilter() { printf '%s\n' "$1" >"$H/.mailfilter"; chmod 600 "$H/.mailfilter"; }
 
 # deliver ARGS...: runnel ARGS < $M as user "fakeu" from /

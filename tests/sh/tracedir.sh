@@ -5,23 +5,13 @@
 # the count and size are bounded; a hostile or broken directory gets
 # nothing and the delivery goes on as if there were none.
 . "$(dirname "$0")/lib/suite.sh" tracedir
-PRE=$BUILD/tests/preload/fakepw.so
-
-if [ ! -f "$PRE" ]; then
-	skip_suite "$PRE is not built"
-fi
+. "$(dirname "$0")/lib/fakehome.sh"
 
 # fresh NAME: home $H (with a Maildir and a .mailfilter), sysconfdir $S,
-# the trace directory $T (not made)
+# message $M, the trace directory $T (not made)
 fresh() {
-	[ -d "$work/$1" ] && chmod -R u+w "$work/$1"
-	rm -rf "$work/$1"
-	H=$work/$1/home S=$work/$1/etc T=$work/$1/home/.runnel-trace
-	mkdir -p "$H/Maildir/cur" "$H/Maildir/new" "$H/Maildir/tmp" "$S"
-	chmod 755 "$H"
-	printf '%s\n' 'Return-Path: <ann@example.com>' 'From: ann@example.com' \
-	    'Subject: quarterly report' '' 'body' >"$work/$1/msg"
-	M=$work/$1/msg
+	fresh_home "$1" 'quarterly report'
+	T=$H/.runnel-trace
 	printf '%s\n' 'if (/^Subject:.*report/)' '{' '  log "a report"' \
 	    '  to "Maildir/"' '}' 'exit' >"$H/.mailfilter"
 	chmod 600 "$H/.mailfilter"
