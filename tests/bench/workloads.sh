@@ -17,6 +17,34 @@
 #   parts50   a 50-part multipart through the personal filter
 WORKLOADS="trivial personal large mime headers parts50"
 
+# header_rules mf|rc: the headers workload's 60 rules, in maildrop's
+# syntax (mf) or procmail's (rc), from one table: a Received relay, a
+# List-Id, a From or Sender, each into a folder of its own.
+header_rules() {
+	awk -v rc=$([ "$1" = rc ] && echo 1 || echo 0) 'BEGIN {
+		if (rc)
+			print "DEFAULT=$MAILDIR/"
+		for (i = 0; i < 60; i++) {
+			if (i % 3 == 0) {
+				re = sprintf("^Received:.*\\[10\\.77\\.%d\\.", i)
+				f = ".r" i
+			} else if (i % 3 == 1) {
+				re = sprintf("^List-Id:.*<list%d\\.example\\.org>", i)
+				f = ".l" i
+			} else {
+				re = sprintf("^(From|Sender):.*user%d@host%d\\.example", i, i)
+				f = ".f" i
+			}
+			if (rc)
+				printf ":0\n* %s\n%s/\n", re, f
+			else
+				printf "if (/%s/)\n\tto \"$MAILDIR/%s/\"\n", re, f
+		}
+		if (!rc)
+			print "to \"$MAILDIR/\""
+	}'
+}
+
 # The 2.8 KB list message: msg-2k.eml with a list's header fields.
 list_message() {
 	sed '/^$/q' "$HERE/msg-2k.eml" | sed '$d'
@@ -138,28 +166,8 @@ EOF
 			echo
 			sed '1,/^$/d' "$HERE/msg-2k.eml"
 		} >"$d/$w.eml"
-		awk 'BEGIN {
-			for (i = 0; i < 60; i++) {
-				if (i % 3 == 0)
-					printf "if (/^Received:.*\\[10\\.77\\.%d\\./)\n\tto \"$MAILDIR/.r%d/\"\n", i, i
-				else if (i % 3 == 1)
-					printf "if (/^List-Id:.*<list%d\\.example\\.org>/)\n\tto \"$MAILDIR/.l%d/\"\n", i, i
-				else
-					printf "if (/^(From|Sender):.*user%d@host%d\\.example/)\n\tto \"$MAILDIR/.f%d/\"\n", i, i, i
-			}
-			print "to \"$MAILDIR/\""
-		}' >"$d/$w.mf"
-		awk 'BEGIN {
-			print "DEFAULT=$MAILDIR/"
-			for (i = 0; i < 60; i++) {
-				if (i % 3 == 0)
-					printf ":0\n* ^Received:.*\\[10\\.77\\.%d\\.\n.r%d/\n", i, i
-				else if (i % 3 == 1)
-					printf ":0\n* ^List-Id:.*<list%d\\.example\\.org>\n.l%d/\n", i, i
-				else
-					printf ":0\n* ^(From|Sender):.*user%d@host%d\\.example\n.f%d/\n", i, i, i
-			}
-		}' >"$d/$w.rc";;
+		header_rules mf >"$d/$w.mf"
+		header_rules rc >"$d/$w.rc";;
 	parts50)
 		{
 			sed '/^$/q' "$HERE/msg-2k.eml" | grep -v -i '^content-'
