@@ -38,14 +38,8 @@ chown -R "$u:" "$work/u"
 chown -R "$v:" "$work/v"
 chmod 700 "$work/u" "$work/v"
 count() { find "$1" -path '*/new/*' -type f | wc -l; }
-wait_count() {	# DIR N
-	local i
-	for i in $(seq 150); do
-		[ "$(count "$1")" -ge "$2" ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
+# wait_count DIR N: until DIR has N messages (30 s at most)
+wait_count() { postfix_wait_count "$2" count "$1"; }
 
 # The recipes as the examples have them, runnel's path made this copy's.
 main_lines=$(grep -h -v '^#' "$top/examples/mta/postfix-main.cf" "$top/examples/mta/postfix-virtual.cf" |

@@ -17,14 +17,7 @@ postfix_need
 
 fakeusers_start postfix-lmtp
 # wait_count USER N: until USER has N messages (30 s at most)
-wait_count() {
-	local i
-	for i in $(seq 150); do
-		[ "$(count "$1")" -ge "$2" ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
+wait_count() { postfix_wait_count "$2" count "$1"; }
 user ann 2001
 user bob 2002
 filter ann 'to "Maildir/"'

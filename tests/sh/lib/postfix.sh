@@ -14,6 +14,9 @@
 #   postfix_flush                 retry the deferred mail now
 #   postfix_queue                 the queue listing (postqueue -p)
 #   postfix_wait_empty SECONDS    until the queue is empty; 1 on timeout
+#   postfix_wait_count N COMMAND...  until COMMAND (a count of the
+#                                 messages delivered) prints N or more,
+#                                 30 s at most; 1 on timeout
 #   postfix_stop                  stop it (also at exit)
 #
 # The instance's domain is runnel-test.example; mail to it is local.
@@ -130,6 +133,16 @@ postfix_wait_empty() {
 	local i
 	for i in $(seq $(($1 * 5))); do
 		postfix_queue | grep -q 'Mail queue is empty' && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+postfix_wait_count() {
+	local n=$1 i
+	shift
+	for i in $(seq 150); do
+		[ "$("$@")" -ge "$n" ] && return 0
 		sleep 0.2
 	done
 	return 1
