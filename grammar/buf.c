@@ -57,6 +57,12 @@ buf_addc(struct buf *b, int c)
 {
 	char ch = (char)c;
 
+	/* Byte loops call this per byte: room for it and the NUL, no marks. */
+	if (b->nmark == 0 && b->len + 2 <= b->cap) {
+		b->p[b->len++] = ch;
+		b->p[b->len] = '\0';
+		return;
+	}
 	buf_add(b, &ch, 1);
 }
 
@@ -70,19 +76,27 @@ void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
+	size_t room;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
 	if (b->nmark > 0)
 		clip_marks(b);
-	buf_grow(b, (size_t)n);
+	/* Formatted once into the room there is; again only when short. */
+	buf_grow(b, 64);
+	room = b->cap - b->len;
 	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	n = vsnprintf(b->p + b->len, room, fmt, ap);
 	va_end(ap);
+	if (n < 0) {
+		b->p[b->len] = '\0';
+		return;
+	}
+	if ((size_t)n >= room) {
+		buf_grow(b, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
 }
 

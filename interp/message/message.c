@@ -79,13 +79,14 @@ static void
 take_head(struct reader *r, const char *p, size_t n, off_t base)
 {
 	struct message *m = r->m;
-	size_t i, len;
+	const char *nl;
+	size_t i = 0, seg, len;
 
-	for (i = 0; i < n && !r->head_done; i++) {
-		if (p[i] != '\n') {
-			buf_addc(&m->head, p[i]);
-			if (m->head.len < MSG_HEAD_MAX)
-				continue;
+	while (i < n && !r->head_done) {
+		/* the rest of the line, up to its newline, in one piece */
+		nl = memchr(p + i, '\n', n - i);
+		seg = (nl != NULL ? (size_t)(nl - p) : n) - i;
+		if (seg > 0 && seg >= MSG_HEAD_MAX - m->head.len) {
 			/*
 			 * Oversized header: its last whole line ends it and
 			 * what follows is body.  head holds the message's
@@ -96,6 +97,10 @@ take_head(struct reader *r, const char *p, size_t n, off_t base)
 			r->head_done = 1;
 			break;
 		}
+		buf_add(&m->head, p + i, seg);
+		i += seg;
+		if (nl == NULL)
+			break;
 		len = m->head.len - r->line_start;
 		if (len == 0 || (len == 1 && m->head.p[r->line_start] ==
 		    '\r')) {
@@ -106,6 +111,7 @@ take_head(struct reader *r, const char *p, size_t n, off_t base)
 		}
 		buf_addc(&m->head, '\n');
 		r->line_start = m->head.len;
+		i++;
 	}
 }
 

@@ -310,6 +310,32 @@ test_long_lines(void)
 	    msg_size(m) == (off_t)msg.len, "oversized header ends the header",
 	    "%zu headers", m ? msg_nheaders(m) : 0);
 	msg_free(m);
+
+	/*
+	 * At the limit: a header of exactly MSG_HEAD_MAX bytes, its last
+	 * newline included, is whole; one byte more and its last line is
+	 * body.  The header is read a line at a time, so the edge is where
+	 * a line stops, not where a byte does.
+	 */
+	for (i = 0; i < 2; i++) {
+		size_t fill = MSG_HEAD_MAX - strlen("Subject: first\nX-Big: \n")
+		    + i;
+
+		buf_reset(&msg);
+		buf_adds(&msg, "Subject: first\nX-Big: ");
+		while (fill-- > 0)
+			buf_addc(&msg, 'x');
+		buf_adds(&msg, "\n\nbody\n");
+		m = from_bytes(msg.p, msg.len, NULL, 0, NULL);
+		unit_check(m != NULL && msg_nheaders(m) == 2 - i &&
+		    m->body_off == (i == 0 ? MSG_HEAD_MAX + 1 :
+		    (off_t)strlen("Subject: first\n")),
+		    i == 0 ? "header of MSG_HEAD_MAX bytes is whole" :
+		    "header one byte over MSG_HEAD_MAX ends before its line",
+		    "%zu headers, body at %lld", m ? msg_nheaders(m) : 0,
+		    m ? (long long)m->body_off : -1LL);
+		msg_free(m);
+	}
 	buf_free(&msg);
 	buf_free(&lines);
 	buf_free(&joined);
