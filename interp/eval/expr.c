@@ -55,6 +55,7 @@ room_for(struct run *r, const struct expr *e, size_t len)
 	const struct buf *old = vars_get(r->vars, e->name, e->namelen);
 	size_t total = vars_bytes(r->vars) - (old != NULL ? old->len : 0) +
 	    (old == NULL ? e->namelen : 0) + len;
+	struct buf what = BUF_INIT;
 	char *name;
 	enum flow f;
 
@@ -64,15 +65,10 @@ room_for(struct run *r, const struct expr *e, size_t len)
 		free(name);
 		return f;
 	}
-	if (r->max_var_bytes > 0 && total > r->max_var_bytes) {
-		r->timed_out = 1;
-		return run_fail(r, &e->pos, "Out of memory.", "does the filter "
-		    "make variables without end? the limit is "
-		    "RUNNEL_MAX_VARS (bytes)", "%.*s: the variables would hold "
-		    "%zu bytes, more than %zu", (int)e->namelen, e->name,
-		    total, r->max_var_bytes);
-	}
-	return FLOW_NEXT;
+	buf_printf(&what, "%.*s: the variables", (int)e->namelen, e->name);
+	f = run_room_vars(r, &e->pos, total, buf_cstr(&what));
+	buf_free(&what);
+	return f;
 }
 
 static void

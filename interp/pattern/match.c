@@ -31,6 +31,7 @@
 #include "../run/subst.h"
 #include "../run/value.h"
 #include "../run/vars.h"
+#include "../run/vars.h"
 
 /* Cache of compiled $-substituted patterns, most recently used first. */
 #define LRU_SIZE	16
@@ -386,15 +387,30 @@ match_set_vars(struct run *r, const struct match_caps *c)
 	}
 }
 
-static void
-set_push(struct match_set *set, const struct regex *re, const char *s,
-    const struct buf *subj)
+/*
+ * foreach holds every match before its first pass, so a pattern that
+ * matches each line of a huge message, or an empty match at each
+ * character of a long string, is held to the variables' budget: the
+ * matches become variables.
+ */
+static enum flow
+set_push(struct run *r, const struct expr *e, struct match_set *set,
+    const struct regex *re, const char *s, const struct buf *subj)
 {
+	struct match_caps *c;
+	size_t i;
+
 	if (set->n == set->cap) {
 		set->cap = set->cap ? set->cap * 2 : 8;
 		set->v = xrealloc(set->v, set->cap * sizeof(set->v[0]));
 	}
-	caps_from(&set->v[set->n++], re, s, subj);
+	c = &set->v[set->n++];
+	caps_from(c, re, s, subj);
+	set->bytes += sizeof(*c) + c->ncaps * sizeof(c->caps[0]);
+	for (i = 0; i < c->ncaps; i++)
+		set->bytes += c->caps[i].len;
+	return run_room_vars(r, &e->pos, vars_bytes(r->vars) + set->bytes,
+	    "foreach's matches and the variables");
 }
 
 void
@@ -514,8 +530,8 @@ scan_line(void *arg, const char *line, size_t len)
 		return 0;
 	note_match(s->r, s->e, s->where, line, len);
 	if (s->collect != NULL) {
-		set_push(s->collect, s->re, line, NULL);
-		return 0;
+		s->fail = set_push(s->r, s->e, s->collect, s->re, line, NULL);
+		return s->fail != FLOW_NEXT;
 	}
 	if (s->weighted) {
 		/* Every matching line counts once: xxx + xxx*yyy + ... */
@@ -726,11 +742,12 @@ match_collect(struct run *r, const struct expr *e, const struct buf *subj,
 			break;
 		regex_span(s.re, 0, &so, &eo);
 		note_match(r, e, "string", subject + so, eo - so);
-		set_push(out, s.re, subject, subj);
+		if ((f = set_push(r, e, out, s.re, subject, subj)) != FLOW_NEXT)
+			break;
 		start = next_start(subject, len, so, eo);
 	}
 	clock_stop(r, &c);
-	if (gave)
+	if (gave && f == FLOW_NEXT)
 		f = gave_up(r, e, &c, &text, gave, why, "string", len);
 	buf_free(&text);
 	return f;

@@ -32,6 +32,7 @@ struct match_caps {
 struct match_set {
 	struct match_caps *v;
 	size_t		 n, cap;
+	size_t		 bytes;	/* held, counted against RUNNEL_MAX_VARS */
 };
 
 /*

@@ -72,6 +72,20 @@ run_room(struct run *r, const struct pos *at, size_t len, const char *what)
 	    what, len, r->max_value);
 }
 
+/* The same for all variables together (RUNNEL_MAX_VARS). */
+enum flow
+run_room_vars(struct run *r, const struct pos *at, size_t total,
+    const char *what)
+{
+	if (r->max_var_bytes == 0 || total <= r->max_var_bytes)
+		return FLOW_NEXT;
+	r->timed_out = 1;
+	return run_fail(r, at, "Out of memory.", "does the filter make "
+	    "variables without end? the limit is RUNNEL_MAX_VARS (bytes)",
+	    "%s would hold %zu bytes, more than %zu", what, total,
+	    r->max_var_bytes);
+}
+
 void
 run_fail_cause(struct run *r, int fresh, const char *op, const char *path,
     int e)

@@ -150,6 +150,14 @@ enum flow	 run_room(struct run *, const struct pos *at, size_t len,
 		    const char *what);
 
 /*
+ * The budget for all variables together (RUNNEL_MAX_VARS): FLOW_NEXT
+ * when total bytes fit, else "Out of memory." as run_room.  what names
+ * the holder: "the variables", "foreach's matches".
+ */
+enum flow	 run_room_vars(struct run *, const struct pos *at,
+		    size_t total, const char *what);
+
+/*
  * Add the system call behind the error just recorded: op ("open"), the
  * path and errno.  Only the first error's (run_fail keeps the first).
  */

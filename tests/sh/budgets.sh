@@ -166,7 +166,7 @@ filter() {
 	local name=$1 text=$2 set=$3 sb rc line ok=1
 	shift 3
 	sb=$(sandbox "$name" "$text")
-	(runnel_in "$sb" "$set") <"$small" >/dev/null 2>"$sb/.err"
+	(runnel_in "$sb" "$set") <"${MSG:-$small}" >/dev/null 2>"$sb/.err"
 	rc=$?
 	[ "$rc" = 75 ] || ok=0
 	for line in "$@"; do
@@ -190,13 +190,30 @@ filter doubling 'X="a"\nwhile (1)\n{\n  X="$X$X"\n}\nto "M"\n' \
     RUNNEL_MAX_VALUE=100000 \
     'maildrop: Out of memory.' \
     '  ./f:4:3: X: a value of 131072 bytes, more than the 100000 one value may hold'
+dots='D=`printf %060000d 0 | tr 0 .`\n'
+# foreach holds all its matches before the first pass: they count as
+# variables.  60,001 empty matches of /x*/ through 60,000 dots, and one
+# match per line of a message of 20,000 lines.
+filter foreach-string "${dots}foreach (\$D =~ /x*/)\n{\n  N=1\n}\nto \"M\"\n" \
+    RUNNEL_MAX_VARS=400000 \
+    'maildrop: Out of memory.' \
+    '  does the filter make variables without end? the limit is RUNNEL_MAX_VARS (bytes)'
+lines=$work/lines
+{ printf 'From: a@example.com\nSubject: hi\n\n'; yes x | head -20000; } >"$lines"
+MSG=$lines filter foreach-lines 'foreach /^x/:b\n{\n  N=1\n}\nto "M"\n' \
+    RUNNEL_MAX_VARS=400000 \
+    'maildrop: Out of memory.' \
+    '  does the filter make variables without end? the limit is RUNNEL_MAX_VARS (bytes)'
+sb=$(sandbox foreach-within 'foreach /^x/:b\n{\n  N=$N.\n}\nto "M"\n')
+(runnel_in "$sb") <"$lines" >/dev/null 2>"$sb/.err"
+expect foreach-within-budget "$(rc=$?; [ $rc = 0 ] && delivered "$sb"; echo $?)" \
+    "want 20,000 matches delivered under the default budget: $(cat "$sb/.err")"
 filter growing 'exception {\n  X="a"\n  while (1)\n  {\n    X="${X}aaaaaaaaaaaaaaa"\n  }\n}\nto "M"\n' \
     RUNNEL_MAX_VARS=200000 \
     'maildrop: Out of memory.'
 
 # Values that are never stored are held to RUNNEL_MAX_VALUE too, where
 # they are made.  D is 60,000 dots: each escape doubles it.
-dots='D=`printf %060000d 0 | tr 0 .`\n'
 filter escape-result "${dots}exception {\n  N=length(escape(escape(\$D)))\n}\nto \"M\"\n" \
     RUNNEL_MAX_VALUE=100000 \
     'maildrop: Out of memory.' \

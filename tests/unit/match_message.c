@@ -104,7 +104,7 @@ int
 main(void)
 {
 	struct run r;
-	struct match_set set = { NULL, 0, 0 };
+	struct match_set set = { NULL, 0, 0, 0 };
 	char path[] = "/tmp/match_message.XXXXXX";
 	int fd;
 	size_t i;

@@ -64,7 +64,7 @@ int
 main(void)
 {
 	struct run r;
-	struct match_set set = { NULL, 0, 0 };
+	struct match_set set = { NULL, 0, 0, 0 };
 	struct expr *e;
 	struct buf all = BUF_INIT, subj = BUF_INIT;
 	size_t i;
