@@ -198,14 +198,14 @@ filter foreach-string "${dots}foreach (\$D =~ /x*/)\n{\n  N=1\n}\nto \"M\"\n" \
     RUNNEL_MAX_VARS=400000 \
     'maildrop: Out of memory.' \
     '  does the filter make variables without end? the limit is RUNNEL_MAX_VARS (bytes)'
-lines=$work/lines
-{ printf 'From: a@example.com\nSubject: hi\n\n'; yes x | head -20000; } >"$lines"
-MSG=$lines filter foreach-lines 'foreach /^x/:b\n{\n  N=1\n}\nto "M"\n' \
+xlines=$work/xlines
+{ printf 'From: a@example.com\nSubject: hi\n\n'; yes x | head -20000; } >"$xlines"
+MSG=$xlines filter foreach-lines 'foreach /^x/:b\n{\n  N=1\n}\nto "M"\n' \
     RUNNEL_MAX_VARS=400000 \
     'maildrop: Out of memory.' \
     '  does the filter make variables without end? the limit is RUNNEL_MAX_VARS (bytes)'
 sb=$(sandbox foreach-within 'foreach /^x/:b\n{\n  N=$N.\n}\nto "M"\n')
-(runnel_in "$sb") <"$lines" >/dev/null 2>"$sb/.err"
+(runnel_in "$sb") <"$xlines" >/dev/null 2>"$sb/.err"
 expect foreach-within-budget "$(rc=$?; [ $rc = 0 ] && delivered "$sb"; echo $?)" \
     "want 20,000 matches delivered under the default budget: $(cat "$sb/.err")"
 filter growing 'exception {\n  X="a"\n  while (1)\n  {\n    X="${X}aaaaaaaaaaaaaaa"\n  }\n}\nto "M"\n' \
