@@ -24,9 +24,10 @@ man=$prefix/share/man	# in the namespace
 doc=$dest$prefix/share/doc/runnel
 tools="maildrop maildirmake reformail deliverquota"
 
-# BIN: this suite's copy, so that make builds nothing new.
+# BIN and BUILD: this suite's copy and the objects it was linked from
+# (make asan's too), so that make builds nothing new.
 if out=$(make -C "$top" --no-print-directory install install-compat \
-    DESTDIR="$dest" PREFIX="$prefix" BIN="$RUNNEL" 2>&1); then
+    DESTDIR="$dest" PREFIX="$prefix" BIN="$RUNNEL" BUILD="$BUILD" 2>&1); then
 	pass make-install
 else
 	fail make-install "make install install-compat failed" "$out"
