@@ -13,8 +13,16 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "json.h"
 
 #define WINDOW	80	/* bytes shown either side of the column */
+
+/* How each level reads, in text and in JSON. */
+static const char *const level_name[] = {
+	[DIAG_ERROR] = "error",
+	[DIAG_WARNING] = "warning",
+	[DIAG_NOTE] = "note",
+};
 
 void
 diag_add(struct diags *d, enum diag_level level, struct pos pos,
@@ -92,9 +100,10 @@ static void
 print_compiler(FILE *fp, const char *indent, const struct diag *dg,
     const char *text, size_t len)
 {
-	fprintf(fp, "%s%s:%u:%u: %s: %s\n", indent,
-	    dg->pos.file ? dg->pos.file : "-", dg->pos.line, dg->pos.col,
-	    dg->level == DIAG_ERROR ? "error" : "warning", dg->msg);
+	fprintf(fp, "%s%s", indent, dg->pos.file ? dg->pos.file : "-");
+	if (dg->pos.line > 0)	/* else about the whole file */
+		fprintf(fp, ":%u:%u", dg->pos.line, dg->pos.col);
+	fprintf(fp, ": %s: %s\n", level_name[dg->level], dg->msg);
 	diag_print_caret(fp, indent, dg->pos, text, len);
 	if (dg->hint != NULL)
 		fprintf(fp, "%s  hint: %s\n", indent, dg->hint);
@@ -118,4 +127,23 @@ diag_print_maildrop(FILE *fp, const struct diag *dg, const char *text,
 		    dg->compat_line ? dg->compat_line : dg->pos.line,
 		    dg->compat);
 	print_compiler(fp, "  ", dg, text, len);
+}
+
+void
+diag_json(struct buf *out, const struct diag *dg, const char *origin)
+{
+	buf_addc(out, '{');
+	json_pos(out, &dg->pos);
+	buf_printf(out, ", \"severity\": \"%s\", \"origin\": \"%s\", "
+	    "\"message\": ", level_name[dg->level], origin);
+	json_str(out, dg->msg, strlen(dg->msg));
+	if (dg->hint != NULL) {
+		buf_adds(out, ", \"hint\": ");
+		json_str(out, dg->hint, strlen(dg->hint));
+	}
+	if (dg->compat != NULL) {
+		buf_adds(out, ", \"maildrop\": ");
+		json_str(out, dg->compat, strlen(dg->compat));
+	}
+	buf_addc(out, '}');
 }

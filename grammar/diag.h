@@ -8,10 +8,12 @@
 #include <stdio.h>
 
 #include "ast.h"
+#include "buf.h"
 
 enum diag_level {
 	DIAG_ERROR,
-	DIAG_WARNING
+	DIAG_WARNING,
+	DIAG_NOTE		/* where an error elsewhere comes from */
 };
 
 struct diag {
@@ -54,6 +56,13 @@ void	diag_print_compiler(FILE *, const struct diag *, const char *text,
  */
 void	diag_print_maildrop(FILE *, const struct diag *, const char *text,
 	    size_t len);
+
+/*
+ * The record as one JSON object for --check --format=json
+ * (tests/spec/trace.schema.json, "diagnostic"): place, severity,
+ * message, hint, maildrop's text; origin says which check made it.
+ */
+void	diag_json(struct buf *out, const struct diag *, const char *origin);
 
 /* The source line containing pos and a caret line under pos.col. */
 void	diag_print_caret(FILE *, const char *indent, struct pos,

@@ -11,9 +11,6 @@
 #include "ast.h"
 #include "buf.h"
 
-/* The version in every document's "schema" member. */
-#define JSON_SCHEMA_ID	"https://runnel.invalid/trace/1"
-
 /*
  * s (len bytes, any bytes) as a JSON string: quotes, backslashes and
  * control bytes escaped, invalid UTF-8 as U+FFFD, so the document is

@@ -29,6 +29,17 @@ parse_flags(const struct options *o)
 	return o->embedded || o->embedded_name != NULL ? PARSE_EMBEDDED : 0;
 }
 
+/* --dump-ast has no lint: its diagnostics are always text. */
+static void
+report(struct lint *l, const struct diag *d, const char *text, size_t len,
+    const char *origin)
+{
+	if (l != NULL)
+		lint_report(l, d, text, len, origin);
+	else
+		diag_print_compiler(stderr, d, text, len);
+}
+
 /*
  * Parse one file into a; print its diagnostics to stderr (under
  * --strict, in l, warnings as errors; l may be NULL).  Returns the
@@ -40,12 +51,18 @@ check_file(struct arena *a, const char *path, unsigned flags,
 {
 	struct diags d;
 	struct program *prog;
+	struct buf msg = BUF_INIT;
 	size_t i;
 
 	memset(&d, 0, sizeof(d));
 	if (file_slurp(path, text) < 0) {
-		fprintf(stderr, "%s: error: cannot read the filter: %s\n", path,
+		buf_printf(&msg, "cannot read the filter: %s",
 		    file_strerror(errno));
+		diag_add(&d, DIAG_ERROR, (struct pos){ .file = path },
+		    buf_cstr(&msg), NULL, NULL);
+		report(l, &d.v[0], NULL, 0, "file");
+		diag_free(&d);
+		buf_free(&msg);
 		return NULL;
 	}
 	prog = parse_program(a, path, text->p, text->len, flags, &builtin_fns,
@@ -56,7 +73,7 @@ check_file(struct arena *a, const char *path, unsigned flags,
 			if (l->strict)
 				d.v[i].level = DIAG_ERROR;
 		}
-		diag_print_compiler(stderr, &d.v[i], text->p, text->len);
+		report(l, &d.v[i], text->p, text->len, "parser");
 	}
 	diag_free(&d);
 	return prog;
@@ -89,6 +106,7 @@ check_include(struct walk *w, const struct program *prog,
 {
 	struct buf name = BUF_INIT, why = BUF_INIT, msg = BUF_INIT;
 	struct pos at = s->expr != NULL ? s->expr->pos : s->pos;
+	struct diag note = { 0 };
 
 	if (lint_known_text(s->expr, &name, &why) < 0) {
 		buf_printf(&msg, "the included file is not checked: its name "
@@ -107,8 +125,11 @@ check_include(struct walk *w, const struct program *prog,
 	} else if (depth >= INCLUDE_DEPTH_MAX) {
 		lint_warn(&w->lint, prog, at, "includes nest too deep to follow", NULL);
 	} else if (check_tree(w, buf_cstr(&name), depth + 1) != 0) {
-		fprintf(stderr, "%s:%u:%u: note: %s is included here\n",
-		    at.file, at.line, at.col, buf_cstr(&name));
+		buf_printf(&msg, "%s is included here", buf_cstr(&name));
+		note.level = DIAG_NOTE;
+		note.pos = at;
+		note.msg = buf_cstr(&msg);
+		lint_report(&w->lint, &note, NULL, 0, "include");
 	}
 	buf_free(&name);
 	buf_free(&why);
@@ -162,7 +183,7 @@ check_pattern(struct walk *w, const struct program *prog,
 	d.msg = buf_cstr(&msg);
 	d.hint = "at delivery the pattern never matches and maildrop warns "
 	    "\"Syntax error in /pattern/.\"";
-	diag_print_compiler(stderr, &d, prog->text, prog->len);
+	lint_report(&w->lint, &d, prog->text, prog->len, "pattern");
 	w->status = 1;
 	w->file_failed = 1;
 	buf_free(&reason);
@@ -479,11 +500,30 @@ read_maildroprc(struct walk *w)
 	buf_free(&path);
 }
 
+/*
+ * --check --format=json: the diagnostics and the result as one document
+ * on stdout (tests/spec/trace.schema.json, "check").
+ */
+static void
+print_json(const struct walk *w)
+{
+	const struct buf *d = w->lint.json;
+
+	printf("{\n  \"format\": \"runnel-check\",\n  \"version\": 1,\n"
+	    "  \"diagnostics\": [%s%s%s],\n  \"result\": {\"outcome\": "
+	    "\"%s\", \"errors\": %u, \"warnings\": %u, \"exit\": %d}\n}\n",
+	    d->len ? "\n    " : "", d->len ? d->p : "", d->len ? "\n  " : "",
+	    w->status != 0 ? "failed" : w->lint.shown_warnings ? "warnings" :
+	    "clean", w->lint.shown_errors, w->lint.shown_warnings, w->status);
+	fflush(stdout);
+}
+
 int
 check_main(const struct options *o)
 {
 	struct arena a;
 	struct walk w;
+	struct buf json = BUF_INIT;
 	size_t k;
 	int i;
 
@@ -496,12 +536,16 @@ check_main(const struct options *o)
 	w.a = &a;
 	w.flags = parse_flags(o);
 	w.lint.strict = o->strict;
+	if (o->json)
+		w.lint.json = &json;
 	read_maildroprc(&w);
 	for (i = 0; i < o->nargs; i++)
 		(void)check_tree(&w, o->args[i], 0);
 	lint_unset_vars(&w.lint);
 	if (w.lint.strict && w.lint.warnings > 0)
 		w.status = 1;
+	if (o->json)
+		print_json(&w);
 	for (k = 0; k < w.nseen; k++)
 		free(w.seen[k]);
 	for (k = 0; k < w.ntexts; k++)
@@ -509,6 +553,7 @@ check_main(const struct options *o)
 	free(w.texts);
 	free(w.lint.progs);
 	free(w.carrier);
+	buf_free(&json);
 	arena_free(&a);
 	return w.status;
 }

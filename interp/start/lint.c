@@ -29,8 +29,25 @@ lint_warn(struct lint *l, const struct program *prog, struct pos at,
 	d.pos = at;
 	d.msg = msg;
 	d.hint = hint;
-	diag_print_compiler(stderr, &d, prog->text, prog->len);
+	lint_report(l, &d, prog->text, prog->len, "lint");
 	l->warnings++;
+}
+
+void
+lint_report(struct lint *l, const struct diag *d, const char *text,
+    size_t len, const char *origin)
+{
+	if (d->level == DIAG_ERROR)
+		l->shown_errors++;
+	else if (d->level == DIAG_WARNING)
+		l->shown_warnings++;
+	if (l->json == NULL) {
+		diag_print_compiler(stderr, d, text, len);
+		return;
+	}
+	if (l->json->len > 0)
+		buf_adds(l->json, ",\n    ");
+	diag_json(l->json, d, origin);
 }
 
 static int

@@ -10,6 +10,7 @@
 
 #include "../../grammar/ast.h"
 #include "../../grammar/buf.h"
+#include "../../grammar/diag.h"
 
 struct lint {
 	int		 strict;	/* --strict: warnings are errors */
@@ -19,7 +20,21 @@ struct lint {
 	size_t		 nprogs;
 	/* variables maildroprc sets, which a user's filter may read */
 	const struct program *rc;
+	/*
+	 * --format=json: the diagnostics as JSON objects, ",\n" between,
+	 * instead of text on stderr; NULL for text.
+	 */
+	struct buf	*json;
+	unsigned	 shown_errors, shown_warnings;	/* as reported */
 };
+
+/*
+ * Report one diagnostic of --check: the compiler form on stderr, or a
+ * JSON object in l->json.  text/len is the source pos points into (NULL:
+ * no source line); origin names the check ("parser", "lint", ...).
+ */
+void	lint_report(struct lint *, const struct diag *, const char *text,
+	    size_t len, const char *origin);
 
 /* A warning at `at` (an error under --strict), with its source line. */
 void	lint_warn(struct lint *, const struct program *, struct pos at,

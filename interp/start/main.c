@@ -66,8 +66,8 @@ static const char runnel_help[] =
     "                      touching no mailbox and running no command\n"
     "  --exec              with --dry-run: do run xfilter, system and\n"
     "                      backtick commands\n"
-    "  --format=json       with --dry-run: one JSON document on stdout\n"
-    "                      (tests/spec/trace.schema.json)\n"
+    "  --format=json       with --dry-run or --check: one JSON document\n"
+    "                      on stdout (tests/spec/trace.schema.json)\n"
     "  --dump-ast FILE     print the parsed filter\n"
     "  --lmtp              serve LMTP on stdin and stdout (one connection)\n"
     "  --listen unix:PATH  serve LMTP on a socket (or tcp:127.0.0.1:PORT);\n"
@@ -395,8 +395,10 @@ main(int argc, char **argv)
 		} else if ((rc = letter_option(&o, argc, argv, &i)) >= 0)
 			return rc;
 	}
-	if (o.json && (o.cmd != CMD_RUN || !o.dry_run)) {
-		fputs("runnel: --format=json goes with --dry-run\n", stderr);
+	if (o.json && o.cmd != CMD_CHECK && (o.cmd != CMD_RUN ||
+	    !o.dry_run)) {
+		fputs("runnel: --format=json goes with --dry-run or --check\n",
+		    stderr);
 		return EX_USAGE;
 	}
 	switch (o.cmd) {

@@ -1,6 +1,7 @@
 #!/bin/bash
 # json.sh: --format=json.  Every golden and diff case is run as a JSON dry
-# run; each document must validate against tests/spec/trace.schema.json (with
+# run, every tests/errors case and example filter as a JSON --check; each
+# document must validate against tests/spec/trace.schema.json (with
 # python3-jsonschema, a real validator) and say the exit status the run
 # ended with.  A few cases check what the documents say.
 . "$(dirname "$0")/lib/suite.sh" json
@@ -54,6 +55,36 @@ for d in "$top"/tests/golden/*/ "$top"/tests/diff/*/; do
 done
 [ $n -gt 100 ] || fail cases "only $n cases run"
 
+# --check --format=json: every tests/errors case (as tests/run.sh runs it)
+# and every example filter.  The document must hold as many diagnostics
+# as the text form has "FILE:LINE:COL: error|warning|note:" lines, and
+# stderr stays empty.
+checkdoc() {	# name dir file [args...]
+	local name=$1 dir=$2 f=$3 out=$work/docs/check.$1.json
+	shift 3
+	(cd "$dir" && HOME=. RUNNEL_SYSCONFDIR=/nonexistent "$RUNNEL" --check \
+	    "$@" "$f" 2>&1 >/dev/null) |
+	    grep -cE '^[^ ].*: (error|warning|note): ' >"$out.count"
+	(cd "$dir" && HOME=. RUNNEL_SYSCONFDIR=/nonexistent "$RUNNEL" --check \
+	    --format=json "$@" "$f" >"$out" 2>"$work/check.err"; echo $? >"$out.exit")
+	[ -s "$work/check.err" ] && fail "check-$name" "stderr: $(cat "$work/check.err")"
+	return 0
+}
+nc=0
+for f in "$top"/tests/errors/*.mf; do
+	nc=$((nc + 1))
+	read -r -a args <"${f%.mf}.args" 2>/dev/null || args=()
+	checkdoc "errors-$(basename "${f%.mf}")" "$top/tests/errors" \
+	    "$(basename "$f")" "${args[@]}"
+done
+for f in "$top"/examples/*.mailfilter; do
+	nc=$((nc + 1))
+	checkdoc "example-$(basename "${f%.mailfilter}")" "$top/examples" \
+	    "$(basename "$f")"
+done
+checkdoc unreadable "$work" no-such-filter
+[ $nc -gt 50 ] || fail check-cases "only $nc --check cases run"
+
 # One validator for all the documents: PASS/FAIL lines in suite.sh's form.
 python3 - "$schema" "$work/docs" <<'EOF'
 import json, os, sys
@@ -81,6 +112,11 @@ for f in names:
     elif doc["result"]["exit"] != status:
         print("FAIL json %s: the document says exit %d, the run exited %d"
             % (f, doc["result"]["exit"], status))
+        bad += 1
+    elif os.path.exists(path + ".count") and \
+            len(doc["diagnostics"]) != int(open(path + ".count").read()):
+        print("FAIL json %s: %d diagnostics, the text form has %s"
+            % (f, len(doc["diagnostics"]), open(path + ".count").read()))
         bad += 1
 print("PASS json schema: %d documents valid" % len(names) if not bad else
     "FAIL json schema: %d of %d documents" % (bad, len(names)))
@@ -123,10 +159,10 @@ assert d["result"] == {"outcome": "not delivered", "delivered_to": [],
 EOF
 then pass trapped-flags; else fail trapped-flags "$(cat "$sb/out.json")"; fi
 
-# --format=json is for the dry run only
+# --format=json is for the dry run and --check only
 if "$RUNNEL" --format=json ./f </dev/null >/dev/null 2>"$work/err"; then
 	fail format-alone "a real run took --format=json"
-elif grep -q 'goes with --dry-run' "$work/err"; then
+elif grep -q 'goes with --dry-run or --check' "$work/err"; then
 	pass format-alone
 else
 	fail format-alone "$(cat "$work/err")"
