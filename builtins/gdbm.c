@@ -180,9 +180,20 @@ open_pretend(struct run *r, const struct expr *call, struct gdbm_open *g,
 	g->pretend = 1;
 	if (flags != GDBM_NEWDB)
 		g->dbf = db_open(r, call, file, GDBM_READER, 0);
-	note(r, call, "gdbmopen \"%s\": read only in a dry run; stores "
-	    "are not written", file);
 	return g->dbf != NULL || flags != GDBM_WRITER;
+}
+
+/* May this open for writing write?  The effects decide (a dry run not). */
+static int
+may_write(struct run *r, const struct expr *call, const char *file)
+{
+	struct buf what = BUF_INIT;
+	int ok;
+
+	buf_printf(&what, "gdbmopen \"%s\"", file);
+	ok = r->fx->may_write(r, &call->pos, what.p);
+	buf_free(&what);
+	return ok;
 }
 
 /*
@@ -232,7 +243,7 @@ bi_gdbmopen(struct run *r, const struct expr *call, struct buf *out)
 		goto done;
 	g = state(r, call, 1);
 	close_db(g);
-	if (r->trace != NULL && flags != GDBM_READER) {
+	if (flags != GDBM_READER && !may_write(r, call, buf_cstr(&file))) {
 		i = open_pretend(r, call, g, buf_cstr(&file), flags);
 		buf_set(out, i ? "0" : "-1", i ? 1 : 2);
 		f = FLOW_NEXT;

@@ -399,6 +399,17 @@ dry_trapped(struct run *r, const struct pos *why, const struct rt_error *e)
 	buf_free(&b);
 }
 
+static int
+dry_may_write(struct run *r, const struct pos *why, const char *what)
+{
+	struct buf b = BUF_INIT;
+
+	buf_printf(&b, "%s: read only in a dry run; nothing is written", what);
+	dry_note(r, why, b.p);
+	buf_free(&b);
+	return 0;
+}
+
 const struct effects fx_dryrun = {
 	"dry-run",
 	dry_deliver,
@@ -413,4 +424,5 @@ const struct effects fx_dryrun = {
 	dry_trapped,
 	dry_assigned,
 	dry_echo,
+	dry_may_write,
 };

@@ -388,6 +388,12 @@ real_trapped(struct run *r, const struct pos *why, const struct rt_error *e)
 {
 	struct buf b = BUF_INIT;
 
+	/* maildrop printed this line where the failure happened. */
+	if (e->loud) {
+		fflush(stdout);
+		fprintf(stderr, "maildrop: %.*s\n",
+		    (int)strcspn(e->compat.p, "\n"), e->compat.p);
+	}
 	if (r->verbose < 4)
 		return;
 	rt_error_trapped_text(e, &b);
@@ -400,6 +406,12 @@ real_echo(struct run *r, const struct pos *why, const char *text, size_t len)
 {
 	fwrite(text, 1, len, stdout);
 	fflush(stdout);
+}
+
+static int
+real_may_write(struct run *r, const struct pos *why, const char *what)
+{
+	return 1;
 }
 
 const struct effects fx_real = {
@@ -416,4 +428,5 @@ const struct effects fx_real = {
 	real_trapped,
 	NULL,		/* assignments are traced by VERBOSE in expr.c */
 	real_echo,
+	real_may_write,
 };

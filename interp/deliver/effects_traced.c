@@ -70,8 +70,9 @@ tr_trapped(struct run *r, const struct pos *why, const struct rt_error *e)
 {
 	struct buf b = BUF_INIT;
 
+	fx_real.trapped(r, why, e);
 	rt_error_trapped_text(e, &b);
-	tr_note(r, why, b.p);
+	line(why, b.p);
 	buf_free(&b);
 }
 

@@ -204,11 +204,6 @@ exception(struct run *r, const struct stmt *s)
 		return f;
 	if (r->timed_out)
 		return f;
-	if (r->err.loud && r->trace == NULL) {
-		fflush(stdout);
-		fprintf(stderr, "maildrop: %.*s\n",
-		    (int)strcspn(r->err.compat.p, "\n"), r->err.compat.p);
-	}
 	r->err.trapped = 1;
 	r->fx->trapped(r, &s->pos, &r->err);
 	rt_error_clear(&r->err);

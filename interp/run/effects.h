@@ -80,6 +80,14 @@ struct effects {
 	/* echo: the text (escapes done) to stdout, the filter's output. */
 	void (*echo)(struct run *, const struct pos *why, const char *text,
 	    size_t len);
+
+	/*
+	 * A built-in is about to open a file of its own for writing (what:
+	 * "gdbmopen \"vacation.dat\""): 1 to go ahead.  The dry run
+	 * notes it and answers 0, and the caller only reads, so no side
+	 * door lets a dry run write.
+	 */
+	int (*may_write)(struct run *, const struct pos *why, const char *what);
 };
 
 extern const struct effects fx_real, fx_dryrun;

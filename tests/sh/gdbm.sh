@@ -85,3 +85,40 @@ else
 		    "$(cat "$sb/.out" "$sb/.err"; grep '"db"' "$sb/.trace")"
 	fi
 fi
+
+# A dry run writes no database: each write mode opens the file read only
+# (the effects' may_write), so the file keeps its bytes and its time,
+# a store only says it was not written, and fetch still reads what is
+# there.  The trace says so, in text and in JSON.
+for mode in W C N; do
+	sb=$(sandbox dry-$mode "O=gdbmopen(\"db\", \"$mode\")\nS=gdbmstore(\"k\", \"new\")\nV=gdbmfetch(\"k\")\necho \"O=\$O S=\$S V=\$V\"\nexit\n")
+	cp "$own/db" "$sb/db"
+	touch -d '2001-01-01 00:00' "$sb/db"
+	before=$(stat -c '%s %Y' "$sb/db")$(sha256sum <"$sb/db")
+	(cd "$sb" && env -i HOME="$sb" PATH=/usr/bin:/bin "$RUNNEL" \
+	    --dry-run ./f <"$msg" >.dry 2>&1
+	    env -i HOME="$sb" PATH=/usr/bin:/bin "$RUNNEL" --dry-run \
+	    --format=json ./f <"$msg" >.json 2>/dev/null)
+	after=$(stat -c '%s %Y' "$sb/db")$(sha256sum <"$sb/db")
+	want="O=0 S=0 V=v"
+	[ $mode = N ] && want="O=0 S=0 V="
+	if [ "$before" = "$after" ] &&
+	    grep -qx "$want" "$sb/.dry" &&
+	    grep -q "gdbmopen \"db\": read only in a dry run; nothing is written" "$sb/.dry" &&
+	    grep -q 'gdbmstore "k": not written in a dry run' "$sb/.dry" &&
+	    grep -q '"text": "gdbmopen \\"db\\": read only in a dry run' "$sb/.json"; then
+		pass dry-run-$mode
+	else
+		fail dry-run-$mode "before $before, after $after" "$(cat "$sb/.dry" "$sb/.json")"
+	fi
+done
+
+# Where no database is, a dry run creates none.
+sb=$(sandbox dry-none 'O=gdbmopen("db", "C")\nS=gdbmstore("k", "v")\nexit\n')
+(cd "$sb" && env -i HOME="$sb" PATH=/usr/bin:/bin "$RUNNEL" --dry-run ./f \
+    <"$msg" >.dry 2>&1)
+if [ ! -e "$sb/db" ] && grep -q 'not written in a dry run' "$sb/.dry"; then
+	pass dry-run-creates-none
+else
+	fail dry-run-creates-none "$(ls "$sb"; cat "$sb/.dry")"
+fi

@@ -11,6 +11,7 @@
 #include "../../builtins/builtins.h"
 #include "../../grammar/arena.h"
 #include "../../interp/eval/eval.h"
+#include "../../interp/run/effects.h"
 #include "../../interp/run/vars.h"
 #include "unit.h"
 
@@ -66,6 +67,7 @@ main(void)
 	memset(&r, 0, sizeof(r));
 	r.vars = vars_new();
 	r.eval = eval_expr;	/* the built-ins evaluate their arguments */
+	r.fx = &fx_real;	/* writes are the effects' to allow */
 	arena_init(&r.scratch);
 	if (mkdtemp(dir) == NULL || chdir(dir) != 0) {
 		unit_check(0, "setup", "no temp directory");
