@@ -29,6 +29,7 @@
 #include <sysexits.h>
 
 #include "../../grammar/arena.h"
+#include "../../grammar/words.h"
 #include "deliver.h"
 #include "../run/run.h"
 #include "../proc/spawn.h"
@@ -146,7 +147,7 @@ deliver_pipe(struct run *r, const struct pos *why, const char *cmd,
 
 /* Split s at any of the bytes in seps, appending the words to *v. */
 static void
-split(const char *s, const char *seps, char ***v, size_t *n, size_t *cap)
+split(const char *s, const char *seps, char ***v, size_t *n)
 {
 	size_t len;
 
@@ -155,47 +156,33 @@ split(const char *s, const char *seps, char ***v, size_t *n, size_t *cap)
 		if (*s == '\0')
 			return;
 		len = strcspn(s, seps);
-		if (*n + 2 > *cap) {
-			*cap = *cap * 2 + 8;
-			*v = xrealloc(*v, *cap * sizeof(**v));
-		}
-		(*v)[(*n)++] = xstrndup(s, len);
-		(*v)[*n] = NULL;
+		words_add(v, n, s, len);
 		s += len;
 	}
 }
 
-static void
-add_word(const char *w, char ***v, size_t *n, size_t *cap)
-{
-	if (*n + 2 > *cap) {
-		*cap = *cap * 2 + 8;
-		*v = xrealloc(*v, *cap * sizeof(**v));
-	}
-	(*v)[(*n)++] = xstrdup(w);
-	(*v)[*n] = NULL;
-}
-
 /* The sendmail command line for addrs, checked as a plan (argv freed
-   by free_words either way). */
+   by words_free either way). */
 static int
 forward_argv(struct run *r, const struct pos *why, const char *addrs,
     const char *target, char ***argv, size_t *n)
 {
-	size_t cap = 0, first, i;
+	size_t first, i;
 	const char *sendmail, *envelope;
 
 	sendmail = vars_str(r->vars, "SENDMAIL");
-	split(sendmail != NULL ? sendmail : "", " \t\n", argv, n, &cap);
+	split(sendmail != NULL ? sendmail : "", " \t\n", argv, n);
 	if (*n == 0)
 		return run_fail(r, why, COMPAT, "set SENDMAIL, e.g. "
 		    "SENDMAIL=\"/usr/sbin/sendmail\"",
 		    "%s: SENDMAIL is empty", target), -1;
-	add_word("-f", argv, n, &cap);
+	words_add(argv, n, "-f", 2);
 	envelope = vars_str(r->vars, FORWARD_SENDER_VAR);
-	add_word(envelope != NULL ? envelope : "", argv, n, &cap);
+	if (envelope == NULL)
+		envelope = "";
+	words_add(argv, n, envelope, strlen(envelope));
 	first = *n;
-	split(addrs, " \t\n,", argv, n, &cap);
+	split(addrs, " \t\n,", argv, n);
 	if (*n == first)
 		return run_fail(r, why, COMPAT, "write the addresses after "
 		    "'!', e.g. to \"!ann@example.com\"",
@@ -210,16 +197,6 @@ forward_argv(struct run *r, const struct pos *why, const char *addrs,
 	    "set SENDMAIL to the MTA's sendmail program");
 }
 
-static void
-free_words(char **argv, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(argv[i]);
-	free(argv);
-}
-
 int
 forward_plan(struct run *r, const struct pos *why, const char *addrs)
 {
@@ -232,7 +209,7 @@ forward_plan(struct run *r, const struct pos *why, const char *addrs)
 		addrs++;
 	buf_printf(&target, "!%s", addrs);
 	rc = forward_argv(r, why, addrs, target.p, &argv, &n);
-	free_words(argv, n);
+	words_free(argv, n);
 	buf_free(&target);
 	return rc;
 }
@@ -269,7 +246,7 @@ deliver_forward(struct run *r, const struct pos *why, const char *addrs,
 		rc = judge(r, why, target.p, &res, q.timeout, status);
 	}
 out:
-	free_words(argv, n);
+	words_free(argv, n);
 	buf_free(&target);
 	return rc;
 }

@@ -14,6 +14,7 @@
 
 #include "../../grammar/arena.h"
 #include "../../grammar/buf.h"
+#include "../../grammar/words.h"
 #include "../pattern/regex.h"
 #include "../run/fileopen.h"
 #include "testfile.h"
@@ -85,13 +86,6 @@ word(struct scan *s, struct buf *w)
 	return 1;
 }
 
-static void
-push(char ***v, size_t *n, const char *s)
-{
-	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
-	(*v)[(*n)++] = xstrdup(s);
-}
-
 /* exit N: a status from 0 to 255. */
 static int
 status_word(struct scan *s, struct buf *w)
@@ -127,7 +121,7 @@ expectation(struct scan *s, struct tf_case *c)
 		else if (strcmp(w.p, "exit") == 0)
 			c->status = status_word(s, &w);
 		else
-			push(&c->dests, &c->ndests, w.p);
+			words_add(&c->dests, &c->ndests, w.p, w.len);
 	}
 	blanks(s);
 	if (s->line_errors > 0)
@@ -208,7 +202,7 @@ checks(struct scan *s, struct tf_case *c)
 				complain(s, "write it as: log contains \"TEXT\"",
 				    "'log' needs 'contains' and a text");
 			else
-				push(&c->logs, &c->nlogs, w.p);
+				words_add(&c->logs, &c->nlogs, w.p, w.len);
 		} else if (strcmp(w.p, "header") == 0)
 			header_check(s, c, &w);
 		else
@@ -297,7 +291,7 @@ setting(struct scan *s, struct testfile *tf, struct buf *w1, struct buf *w2,
 			complain(s, "write it as: env MAILDIR=Maildir",
 			    "'env' needs NAME=value");
 		else
-			push(&tf->env, &tf->nenv, w2->p);
+			words_add(&tf->env, &tf->nenv, w2->p, w2->len);
 	} else if (strcmp(w1->p, "stub") == 0) {
 		if (!have2 || word(s, &w3) != 1)
 			complain(s, "write it as: stub \"/usr/bin/spamc\" "
@@ -380,16 +374,6 @@ testfile_read(const char *path, struct testfile *tf)
 	return s.errors;
 }
 
-static void
-free_words(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void
 testfile_free(struct testfile *tf)
 {
@@ -401,8 +385,8 @@ testfile_free(struct testfile *tf)
 		free(c->message);
 		free(c->message_path);
 		free(c->expect);
-		free_words(c->dests, c->ndests);
-		free_words(c->logs, c->nlogs);
+		words_free(c->dests, c->ndests);
+		words_free(c->logs, c->nlogs);
 		for (j = 0; j < c->nheaders; j++) {
 			free(c->headers[j].name);
 			free(c->headers[j].re);
@@ -410,7 +394,7 @@ testfile_free(struct testfile *tf)
 		free(c->headers);
 	}
 	free(tf->cases);
-	free_words(tf->env, tf->nenv);
+	words_free(tf->env, tf->nenv);
 	for (i = 0; i < tf->nstubs; i++) {
 		free(tf->stubs[i].cmd);
 		free(tf->stubs[i].with);
