@@ -21,7 +21,7 @@ deliver_fail(struct run *r, const struct pos *why, const char *compat,
 	    e == ENOSPC || e == EDQUOT ? "the file system is full or over "
 	    "its quota; the MTA will retry" :
 	    e == EACCES || e == EPERM ? perm_hint :
-	    e == FILE_EKIND ? "a mailbox is a regular file or a maildir; "
+	    FILE_REFUSED(e) ? "a mailbox is a regular file or a maildir; "
 	    "remove what is there, or deliver elsewhere" : NULL,
 	    "%s %s: %s (as user %s)", what, path, file_strerror(e),
 	    store_user());

@@ -260,7 +260,7 @@ plan_open(struct run *r, const struct pos *why, const char *path,
 	if (p->existed && !S_ISREG(p->before.st_mode) &&
 	    !S_ISCHR(p->before.st_mode)) {
 		fail_errno(r, why, DELIVER_OPEN_FAILED, "open", path,
-		    file_refuse(p->before.st_mode));
+		    FILE_EKIND_OF(p->before.st_mode));
 		return -1;
 	}
 	if (p->existed && faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) != 0) {

@@ -321,7 +321,7 @@ real_logfile(struct run *r, const struct pos *why, const char *path)
 	if (fd < 0)
 		return run_fail(r, why, "Unable to create log file.",
 		    errno == ENOENT ? "create the directory first" :
-		    errno == FILE_EKIND ? "a log is a regular file; remove what "
+		    FILE_REFUSED(errno) ? "a log is a regular file; remove what "
 		    "is there or name another file" : NULL,
 		    "logfile \"%s\": %s", path, file_strerror(errno)), -1;
 	if (r->logfd >= 0)

@@ -404,7 +404,7 @@ lock_flock(struct run *r, const struct pos *why, const char *path,
 		e = errno;
 		run_fail(r, why, "Unable to create flock file.",
 		    e == ENOENT ? "create the directory first" :
-		    e == FILE_EKIND ? "a lock file is a regular file; remove "
+		    FILE_REFUSED(e) ? "a lock file is a regular file; remove "
 		    "what is there or name another file" : NULL,
 		    "%s: %s (as user %s)", path, file_strerror(e), store_user());
 		return -1;

@@ -320,7 +320,7 @@ include(struct run *r, const struct stmt *s)
 	file = arena_strdup(r->perm, path.p);
 	if (read_file(file, r->perm, &text, &len, &st) < 0) {
 		run_fail(r, &s->pos, "Unable to open include file.",
-		    errno == FILE_EKIND ? "an included filter is a regular "
+		    FILE_REFUSED(errno) ? "an included filter is a regular "
 		    "file; remove what is there or include another file" :
 		    NULL, "include \"%s\": %s", file, file_strerror(errno));
 		goto fail;

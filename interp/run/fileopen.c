@@ -15,8 +15,6 @@
 #include "../../grammar/buf.h"
 #include "fileopen.h"
 
-static mode_t refused;		/* the kind of the last refused file */
-
 static int
 kind_ok(mode_t m, unsigned allow)
 {
@@ -36,9 +34,7 @@ file_open(const char *path, int flags, mode_t mode, unsigned allow,
 	if (fd < 0) {
 		e = errno;
 		if (e == ENXIO && stat(path, st) == 0 && S_ISFIFO(st->st_mode))
-			e = FILE_EKIND;
-		if (e == FILE_EKIND)
-			refused = st->st_mode;
+			e = FILE_EKIND_OF(st->st_mode);
 		errno = e;
 		return -1;
 	}
@@ -49,9 +45,8 @@ file_open(const char *path, int flags, mode_t mode, unsigned allow,
 		return -1;
 	}
 	if (!kind_ok(st->st_mode, allow)) {
-		refused = st->st_mode;
 		close(fd);
-		errno = FILE_EKIND;
+		errno = FILE_EKIND_OF(st->st_mode);
 		return -1;
 	}
 	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
@@ -64,17 +59,12 @@ file_open(const char *path, int flags, mode_t mode, unsigned allow,
 	return fd;
 }
 
-int
-file_refuse(mode_t kind)
-{
-	refused = kind;
-	return FILE_EKIND;
-}
-
 const char *
 file_strerror(int e)
 {
-	if (e != FILE_EKIND)
+	mode_t refused = (mode_t)e & S_IFMT;
+
+	if (!FILE_REFUSED(e))
 		return strerror(e);
 	if (S_ISFIFO(refused))
 		return "a named pipe (FIFO), not a regular file";

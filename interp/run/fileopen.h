@@ -13,8 +13,15 @@
 
 #include "../../grammar/buf.h"
 
-/* The errno of a file refused for its kind; file_strerror() names it. */
-#define FILE_EKIND	0x10000
+/*
+ * The errno of a file refused for its kind: this bit with the kind's
+ * S_IFMT bits, so the value itself says what was found and
+ * file_strerror() names it, wherever the value travels (an rt_error's
+ * errnum).  FILE_REFUSED(e) tells such a value from a real errno.
+ */
+#define FILE_EKIND		0x10000
+#define FILE_EKIND_OF(mode)	(FILE_EKIND | (int)((mode) & S_IFMT))
+#define FILE_REFUSED(e)		(((e) & FILE_EKIND) != 0)
 
 /* What file_open() accepts besides a regular file. */
 #define FILE_CHR	0x1	/* character devices (/dev/null) */
@@ -23,17 +30,13 @@
  * open(path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, mode), fstat,
  * refuse anything but a regular file (and what `allow` adds), then clear
  * O_NONBLOCK.  Returns the descriptor and *st (NULL is fine), or -1 with
- * errno; a file of another kind gives errno FILE_EKIND, its stat in *st.
+ * errno; a file of another kind gives errno FILE_EKIND_OF(its mode), its stat in *st.
  */
 int	 file_open(const char *path, int flags, mode_t mode, unsigned allow,
 	    struct stat *st);
 
-/* A file refused for its kind (st_mode) by a check of one's own, so that
-   file_strerror() names it: returns FILE_EKIND. */
-int	 file_refuse(mode_t kind);
-
-/* strerror(e), or for FILE_EKIND "a named pipe (FIFO), not a regular
-   file" and the like, from the last refusal. */
+/* strerror(e), or for a refused file's value "a named pipe (FIFO), not
+   a regular file" and the like. */
 const char *file_strerror(int e);
 
 /* Read a whole regular file into b (appended): 0, or -1 with errno. */

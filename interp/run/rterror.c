@@ -97,7 +97,10 @@ rt_error_json(const struct rt_error *e, struct buf *out)
 		json_str(out, e->path.p, e->path.len);
 	}
 	if (e->errnum != 0) {
-		buf_printf(out, ", \"errno\": %d, \"strerror\": ", e->errnum);
+		/* a file refused for its kind has no errno, only the words */
+		if (!FILE_REFUSED(e->errnum))
+			buf_printf(out, ", \"errno\": %d", e->errnum);
+		buf_adds(out, ", \"strerror\": ");
 		json_str(out, file_strerror(e->errnum),
 		    strlen(file_strerror(e->errnum)));
 	}

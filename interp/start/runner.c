@@ -472,7 +472,7 @@ run_all(struct run *r, const struct options *o, struct user *who,
 	}
 	err = errno;
 	/* In delivery mode (-M too) a missing filter is no filter. */
-	if (fd < 0 && err == FILE_EKIND) {
+	if (fd < 0 && FILE_REFUSED(err)) {
 		buf_printf(&b, "the filter must be a regular file; remove %s "
 		    "and write the filter there", file.p);
 		buf_printf(&file, " is %s", file_strerror(err));
