@@ -18,6 +18,7 @@ UPDATE=${UPDATE:-}
 # golden and diff cases at once (each in its own sandbox)
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 export RUNNEL BUILD
+. "$top/tests/sh/lib/case.sh"
 host=$(hostname)
 suites=${*:-unit parse errors golden diff sh}
 pass=0 fail=0 skip=0
@@ -49,13 +50,6 @@ expect_file() {	# name expected-file actual-file
 		return 1
 	fi
 	return 0
-}
-
-# The environment every run of a filter gets: nothing of the caller's.
-clean_env() {	# sandbox-dir
-	echo env -i HOME="$1" SANDBOX="$1" LOGNAME=runnel-test USER=runnel-test \
-	    PATH=/usr/local/bin:/usr/bin:/bin TZ=UTC LANG=C.UTF-8 \
-	    SHELL=/bin/sh
 }
 
 # Files a run left in its sandbox: path, mode, size, sha256, with maildir
@@ -135,31 +129,9 @@ run_errors() {
 	done
 }
 
-# Set up a sandbox for one case: the filter as ./f (mode 0600), the
-# message, and the case's setup script run inside it.
-sandbox() {	# case-dir sandbox-dir
-	rm -rf "$2"
-	mkdir -p "$2"
-	cp "$1/filter" "$2/f"
-	chmod 600 "$2/f"
-	if [ -f "$1/setup" ]; then
-		(cd "$2" && HOME="$2" CASE="$1" sh "$1/setup") || return 1
-	fi
-	return 0
-}
-
 # Run a filter the way a user does: cd to the sandbox, ./f as the filter.
 run_filter() {	# program case-dir sandbox-dir outprefix
-	local args=() argv=()
-	[ -f "$2/args" ] && read -r -a args <"$2/args"
-	# argv: words after ./f ($1, $2, ... in the filter)
-	[ -f "$2/argv" ] && read -r -a argv <"$2/argv"
-	local msg=/dev/null extra=()
-	[ -f "$2/message" ] && msg="$2/message"
-	# env: extra VAR=value lines; $SANDBOX in them is the sandbox path
-	[ -f "$2/env" ] && mapfile -t extra < <(sed "s#\$SANDBOX#$3#g" "$2/env")
-	(cd "$3" && $(clean_env "$3") "${extra[@]}" "$1" "${args[@]}" ./f "${argv[@]}" <"$msg" \
-	    >"$4.stdout" 2>"$4.stderr"; echo $? >"$4.exit")
+	case_run "$2" "$3" "$4" "$1"
 	tree_of "$3" >"$4.tree"
 }
 
@@ -199,7 +171,7 @@ parallel_cases() {	# fn case...
 golden_case() {	# case-dir n
 	local d=$1 name sb=$work/sb.$2 out=$work/out.$2 e okay=1
 	name=golden/$(basename "$d")
-	sandbox "$d" "$sb" || { bad "$name" "setup failed"; return; }
+	case_sandbox "$d" "$sb" || { bad "$name" "setup failed"; return; }
 	run_filter "$RUNNEL" "$d" "$sb" "$out"
 	sed -i "s#$sb#\$HOME#g" "$out.stdout" "$out.stderr" "$out.tree"
 	# a dot-lock's temporary name: DIR/PID.<n>.HOST
@@ -236,11 +208,11 @@ run_golden() {
 diff_case() {	# case-dir n
 	local d=$1 name sb=$work/dsb.$2 md=$work/md.$2 rn=$work/rn.$2
 	name=diff/$(basename "$d")
-	sandbox "$d" "$sb" || { bad "$name" "setup failed"; return; }
+	case_sandbox "$d" "$sb" || { bad "$name" "setup failed"; return; }
 	run_filter /usr/bin/maildrop "$d" "$sb" "$md"
 	# maildrop names itself by argv[0]; runnel always "maildrop:"
 	sed -i 's#^/usr/bin/maildrop: #maildrop: #' "$md.stderr"
-	sandbox "$d" "$sb" || { bad "$name" "setup failed"; return; }
+	case_sandbox "$d" "$sb" || { bad "$name" "setup failed"; return; }
 	run_filter "$RUNNEL" "$d" "$sb" "$rn"
 	# a dot-lock's temporary name holds the pid: DIR/PID.<n>.<host>
 	sed -i -E 's#(a dot-lock at .*/)[0-9]+(\.[0-9]+\.)#\1PID\2#' \

@@ -13,27 +13,13 @@
 
 host=$(hostname)
 
-# The same clean environment tests/run.sh gives golden and diff cases.
+# A case as tests/run.sh runs it, with extra options before its own.
+. "$top/tests/sh/lib/case.sh"
 run_case() {	# case-dir sandbox out-prefix extra-option...
-	local d=$1 sb=$2 out=$3 args=() argv=() extra=() msg=/dev/null
+	local d=$1 sb=$2 out=$3
 	shift 3
-	rm -rf "$sb"
-	mkdir -p "$sb"
-	cp "$d/filter" "$sb/f"
-	chmod 600 "$sb/f"
-	if [ -f "$d/setup" ]; then
-		(cd "$sb" && HOME="$sb" CASE="$d" sh "$d/setup") >/dev/null 2>&1 ||
-		    return 1
-	fi
-	[ -f "$d/args" ] && read -r -a args <"$d/args"
-	[ -f "$d/argv" ] && read -r -a argv <"$d/argv"
-	[ -f "$d/message" ] && msg=$d/message
-	[ -f "$d/env" ] && mapfile -t extra < <(sed "s#\$SANDBOX#$sb#g" "$d/env")
-	(cd "$sb" && env -i HOME="$sb" SANDBOX="$sb" LOGNAME=runnel-test \
-	    USER=runnel-test PATH=/usr/local/bin:/usr/bin:/bin TZ=UTC \
-	    LANG=C.UTF-8 SHELL=/bin/sh "${extra[@]}" "$RUNNEL" "$@" \
-	    "${args[@]}" ./f "${argv[@]}" <"$msg" >"$out.stdout" \
-	    2>"$out.stderr"; echo $? >"$out.exit")
+	case_sandbox "$d" "$sb" >/dev/null 2>&1 || return 1
+	case_run "$d" "$sb" "$out" "$RUNNEL" "$@"
 	# a dot-lock's temporary name holds the pid
 	sed -i -E "s#/[0-9]+(\.[0-9]+\.$host)#/PID\1#g; s#([ ])[0-9]+(\.[0-9]+\.$host)#\1PID\2#g" \
 	    "$out.stdout" "$out.stderr"

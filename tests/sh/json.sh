@@ -13,26 +13,15 @@ fi
 
 mkdir -p "$work/docs"
 
-# A dry run in the clean environment tests/run.sh gives a case.
+# A dry run in the clean environment tests/run.sh gives a case: the
+# document in OUT, its exit status in OUT.exit.
+. "$top/tests/sh/lib/case.sh"
 dry() {	# case-dir sandbox out
-	local d=$1 sb=$2 args=() argv=() extra=() msg=/dev/null
-	rm -rf "$sb"
-	mkdir -p "$sb"
-	cp "$d/filter" "$sb/f"
-	chmod 600 "$sb/f"
-	if [ -f "$d/setup" ]; then
-		(cd "$sb" && HOME="$sb" CASE="$d" sh "$d/setup") >/dev/null 2>&1 ||
-		    return 1
-	fi
-	[ -f "$d/args" ] && read -r -a args <"$d/args"
-	[ -f "$d/argv" ] && read -r -a argv <"$d/argv"
-	[ -f "$d/message" ] && msg=$d/message
-	[ -f "$d/env" ] && mapfile -t extra < <(sed "s#\$SANDBOX#$sb#g" "$d/env")
-	(cd "$sb" && env -i HOME="$sb" SANDBOX="$sb" LOGNAME=runnel-test \
-	    USER=runnel-test PATH=/usr/local/bin:/usr/bin:/bin TZ=UTC \
-	    LANG=C.UTF-8 SHELL=/bin/sh "${extra[@]}" "$RUNNEL" --dry-run \
-	    --format=json "${args[@]}" ./f "${argv[@]}" <"$msg" >"$3" \
-	    2>/dev/null; echo $? >"$3.exit")
+	case_sandbox "$1" "$2" >/dev/null 2>&1 || return 1
+	case_run "$1" "$2" "${3%.json}" "$RUNNEL" --dry-run --format=json
+	mv "${3%.json}.stdout" "$3"
+	mv "${3%.json}.exit" "$3.exit"
+	rm -f "${3%.json}.stderr"
 }
 
 n=0
