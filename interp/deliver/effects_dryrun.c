@@ -9,9 +9,11 @@
  * --format=json the same events go to one JSON document (trace_json.c),
  * printed at the end.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "deliver.h"
 #include "dryrun.h"
@@ -219,11 +221,31 @@ static int
 dry_system(struct run *r, const struct pos *why, const char *cmd,
     int *status)
 {
+	int rc, saved;
+
 	*status = 0;
-	if (dry_command(r, why, "system", cmd, "not run, RETURNCODE=0 "
+	if (!dry_command(r, why, "system", cmd, "not run, RETURNCODE=0 "
 	    "(--exec runs it)"))
+		return 0;
+	if (!r->trace->json)
 		return fx_real.system(r, why, cmd, status);
-	return 0;
+	/*
+	 * stdout holds the JSON document alone: the command's output goes
+	 * to stderr, beside runnel's own messages.
+	 */
+	fflush(stdout);
+	if ((saved = dup(STDOUT_FILENO)) < 0 ||
+	    dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+		if (saved >= 0)
+			close(saved);
+		return run_fail(r, why, "Cannot fork.", NULL, "system \"%s\": "
+		    "cannot send its output to stderr: %s", cmd,
+		    strerror(errno)), -1;
+	}
+	rc = fx_real.system(r, why, cmd, status);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	return rc;
 }
 
 static int
