@@ -212,3 +212,34 @@ if [ "$RC" = 75 ] && [ "$(cat "$spool/$u.lock" 2>/dev/null)" = "$holder" ] &&
 	pass signal-in-lock-wait
 else fail signal-in-lock-wait "exit $RC, left: $(leftovers)" "$(cat "$work/sig.err")"; fi
 rm -f "$spool/$u.lock"
+
+# 10. The dry run of a spool delivery runs the real run's plan: the
+# set-gid copy would deliver (the lock's folder is checked with the
+# spool's group, as the lock is taken), the plain copy would fail as
+# its real run does; neither leaves a mailbox or a lock behind.
+filter ''
+rm -f "$spool/$u"
+deliver "$u" "$work/runnel-sg" --dry-run
+if [ "$RC" = 0 ] && [ ! -e "$spool/$u" ] && [ -z "$(leftovers)" ] &&
+    printf '%s' "$ERR" | grep -q "would deliver to $spool/$u (mbox)"; then
+	pass dry-run-setgid
+else fail dry-run-setgid "exit $RC, left: $(leftovers)" "$ERR"; fi
+deliver "$u" "$work/runnel-plain" --dry-run
+if [ "$RC" = 75 ] && [ ! -e "$spool/$u" ] && [ -z "$(leftovers)" ] &&
+    printf '%s' "$ERR" | grep -q 'Unable to create a dot-lock' &&
+    printf '%s' "$ERR" | grep -q 'make install-setgid'; then
+	pass dry-run-plain
+else fail dry-run-plain "exit $RC, want 75 as the real run" "$ERR"; fi
+
+# 11. Root dry-running another user's filter by its path is told to dry
+# run it as that user's delivery (-d), never to chown it: root owning
+# the file would break the user's own deliveries.
+filter 'to "Maildir/"'
+ERR=$("$RUNNEL" --dry-run "$work/home/.mailfilter" <"$work/msg" 2>&1)
+RC=$?
+if [ "$RC" = 75 ] &&
+    printf '%s' "$ERR" | grep -qF "runnel --dry-run -d $u" &&
+    ! printf '%s' "$ERR" | grep -q chown &&
+    [ "$(stat -c %U "$work/home/.mailfilter")" = "$u" ]; then
+	pass root-dry-run-hint
+else fail root-dry-run-hint "exit $RC, want the -d hint" "$ERR"; fi
