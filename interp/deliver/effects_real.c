@@ -334,17 +334,7 @@ real_logfile(struct run *r, const struct pos *why, const char *path)
 static int
 real_log(struct run *r, const struct pos *why, const char *text, size_t len)
 {
-	ssize_t n;
-
-	while (r->logfd >= 0 && len > 0) {
-		n = write(r->logfd, text, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;		/* a full log disk does not stop mail */
-		text += n;
-		len -= (size_t)n;
-	}
+	run_logwrite(r, text, len);
 	return 0;
 }
 
@@ -394,10 +384,11 @@ real_trapped(struct run *r, const struct pos *why, const struct rt_error *e)
 		fprintf(stderr, "maildrop: %.*s\n",
 		    (int)strcspn(e->compat.p, "\n"), e->compat.p);
 	}
-	if (r->verbose < 4)
-		return;
 	rt_error_trapped_text(e, &b);
 	real_note(r, why, b.p);
+	/* the log keeps what stderr does not (DIFFERENCES.md B22) */
+	buf_adds(&b, "\n\n");
+	run_logwrite(r, b.p, b.len);
 	buf_free(&b);
 }
 

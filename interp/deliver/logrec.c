@@ -8,11 +8,9 @@
  * write(2) on an O_APPEND descriptor so concurrent deliveries do not
  * interleave their lines.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "logrec.h"
 #include "../message/message.h"
@@ -95,22 +93,10 @@ void
 logrec_delivery(struct run *r, const char *mailbox, int failed, size_t size)
 {
 	struct buf rec = BUF_INIT;
-	const char *p;
-	size_t left;
-	ssize_t n;
 
 	if (r->logfd < 0)
 		return;
 	logrec_format(r->msg, time(NULL), mailbox, failed, size, &rec);
-	/* A log that cannot be written does not undo a delivery. */
-	for (p = rec.p, left = rec.len; left > 0; p += n, left -= (size_t)n) {
-		n = write(r->logfd, p, left);
-		if (n < 0 && errno == EINTR) {
-			n = 0;
-			continue;
-		}
-		if (n <= 0)
-			break;
-	}
+	run_logwrite(r, rec.p, rec.len);
 	buf_free(&rec);
 }

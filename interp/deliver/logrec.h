@@ -17,8 +17,8 @@ struct message;
 /*
  * Append the record for one delivery attempt to r->logfd (if open).
  * maildrop logs only deliveries that got as far as writing; we log every
- * failed one too (DIFFERENCES.md B22).  Error messages are never logged:
- * maildrop writes them to stderr only.
+ * failed one too (DIFFERENCES.md B22), and run_report() adds the error
+ * record after it, as stderr shows it.
  */
 void	logrec_delivery(struct run *, const char *mailbox, int failed,
 	    size_t size);

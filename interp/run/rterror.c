@@ -63,6 +63,14 @@ rt_error_lines(const struct rt_error *e, struct buf *out)
 }
 
 void
+rt_error_text(const struct rt_error *e, struct buf *out)
+{
+	if (e->compat.len > 0)
+		buf_printf(out, "maildrop: %s\n", e->compat.p);
+	rt_error_lines(e, out);
+}
+
+void
 rt_error_trapped_text(const struct rt_error *e, struct buf *out)
 {
 	buf_printf(out, "exception trapped: %s\n", e->compat.len ?

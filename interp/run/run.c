@@ -10,6 +10,7 @@
  * the VERBOSE trace.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "run.h"
 #include "spool.h"
@@ -134,16 +136,33 @@ run_exitcode(const struct run *r)
 int
 run_report(struct run *r)
 {
-	struct buf lines = BUF_INIT;
+	struct buf text = BUF_INIT;
 
 	fflush(stdout);
-	if (r->err.compat.len > 0)
-		fprintf(stderr, "maildrop: %s\n", r->err.compat.p);
-	rt_error_lines(&r->err, &lines);
-	if (lines.len > 0)
-		fputs(lines.p, stderr);
-	buf_free(&lines);
+	rt_error_text(&r->err, &text);
+	if (text.len > 0) {
+		fputs(text.p, stderr);
+		buf_addc(&text, '\n');
+		run_logwrite(r, text.p, text.len);
+	}
+	buf_free(&text);
 	return r->err.status ? r->err.status : EX_TEMPFAIL;
+}
+
+void
+run_logwrite(struct run *r, const char *text, size_t len)
+{
+	ssize_t n;
+
+	while (r->logfd >= 0 && len > 0) {
+		n = write(r->logfd, text, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		text += n;
+		len -= (size_t)n;
+	}
 }
 
 int

@@ -172,10 +172,21 @@ void		 rt_error_free(struct rt_error *);
  * ending in '\n': the lead, "FILE:LINE:COL: what", the hint, the rest.
  */
 void		 rt_error_lines(const struct rt_error *, struct buf *out);
+/*
+ * The whole record as stderr shows it: "maildrop: LINE" and runnel's
+ * lines, each ending in '\n'.  The same text goes to the logfile.
+ */
+void		 rt_error_text(const struct rt_error *, struct buf *out);
 /* "exception trapped: LINE" and the lines, for a trace (no final '\n'). */
 void		 rt_error_trapped_text(const struct rt_error *, struct buf *out);
 /* The record as one JSON object (tests/spec/trace.schema.json, "error"). */
 void		 rt_error_json(const struct rt_error *, struct buf *out);
+
+/*
+ * Append text to the logfile, if one is open.  A log that cannot be
+ * written (a full disk) never stops or undoes a delivery.
+ */
+void		 run_logwrite(struct run *, const char *text, size_t len);
 
 /* A non-fatal "FILE(LINE): msg" warning to stderr, as maildrop prints. */
 void		 run_warn(struct run *, const struct pos *at, const char *msg);
@@ -185,7 +196,8 @@ int		 run_exitcode(const struct run *);
 
 /*
  * Print the error record: maildrop's line, then runnel's indented ones
- * (LANGUAGE.md §9).  Returns the exit status it asks for (75 unless set).
+ * (LANGUAGE.md §9), on stderr and, as a paragraph of its own, in the
+ * logfile.  Returns the exit status it asks for (75 unless set).
  */
 int		 run_report(struct run *);
 
