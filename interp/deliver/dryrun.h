@@ -16,6 +16,14 @@ struct trace	*dryrun_start(struct run *, int allow_exec, int json);
 void		 dryrun_end(struct run *, int status);
 /* Print the outcome, once, at the end. */
 void		 dryrun_result(struct run *, enum flow, int status);
+/*
+ * One line of a trace, the dry run's and a real delivery's
+ * (effects_traced.c): "FILE:LINE:COL: what" (no place when at is NULL
+ * or has none), what's later lines indented by two spaces; appended to
+ * out with its '\n'.
+ */
+void		 dryrun_line(struct buf *out, const struct pos *at,
+		    const char *what);
 /* Free r->trace (NULL is fine). */
 void		 dryrun_free(struct run *);
 

@@ -63,22 +63,32 @@ dryrun_free(struct run *r)
 	r->trace = NULL;
 }
 
-/* One trace line: "FILE:LINE:COL: what", later lines indented. */
-static void
-line(const struct pos *at, const char *indent, const char *what)
+void
+dryrun_line(struct buf *out, const struct pos *at, const char *what)
 {
 	const char *nl;
 
-	fputs(indent, stdout);
 	if (at != NULL && at->file != NULL && at->line > 0)
-		printf("%s:%u:%u: ", at->file, at->line, at->col);
+		buf_printf(out, "%s:%u:%u: ", at->file, at->line, at->col);
 	while ((nl = strchr(what, '\n')) != NULL) {
-		printf("%.*s\n%s  ", (int)(nl - what), what, indent);
+		buf_add(out, what, (size_t)(nl - what));
+		buf_adds(out, "\n  ");
 		what = nl + 1;
 		while (*what == ' ')
 			what++;
 	}
-	printf("%s\n", what);
+	buf_printf(out, "%s\n", what);
+}
+
+/* One trace line on stdout. */
+static void
+line(const struct pos *at, const char *what)
+{
+	struct buf b = BUF_INIT;
+
+	dryrun_line(&b, at, what);
+	fputs(b.p, stdout);
+	buf_free(&b);
 }
 
 static void
@@ -118,7 +128,7 @@ dry_note(struct run *r, const struct pos *why, const char *what)
 		buf_printf(&r->trace->pending, "    %s\n", what);
 		return;
 	}
-	line(why, "", what);
+	line(why, what);
 	flush_pending(r->trace);
 	fflush(stdout);
 }
@@ -143,7 +153,7 @@ dry_deliver(struct run *r, const struct pos *why, const char *mailbox,
 		/* The real run fails at open(""); so does the dry run. */
 		buf_printf(&b, "%s: the mailbox name is empty, so the "
 		    "delivery would fail", verb);
-		line(why, "", b.p);
+		line(why, b.p);
 		buf_free(&b);
 		fflush(stdout);
 		run_fail(r, why, DELIVER_OPEN_FAILED, "set the variable that "
@@ -171,7 +181,7 @@ dry_deliver(struct run *r, const struct pos *why, const char *mailbox,
 		buf_adds(&b, how == HOW_CC ? "; the filter goes on" :
 		    "; this ends the run");
 	}
-	line(why, "", b.p);
+	line(why, b.p);
 	if (!failed) {
 		if (r->trace->delivered.len > 0)
 			buf_adds(&r->trace->delivered, ", ");
@@ -200,7 +210,7 @@ dry_command(struct run *r, const struct pos *why, const char *what,
 	flush_pending(r->trace);
 	buf_printf(&b, "%s \"%s\": %s", what, cmd, r->trace->allow_exec ?
 	    "run (--exec)" : without);
-	line(why, "", b.p);
+	line(why, b.p);
 	buf_free(&b);
 	fflush(stdout);
 	return r->trace->allow_exec;

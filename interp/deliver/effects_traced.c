@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "deliver.h"
+#include "dryrun.h"
 #include "traced.h"
 #include "../run/effects.h"
 #include "../run/run.h"
@@ -45,9 +46,7 @@ line(const struct pos *at, const char *what)
 {
 	struct buf b = BUF_INIT;
 
-	if (at != NULL && at->file != NULL && at->line > 0)
-		buf_printf(&b, "%s:%u:%u: ", at->file, at->line, at->col);
-	buf_printf(&b, "%s\n", what);
+	dryrun_line(&b, at, what);
 	add(b.p, b.len);
 	add(tr.pending.p != NULL ? tr.pending.p : "", tr.pending.len);
 	buf_reset(&tr.pending);
