@@ -23,6 +23,7 @@ bounded(const char *s, size_t len)
 void
 jt_begin(struct jtrace *j, const char *event, const struct pos *at)
 {
+	j->start = j->events.len;
 	if (j->events.len > 0)
 		buf_adds(&j->events, ",\n    ");
 	buf_adds(&j->events, "{\"event\": ");
@@ -58,6 +59,12 @@ void
 jt_end(struct jtrace *j)
 {
 	buf_addc(&j->events, '}');
+	/* past the bound, an event is taken back whole */
+	if (j->cut || j->events.len > JT_EVENTS_MAX) {
+		j->cut = 1;
+		j->events.len = j->start;
+		j->events.p[j->start] = '\0';
+	}
 }
 
 void
@@ -143,6 +150,10 @@ jt_print(struct jtrace *j, FILE *f, int status, const struct rt_error *err)
 	if (j->result.len == 0)
 		jt_outcome(j, err != NULL && err->set ? "error" :
 		    "not delivered", err);
+	if (j->cut)
+		buf_printf(&j->events, ",\n    {\"event\": \"note\", \"text\": "
+		    "\"the trace stops here: its events reached %d bytes\"}",
+		    JT_EVENTS_MAX);
 	fprintf(f, "{\n  \"format\": \"runnel-dry-run\",\n"
 	    "  \"version\": 1,\n  \"events\": [%s%s%s],\n"
 	    "  \"result\": {%s, \"delivered_to\": [%s], \"exit\": %d}\n}\n",

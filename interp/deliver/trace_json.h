@@ -14,6 +14,12 @@
 
 /* Text from the message or a variable is cut to this many bytes. */
 #define JT_TEXT_MAX	1024
+/*
+ * The events stop at this many bytes (a loop runs until its deadline,
+ * an event a turn), as a real delivery's trace does by default; a last
+ * note says so.
+ */
+#define JT_EVENTS_MAX	(1024 * 1024)
 
 struct jtrace {
 	struct buf	 events;	/* the events so far, ",\n" between */
@@ -21,6 +27,8 @@ struct jtrace {
 					   decision */
 	struct buf	 delivered;	/* the result's "delivered_to" items */
 	struct buf	 result;	/* "outcome" and "error", once known */
+	size_t		 start;		/* where the open event began */
+	int		 cut;		/* JT_EVENTS_MAX was reached */
 };
 
 /* {"event": NAME and the place; jt_str/jt_raw add members; jt_end closes. */

@@ -97,6 +97,10 @@ for f in names:
         print("FAIL json %s: %s at %s" % (f, errs[0].message[:200],
             "/".join(str(p) for p in errs[0].path)))
         bad += 1
+    elif os.path.getsize(path) > 1100 * 1024:
+        print("FAIL json %s: %d bytes; the events stop at 1 MiB"
+            % (f, os.path.getsize(path)))
+        bad += 1
     elif doc["result"]["exit"] != status:
         print("FAIL json %s: the document says exit %d, the run exited %d"
             % (f, doc["result"]["exit"], status))
