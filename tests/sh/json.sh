@@ -61,7 +61,8 @@ checkdoc() {	# name dir file [args...]
 nc=0
 for f in "$top"/tests/errors/*.mf; do
 	nc=$((nc + 1))
-	read -r -a args <"${f%.mf}.args" 2>/dev/null || args=()
+	args=()
+	[ -f "${f%.mf}.args" ] && read -r -a args <"${f%.mf}.args"
 	checkdoc "errors-$(basename "${f%.mf}")" "$top/tests/errors" \
 	    "$(basename "$f")" "${args[@]}"
 done
