@@ -8,6 +8,9 @@
  * zero times is dropped from its run.
  */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "literal.h"
 
@@ -20,21 +23,26 @@ static const char rare_to_common[] =
     "0123456789"
     "zqjxkvbpgwyfmcuhldrsnioate-:,. ";
 
-/* rank[c]: where c stands in rare_to_common, either case; made once. */
+/* ranks[c]: where c stands in rare_to_common, either case. */
 static unsigned char	 ranks[256];
+
+/* Made once, before the first pattern is read. */
+static void
+make_ranks(void)
+{
+	size_t i;
+
+	for (i = 0; rare_to_common[i] != '\0'; i++) {
+		ranks[(unsigned char)rare_to_common[i]] = (unsigned char)i;
+		if (rare_to_common[i] >= 'a' && rare_to_common[i] <= 'z')
+			ranks[(unsigned char)rare_to_common[i] - ('a' - 'A')] =
+			    (unsigned char)i;
+	}
+}
 
 static int
 rank(unsigned char c)
 {
-	size_t i;
-
-	if (ranks['e'] == 0)
-		for (i = 0; rare_to_common[i] != '\0'; i++) {
-			ranks[(unsigned char)rare_to_common[i]] = (unsigned char)i;
-			if (rare_to_common[i] >= 'a' && rare_to_common[i] <= 'z')
-				ranks[(unsigned char)rare_to_common[i] -
-				    ('a' - 'A')] = (unsigned char)i;
-		}
 	return ranks[c];
 }
 
@@ -265,39 +273,56 @@ struct reader {
 	unsigned	 nt;
 };
 
+/*
+ * Where a term of score belongs among the alternative's best LIT_TERMS:
+ * a free slot, the worst kept term's when it is worse, or NULL.  Terms
+ * are big (LIT_MAX strings), so they are written in place, not copied.
+ */
+static struct term *
+slot_for(struct reader *rd, int score)
+{
+	unsigned i, worst = 0;
+
+	if (rd->nt < LIT_TERMS)
+		return &rd->t[rd->nt++];
+	for (i = 1; i < rd->nt; i++)
+		if (rd->t[i].score > rd->t[worst].score)
+			worst = i;
+	return score < rd->t[worst].score ? &rd->t[worst] : NULL;
+}
+
 /* Keep term t among the alternative's best LIT_TERMS. */
 static void
 add_term(struct reader *rd, const struct term *t)
 {
-	unsigned i, worst = 0;
+	struct term *to = slot_for(rd, t->score);
 
-	if (rd->nt < LIT_TERMS) {
-		rd->t[rd->nt++] = *t;
+	if (to == NULL)
 		return;
-	}
-	for (i = 1; i < rd->nt; i++)
-		if (rd->t[i].score > rd->t[worst].score)
-			worst = i;
-	if (t->score < rd->t[worst].score)
-		rd->t[worst] = *t;
+	to->n = t->n;
+	to->score = t->score;
+	memcpy(to->v, t->v, t->n * sizeof(t->v[0]));
 }
 
 /* The run ends: it is a term of one string. */
 static void
 end_run(struct reader *rd)
 {
-	struct term t;
+	struct term *t;
 	size_t at;
+	int sc;
 
 	if (rd->curlen == 0)
 		return;
-	memset(&t, 0, sizeof(t));
-	t.score = score(rd->cur, rd->curlen, &at);
-	memcpy(t.v[0].s, rd->cur, rd->curlen);
-	t.v[0].len = (unsigned char)rd->curlen;
-	t.v[0].at = (unsigned char)at;
-	t.n = 1;
-	add_term(rd, &t);
+	sc = score(rd->cur, rd->curlen, &at);
+	if ((t = slot_for(rd, sc)) != NULL) {
+		t->score = sc;
+		t->n = 1;
+		memcpy(t->v[0].s, rd->cur, rd->curlen);
+		t->v[0].len = (unsigned char)rd->curlen;
+		t->v[0].at = (unsigned char)at;
+		t->v[0].alt = t->v[0].term = 0;
+	}
 	rd->curlen = 0;
 }
 
@@ -347,13 +372,15 @@ group_terms(struct reader *rd, const char *re, size_t from, size_t to,
 	if (g.n == 0)
 		return;
 	alts = g.v[g.n - 1].alt + 1u;
-	memset(&t, 0, sizeof(t));
+	t.n = 0;
+	t.score = 0;
 	for (k = 0; k < g.n; k++) {
 		if (alts == 1) {
 			/* each term of the one alternative on its own */
 			if (k > 0 && g.v[k].term != g.v[k - 1].term) {
 				add_term(rd, &t);
-				memset(&t, 0, sizeof(t));
+				t.n = 0;
+				t.score = 0;
 			}
 		} else if (k > 0 && g.v[k].alt == g.v[k - 1].alt) {
 			continue;	/* one string an alternative */
@@ -370,24 +397,32 @@ group_terms(struct reader *rd, const char *re, size_t from, size_t to,
 static int
 end_alternative(struct reader *rd, struct literals *lits, unsigned alt)
 {
-	unsigned i, k;
+	unsigned i, k, order[LIT_TERMS];
 
 	end_run(rd);
 	if (rd->nt == 0)
 		return 0;
-	/* the best term first: literals_in() stops at the first missing */
+	/*
+	 * The best term first: literals_in() stops at the first missing.
+	 * An order of indices is sorted, not the (big) terms.
+	 */
+	for (i = 0; i < rd->nt; i++)
+		order[i] = i;
 	for (i = 1; i < rd->nt; i++)
-		for (k = i; k > 0 && rd->t[k].score < rd->t[k - 1].score; k--) {
-			struct term swap = rd->t[k];
+		for (k = i; k > 0 && rd->t[order[k]].score <
+		    rd->t[order[k - 1]].score; k--) {
+			unsigned swap = order[k];
 
-			rd->t[k] = rd->t[k - 1];
-			rd->t[k - 1] = swap;
+			order[k] = order[k - 1];
+			order[k - 1] = swap;
 		}
 	for (i = 0; i < rd->nt; i++) {
-		if (lits->n + rd->t[i].n > LIT_MAX)
+		const struct term *t = &rd->t[order[i]];
+
+		if (lits->n + t->n > LIT_MAX)
 			break;		/* fewer terms: still all required */
-		for (k = 0; k < rd->t[i].n; k++) {
-			lits->v[lits->n] = rd->t[i].v[k];
+		for (k = 0; k < t->n; k++) {
+			lits->v[lits->n] = t->v[k];
 			lits->v[lits->n].alt = (unsigned char)alt;
 			lits->v[lits->n].term = (unsigned char)i;
 			lits->n++;
@@ -404,6 +439,8 @@ literals_of(const char *re, size_t len, int caseless, struct literals *lits)
 {
 	memset(lits, 0, sizeof(*lits));
 	lits->caseless = caseless;
+	if (ranks['e'] == 0)
+		make_ranks();
 	if (in_doubt(re, len))
 		return;
 	literals_in_text(re, len, caseless, lits, 0);
@@ -420,7 +457,9 @@ literals_in_text(const char *re, size_t len, int caseless,
 
 	lits->n = 0;
 	lits->caseless = caseless;
-	memset(&rd, 0, sizeof(rd));
+	/* only these are read before written: the terms are big */
+	rd.curlen = 0;
+	rd.nt = 0;
 	rd.caseless = caseless;
 	for (;;) {
 		if (i >= len || re[i] == '|') {
@@ -660,21 +699,66 @@ same(const char *a, const char *b, size_t n, int caseless)
 	return 1;
 }
 
+/*
+ * Caseless, where the literal's bytes are common in s: two of its bytes,
+ * the rarest (at) and one at the other end, are compared at 16 start
+ * positions at once, each folded to lower case when it is a letter (the
+ * literal holds ASCII only, so OR-ing 0x20 into a byte equals it to a
+ * lower-case letter exactly when the byte is that letter in either
+ * case); only where both agree is the whole literal compared.
+ */
 static int
-one_in(const char *lit, size_t len, size_t at, int caseless, const char *s,
+caseless_dense(const char *lit, size_t len, size_t at, const char *s,
     size_t n)
 {
-	const char *lim, *f1, *f2, *p;
-	int c1, c2;
+	size_t i = 0, other = at == len - 1 ? 0 : len - 1;
+	int c1 = lower((unsigned char)lit[at]);
+	int c2 = lower((unsigned char)lit[other]);
+	int f1 = c1 >= 'a' && c1 <= 'z' ? 0x20 : 0;
+	int f2 = c2 >= 'a' && c2 <= 'z' ? 0x20 : 0;
 
 	if (n < len)
 		return 0;
-	if (!caseless)
-		return memmem(s, n, lit, len) != NULL;
-	/*
-	 * The rarest byte first, in either case (two memchr runs, each
-	 * picked up where it stopped), then the whole literal around it.
-	 */
+#ifdef __SSE2__
+	const __m128i v1 = _mm_set1_epi8((char)c1), m1 = _mm_set1_epi8((char)f1);
+	const __m128i v2 = _mm_set1_epi8((char)c2), m2 = _mm_set1_epi8((char)f2);
+	unsigned bits;
+
+	/* starts i .. i + 15, the last of them at most n - len */
+	for (; i + 16 <= n - len + 1; i += 16) {
+		bits = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+		    _mm_cmpeq_epi8(_mm_or_si128(_mm_loadu_si128(
+		    (const __m128i *)(s + i + at)), m1), v1),
+		    _mm_cmpeq_epi8(_mm_or_si128(_mm_loadu_si128(
+		    (const __m128i *)(s + i + other)), m2), v2)));
+		for (; bits != 0; bits &= bits - 1)
+			if (same(s + i + (unsigned)__builtin_ctz(bits), lit, len,
+			    1))
+				return 1;
+	}
+#endif
+	for (; i + len <= n; i++)
+		if ((((unsigned char)s[i + at] | f1) == c1) &&
+		    (((unsigned char)s[i + other] | f2) == c2) &&
+		    same(s + i, lit, len, 1))
+			return 1;
+	return 0;
+}
+
+/*
+ * Caseless: is lit[0, len) in s[0, n)?  Its rarest byte first, in
+ * either case (two memchr runs, each picked up where it stopped), then
+ * the whole literal around it.  memchr is fastest while that byte is
+ * rare in s; once it has stopped at more than one place in 64 bytes,
+ * the rest of s is searched by caseless_dense().
+ */
+static int
+caseless_in(const char *lit, size_t len, size_t at, const char *s, size_t n)
+{
+	const char *lim, *f1, *f2, *p;
+	size_t misses = 0;
+	int c1, c2;
+
 	c1 = lower((unsigned char)lit[at]);
 	c2 = c1 >= 'a' && c1 <= 'z' ? c1 - ('a' - 'A') : c1;
 	p = s + at;
@@ -685,12 +769,26 @@ one_in(const char *lit, size_t len, size_t at, int caseless, const char *s,
 		p = f2 == NULL || (f1 != NULL && f1 < f2) ? f1 : f2;
 		if (same(p - at, lit, len, 1))
 			return 1;
+		if (++misses > 4 && (size_t)(p - s) < misses * 64)
+			return caseless_dense(lit, len, at, p - at + 1,
+			    (size_t)(s + n - (p - at + 1)));
 		if (p == f1)
 			f1 = memchr(p + 1, c1, (size_t)(lim - p - 1));
 		else
 			f2 = memchr(p + 1, c2, (size_t)(lim - p - 1));
 	}
 	return 0;
+}
+
+static int
+one_in(const char *lit, size_t len, size_t at, int caseless, const char *s,
+    size_t n)
+{
+	if (n < len)
+		return 0;
+	if (!caseless)
+		return memmem(s, n, lit, len) != NULL;
+	return caseless_in(lit, len, at, s, n);
 }
 
 int

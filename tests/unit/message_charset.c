@@ -94,6 +94,33 @@ main(void)
 	    "utf8_cut keeps complete characters", "cuts a character");
 	buf_free(&b);
 
+	/*
+	 * utf8_valid against libunistring, with one bad byte or one good
+	 * character at every place of 200 ASCII bytes: every word of its
+	 * 64-byte steps is looked at, and the tail after them.
+	 */
+	for (i = 0; i < 200; i++) {
+		char t[202];
+		size_t k;
+		int ok = 1;
+
+		for (k = 0; k < 2; k++) {
+			memset(t, 'a', sizeof(t));
+			if (k == 0)
+				t[i] = (char)0xff;
+			else
+				memcpy(t + i, "\xc3\xa9", 2);
+			if (utf8_valid(t, 200) != (u8_check((const uint8_t *)t,
+			    200) == NULL))
+				ok = 0;
+		}
+		if (!ok || i == 199) {
+			unit_check(ok, "utf8_valid finds a bad byte anywhere",
+			    "wrong with it at %zu", i);
+			break;
+		}
+	}
+
 	/* Encoded words, as maildrop 2.9.3 showed them. */
 	word("=?UTF-8?B?SMOzbGEh?=", "H\xc3\xb3la!");
 	word("=?utf-8?b?SMOzbGEh?= =?UTF-8?Q?caf=C3=A9_x?=",

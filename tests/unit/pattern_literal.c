@@ -5,6 +5,7 @@
  * PCRE2 matches always contains one; and the caseless exception (k and
  * s) is checked against this PCRE2's case folding.
  */
+#include <ctype.h>
 #include <stdlib.h>
 
 #include "../../interp/pattern/literal.h"
@@ -123,6 +124,70 @@ random_patterns(void)
 		    tried, compiling);
 }
 
+/* Is lit in s, ASCII letters in either case?  Byte by byte. */
+static int
+naive_in(const char *lit, const char *s, size_t n)
+{
+	size_t i, k, len = strlen(lit);
+
+	for (i = 0; i + len <= n; i++) {
+		for (k = 0; k < len; k++)
+			if (tolower((unsigned char)s[i + k]) !=
+			    tolower((unsigned char)lit[k]))
+				break;
+		if (k == len)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * literals_in() on long subjects, caselessly: subjects of every length
+ * to 100 bytes over an alphabet close to the literals', so partial
+ * matches abound at every offset and near both ends, against a search
+ * byte by byte.
+ */
+static void
+caseless_search(void)
+{
+	static const char *const lits[] = {
+		"a", "ab", "a-b", "ba:", "b:a:b", "aBaB@", "-", "Ab:@a",
+	};
+	static const char alphabet[] = "aAbB-:.@\xe9";
+	struct literals l;
+	char subj[128];
+	size_t n, k, j;
+	int bad = 0, found = 0, tries;
+
+	for (j = 0; j < sizeof(lits) / sizeof(lits[0]) && !bad; j++) {
+		literals_of(lits[j], strlen(lits[j]), 1, &l);
+		if (l.n != 1 || l.v[0].len != strlen(lits[j])) {
+			bad = unit_check(0, "caseless search", "/%s/ is not "
+			    "read as one literal", lits[j]) == 0;
+			break;
+		}
+		for (n = 0; n <= 100 && !bad; n++)
+			for (tries = 0; tries < 40 && !bad; tries++) {
+				for (k = 0; k < n; k++)
+					subj[k] = alphabet[rnd(sizeof(alphabet)
+					    - 1)];
+				subj[n] = '\0';
+				if (literals_in(&l, subj, n) ==
+				    naive_in(lits[j], subj, n)) {
+					found += naive_in(lits[j], subj, n);
+					continue;
+				}
+				bad = 1;
+				unit_check(0, "caseless search", "\"%s\" in "
+				    "\"%s\": said %d", lits[j], subj,
+				    literals_in(&l, subj, n));
+			}
+	}
+	if (!bad)
+		unit_check(found > 1000, "caseless search",
+		    "only %d subjects held their literal", found);
+}
+
 static size_t
 utf8(unsigned c, char *o)
 {
@@ -209,6 +274,7 @@ main(void)
 	    !literals_compiles("(?<=a+)b", 8) && !literals_compiles("a{3,2}", 6),
 	    "surely compiles", "wrong answer");
 	random_patterns();
+	caseless_search();
 	caseless_exceptions();
 	return unit_done();
 }
