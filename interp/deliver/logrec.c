@@ -1,7 +1,7 @@
 /*
  * logrec.c: maildrop's delivery log record.  From: and Subj: are the raw
- * values of the last such header (first physical line only, leading
- * blanks removed) cut to 72 bytes; the last line is the mailbox padded or
+ * values of every such header run together (first physical line of each,
+ * leading blanks removed) cut to 72 bytes; the last line is the mailbox padded or
  * cut so that it and "(size)" fill 72 columns.  We cut on a UTF-8
  * character boundary rather than mid-sequence (DIFFERENCES.md B16); for
  * ASCII that is maildrop's cut exactly.  The record goes out in one
@@ -33,29 +33,33 @@ cut(const char *p, size_t n, size_t max)
 void
 logrec_header(const struct message *m, const char *name, struct buf *out)
 {
-	const struct msg_header *h, *found = NULL;
+	const struct msg_header *h;
+	struct buf all = BUF_INIT;
 	const char *v, *nl;
-	size_t i, n, len = strlen(name);
+	size_t i, n, count, len = strlen(name);
 
-	n = msg_nheaders(m);
-	for (i = 0; i < n; i++) {
+	/* Every such header adds its line, with nothing between, as
+	 * maildrop's FormatMbox does; past the cut nothing more counts. */
+	count = msg_nheaders(m);
+	for (i = 0; i < count && all.len <= FIELD_MAX; i++) {
 		h = msg_header_at(m, i);
-		if (h->namelen == len && strncasecmp(h->name, name, len) == 0)
-			found = h;
+		if (h->namelen != len || strncasecmp(h->name, name, len) != 0)
+			continue;
+		v = h->value;
+		n = h->valuelen;
+		while (n > 0 && (*v == ' ' || *v == '\t')) {
+			v++;
+			n--;
+		}
+		if ((nl = memchr(v, '\n', n)) != NULL)
+			n = (size_t)(nl - v);
+		if (n > 0 && v[n - 1] == '\r')
+			n--;
+		buf_add(&all, v, n);
 	}
-	if (found == NULL)
-		return;
-	v = found->value;
-	n = found->valuelen;
-	while (n > 0 && (*v == ' ' || *v == '\t')) {
-		v++;
-		n--;
-	}
-	if ((nl = memchr(v, '\n', n)) != NULL)
-		n = (size_t)(nl - v);
-	if (n > 0 && v[n - 1] == '\r')
-		n--;
-	buf_add(out, v, cut(v, n, FIELD_MAX));
+	if (all.len > 0)
+		buf_add(out, all.p, cut(all.p, all.len, FIELD_MAX));
+	buf_free(&all);
 }
 
 void
