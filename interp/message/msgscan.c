@@ -506,18 +506,19 @@ scan_leaf(struct scan *s, const struct mime_info *mi, off_t from, off_t to)
 }
 
 static int scan_part(struct scan *, const struct msg_header *, size_t,
-    const char *, int, off_t, off_t, int);
+    const char *, int, off_t, off_t, off_t, int);
 
 /*
  * A part or an embedded message starting at from: its header runs to the
  * first empty line (kept to MSG_LINE_MAX bytes; the rest of an oversized
  * part header is dropped), its body from there to `to`.  A part inherits
  * MIME from its multipart; an embedded message (parent_type NULL) is a
- * message of its own (scan_message).
+ * message of its own (scan_message).  outer is where the part ends with
+ * the line break its delimiter owns (scan_multipart).
  */
 static int
 scan_entity(struct scan *s, const char *parent_type, off_t from, off_t to,
-    int depth)
+    off_t outer, int depth)
 {
 	struct msg_lines l;
 	struct buf head = BUF_INIT;
@@ -550,7 +551,8 @@ scan_entity(struct scan *s, const char *parent_type, off_t from, off_t to,
 	if (rc == 0 && parent_type == NULL)
 		rc = scan_message(s, h, nh, body, to, depth);
 	else if (rc == 0)
-		rc = scan_part(s, h, nh, parent_type, 1, body, to, depth);
+		rc = scan_part(s, h, nh, parent_type, 1, body, to, outer,
+		    depth);
 	free(h);
 	buf_free(&head);
 	return rc;
@@ -606,7 +608,8 @@ scan_multipart(struct scan *s, const struct mime_info *mi, off_t from,
 				    c == '\r')
 					end--;
 			}
-			rc = scan_entity(s, mi->type, start, end, depth + 1);
+			rc = scan_entity(s, mi->type, start, end, l.lineoff,
+			    depth + 1);
 		}
 		if (close) {
 			start = -1;
@@ -617,14 +620,22 @@ scan_multipart(struct scan *s, const struct mime_info *mi, off_t from,
 			start = to;
 	}
 	if (rc == 0 && start >= 0)
-		rc = scan_entity(s, mi->type, start, to, depth + 1);
+		rc = scan_entity(s, mi->type, start, to, to, depth + 1);
 	msg_lines_close(&l);
 	return rc;
 }
 
+/*
+ * An embedded message/rfc822 part keeps the line break before the next
+ * delimiter, so its last line, even an empty one, is searched [observed
+ * 2.9.3: "one", "" and the delimiter give the lines "one" and "" in an
+ * embedded message but only "one" in a text/plain part;
+ * tests/diff/mime-rfc822-last-line].
+ */
 static int
 scan_part(struct scan *s, const struct msg_header *h, size_t nh,
-    const char *parent_type, int use_ctype, off_t from, off_t to, int depth)
+    const char *parent_type, int use_ctype, off_t from, off_t to,
+    off_t outer, int depth)
 {
 	struct mime_info mi;
 	int rc = 0;
@@ -635,7 +646,7 @@ scan_part(struct scan *s, const struct msg_header *h, size_t nh,
 		rc = scan_multipart(s, &mi, from, to, depth);
 	else if (depth < MIME_DEPTH_MAX &&
 	    strcmp(mi.type, "message/rfc822") == 0 && mi.cte == CTE_NONE)
-		rc = scan_entity(s, NULL, from, to, depth + 1);
+		rc = scan_entity(s, NULL, from, outer, outer, depth + 1);
 	else if ((s->what & MSG_BODY) &&
 	    (strncmp(mi.type, "text/", 5) == 0 ||
 	    strncmp(mi.type, "message/", 8) == 0))
@@ -676,7 +687,7 @@ scan_message(struct scan *s, const struct msg_header *h, size_t nh,
 	const struct msg_header *v = find_header(h, nh, "Mime-Version");
 
 	return scan_part(s, h, nh, NULL, v != NULL && version_1_0(v), from,
-	    to, depth);
+	    to, to, depth);
 }
 
 /* A cache's lines, or none when the sieve finds nothing in its text. */
