@@ -271,6 +271,18 @@ utf8_valid(const char *s, size_t n)
 	return 1;
 }
 
+/* Are the next 8 bytes of p[0, n) there and all ASCII? */
+static int
+ascii8(const unsigned char *p, size_t n)
+{
+	uint64_t w;
+
+	if (n < 8)
+		return 0;
+	memcpy(&w, p, 8);
+	return (w & 0x8080808080808080ULL) == 0;
+}
+
 void
 utf8_repair(const char *s, size_t n, struct buf *out)
 {
@@ -281,8 +293,8 @@ utf8_repair(const char *s, size_t n, struct buf *out)
 	while (i < n) {
 		/* Copy valid runs in one piece: the common case. */
 		for (run = i; run < n; run += len)
-			if ((len = p[run] < 0x80 ? 1 :
-			    utf8_seq(p + run, n - run)) == 0)
+			if ((len = ascii8(p + run, n - run) ? 8 :
+			    p[run] < 0x80 ? 1 : utf8_seq(p + run, n - run)) == 0)
 				break;
 		if (run > i)
 			buf_add(out, s + i, run - i);

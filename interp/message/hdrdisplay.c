@@ -39,7 +39,9 @@ hdr_display(const char *name, size_t namelen, const char *value,
     size_t valuelen, struct buf *out)
 {
 	struct buf v = BUF_INIT, dec = BUF_INIT;
-	size_t i, b = 0, e = valuelen;
+	size_t i, k, start, b = 0, e = valuelen;
+	const char *cr;
+	char *nl;
 
 	utf8_repair(name, namelen, out);
 	/*
@@ -57,17 +59,22 @@ hdr_display(const char *name, size_t namelen, const char *value,
 		b++;
 	while (e > b && isspace((unsigned char)value[e - 1]))
 		e--;
-	for (i = b; i < e; i++)
-		if (value[i] != '\r')
-			buf_addc(&v, value[i]);
+	/* runs between CRs, and newlines found, by memchr: bytewise is slow */
+	for (i = b; i < e; i = k + 1) {
+		cr = memchr(value + i, '\r', e - i);
+		k = cr != NULL ? (size_t)(cr - value) : e;
+		buf_add(&v, value + i, k - i);
+	}
 	buf_add(&v, "", 0);
 	if (is_address_field(name, namelen))
 		addr_render(v.p, v.len, &dec);
 	else
 		rfc2047_decode(v.p, v.len, &dec);
-	for (i = 0; i < dec.len; i++)
-		buf_addc(out, dec.p[i] == '\n' ? ' ' : dec.p[i]);
-	buf_add(out, "", 0);
+	start = out->len;
+	buf_add(out, dec.p != NULL ? dec.p : "", dec.len);
+	for (nl = out->p + start; (nl = memchr(nl, '\n',
+	    (size_t)(out->p + out->len - nl))) != NULL; )
+		*nl++ = ' ';
 	buf_free(&v);
 	buf_free(&dec);
 }

@@ -149,13 +149,15 @@ void
 rfc2047_decode(const char *s, size_t n, struct buf *out)
 {
 	size_t i, len, ws;
+	const char *eq;
 
 	while (n > 0) {
-		for (i = 0; i + 1 < n; i++)
-			if (s[i] == '=' && s[i + 1] == '?')
+		/* the next "=?", its '=' found by memchr */
+		for (i = 0; (eq = memchr(s + i, '=', n - i)) != NULL;
+		    i = (size_t)(eq - s) + 1)
+			if ((size_t)(eq - s) + 1 < n && eq[1] == '?')
 				break;
-		if (i + 1 >= n)
-			i = n;
+		i = eq != NULL ? (size_t)(eq - s) : n;
 		utf8_repair(s, i, out);
 		s += i;
 		n -= i;

@@ -150,5 +150,16 @@ main(void)
 	    "\xe3\x83\x86\xe3\x82\xb9\xe3\x83\x88");
 	word("=?x-gbk?B?1tDOxA==?=", "\xe4\xb8\xad\xe6\x96\x87");
 	word("raw caf\xe9", "raw caf");
+	/* '=' without '?' is text, also right before an encoded word */
+	word("a=b==?utf-8?q?x?=c=", "a=b=xc=");
+	/* bad bytes after and between runs of 8 ASCII bytes */
+	word("0123456789\xff" "abcdefgh\xc3\xa9" "ijklmnop\xc3", "0123456789"
+	    "abcdefgh\xc3\xa9" "ijklmnop");
+
+	/* A header as patterns see it: CRs gone, folds one space each. */
+	hdr_display("Subject", 7, "  one\r\n\ttwo\r\r\n three\n \r\n", 24,
+	    &b);
+	same("hdr_display folds and drops CRs", &b, "Subject: one \ttwo  three");
+	buf_free(&b);
 	return unit_done();
 }
