@@ -150,13 +150,25 @@ lru_put(const char *text, size_t len, unsigned how, struct regex *re)
 }
 
 /*
+ * The regex as compiled, for messages: the pattern's own text, or the
+ * substituted text held in sub.  Not copied when there is nothing to
+ * substitute: most patterns never need it.
+ */
+struct retext {
+	const char	*s;
+	struct buf	 sub;
+};
+
+#define RETEXT_INIT	{ "", BUF_INIT }
+
+/*
  * The compiled form of e's pattern, or NULL after maildrop's warning
  * (the pattern's value is then 0; not fatal), or NULL with *f set to
  * FLOW_FAIL when the substituted pattern is past RUNNEL_MAX_VALUE.
- * text gets the regex as compiled, for messages.
+ * text gets the regex as compiled.
  */
 static struct regex *
-pattern_regex(struct run *r, const struct expr *e, struct buf *text,
+pattern_regex(struct run *r, const struct expr *e, struct retext *text,
     int on_message, enum flow *f)
 {
 	struct pattern *pat = e->pat;
@@ -164,9 +176,9 @@ pattern_regex(struct run *r, const struct expr *e, struct buf *text,
 	struct regex *re;
 	unsigned how = regex_how(pat, on_message);
 
-	buf_reset(text);
-	if (!needs_subst(pat)) {
-		buf_set(text, pat->re, pat->relen);
+	/* compiled is set only for a pattern without substitution */
+	if (pat->compiled != NULL || !needs_subst(pat)) {
+		text->s = pat->re;
 		if (pat->compiled != NULL)
 			return pat->compiled;
 		re = regex_compile(pat->re, pat->relen, how, &err);
@@ -176,16 +188,17 @@ pattern_regex(struct run *r, const struct expr *e, struct buf *text,
 			pat->compiled = re;
 		}
 	} else {
-		subst_vars(r, &e->pos, pat->re, pat->relen, text);
-		if ((*f = run_room(r, &e->pos, text->len, "this pattern")) !=
-		    FLOW_NEXT)
+		buf_reset(&text->sub);
+		subst_vars(r, &e->pos, pat->re, pat->relen, &text->sub);
+		text->s = buf_cstr(&text->sub);
+		if ((*f = run_room(r, &e->pos, text->sub.len,
+		    "this pattern")) != FLOW_NEXT)
 			return NULL;
-		if ((re = lru_get(text->p ? text->p : "", text->len, how)))
+		if ((re = lru_get(text->s, text->sub.len, how)))
 			return re;
-		re = regex_compile(text->p ? text->p : "", text->len, how,
-		    &err);
+		re = regex_compile(text->s, text->sub.len, how, &err);
 		if (re != NULL)
-			lru_put(text->p ? text->p : "", text->len, how, re);
+			lru_put(text->s, text->sub.len, how, re);
 	}
 	if (re == NULL)
 		report_invalid(r, e, &err);
@@ -317,10 +330,10 @@ gave_up_at(struct run *r, const struct pos *at, const struct clock *c,
 
 static enum flow
 gave_up(struct run *r, const struct expr *e, const struct clock *c,
-    struct buf *text, int rc, const char *why, const char *where,
+    const struct retext *text, int rc, const char *why, const char *where,
     size_t len)
 {
-	return gave_up_at(r, &e->pos, c, buf_cstr(text), rc, why, where, len);
+	return gave_up_at(r, &e->pos, c, text->s, rc, why, where, len);
 }
 
 /*
@@ -549,18 +562,19 @@ scan_line(void *arg, const char *line, size_t len)
  * skipped whole.  Not under VERBOSE 3, which shows every line tried.
  */
 static int
-scan_may(void *arg, const char *text, size_t n)
+scan_may(void *arg, const char *text, size_t n,
+    const struct byte_pairs *pairs)
 {
 	struct scan *s = arg;
 
 	if (s->r->verbose > 2)
 		return 1;
-	return regex_may_match(s->re, text, n);
+	return regex_may_match(s->re, text, n, pairs);
 }
 
 static void
 scan_message(struct run *r, const struct expr *e, struct scan *s,
-    struct buf *text)
+    struct retext *text)
 {
 	unsigned what = scan_what(e->pat->flags);
 
@@ -573,25 +587,25 @@ scan_message(struct run *r, const struct expr *e, struct scan *s,
 	s->factor = e->pat->factor;
 	s->fail = FLOW_NEXT;
 	s->re = pattern_regex(r, e, text, 1, &s->fail);
-	s->text = buf_cstr(text);
+	s->text = text->s;
 }
 
 /* VERBOSE 4 and up: the value of a search, as maildrop reports it. */
 static void
-verbose_result(struct run *r, const struct expr *e, struct buf *text,
-    const struct buf *value)
+verbose_result(struct run *r, const struct expr *e,
+    const struct retext *text, const struct buf *value)
 {
 	if (r->verbose > 3)
 		fprintf(stderr, "%s(%u): Search of %s = %s\n",
 		    e->pos.file ? e->pos.file : "", e->pos.line,
-		    buf_cstr(text), value->p ? value->p : "");
+		    text->s, value->p ? value->p : "");
 }
 
 enum flow
 match_message(struct run *r, const struct expr *e, struct buf *out)
 {
 	struct scan s;
-	struct buf text = BUF_INIT;
+	struct retext text = RETEXT_INIT;
 	struct clock c;
 
 	scan_message(r, e, &s, &text);
@@ -603,7 +617,7 @@ match_message(struct run *r, const struct expr *e, struct buf *out)
 	}
 	if (s.fail != FLOW_NEXT || (s.gave_up && gave_up(r, e, &c, &text, s.gave_up, s.gave_up_why,
 	    s.where, s.gave_up_len) != FLOW_NEXT)) {
-		buf_free(&text);
+		buf_free(&text.sub);
 		return FLOW_FAIL;
 	}
 	buf_reset(out);
@@ -613,7 +627,7 @@ match_message(struct run *r, const struct expr *e, struct buf *out)
 		buf_adds(out, s.matched ? "1" : "0");
 	if (s.re != NULL)
 		verbose_result(r, e, &text, out);
-	buf_free(&text);
+	buf_free(&text.sub);
 	return FLOW_NEXT;
 }
 
@@ -641,7 +655,7 @@ match_string(struct run *r, const struct expr *e, const struct buf *subj,
 {
 	const char *subject = subj->p;
 	size_t len = subj->len;
-	struct buf text = BUF_INIT;
+	struct retext text = RETEXT_INIT;
 	struct regex *re;
 	struct pattern *pat = e->pat;
 	struct clock c;
@@ -652,12 +666,12 @@ match_string(struct run *r, const struct expr *e, const struct buf *subj,
 	enum flow f = FLOW_NEXT;
 
 	if ((re = pattern_regex(r, e, &text, 0, &f)) == NULL) {
-		buf_free(&text);
+		buf_free(&text.sub);
 		buf_set(out, "0", 1);
 		return f;
 	}
 	if (r->verbose > 2)
-		fprintf(stderr, "Matching /%s/ against %.*s\n", buf_cstr(&text),
+		fprintf(stderr, "Matching /%s/ against %.*s\n", text.s,
 		    (int)len, subject ? subject : "");
 	clock_start(r, &c);
 	while (start <= len) {
@@ -682,7 +696,7 @@ match_string(struct run *r, const struct expr *e, const struct buf *subj,
 	clock_stop(r, &c);
 	if (gave && gave_up(r, e, &c, &text, gave, why, "string", len) !=
 	    FLOW_NEXT) {
-		buf_free(&text);
+		buf_free(&text.sub);
 		return FLOW_FAIL;
 	}
 	buf_reset(out);
@@ -691,7 +705,7 @@ match_string(struct run *r, const struct expr *e, const struct buf *subj,
 	else
 		buf_adds(out, matched ? "1" : "0");
 	verbose_result(r, e, &text, out);
-	buf_free(&text);
+	buf_free(&text.sub);
 	return FLOW_NEXT;
 }
 
@@ -702,7 +716,7 @@ match_collect(struct run *r, const struct expr *e, const struct buf *subj,
 	const char *subject = subj != NULL ? subj->p : NULL;
 	size_t len = subj != NULL ? subj->len : 0;
 	struct scan s;
-	struct buf text = BUF_INIT;
+	struct retext text = RETEXT_INIT;
 	struct clock c;
 	size_t start = 0, so, eo;
 	int rc, gave = 0;
@@ -724,12 +738,12 @@ match_collect(struct run *r, const struct expr *e, const struct buf *subj,
 		else if (s.gave_up)
 			f = gave_up(r, e, &c, &text, s.gave_up,
 			    s.gave_up_why, s.where, s.gave_up_len);
-		buf_free(&text);
+		buf_free(&text.sub);
 		return f;
 	}
 	/* String form: each search starts where the last match ended. */
 	if ((s.re = pattern_regex(r, e, &text, 0, &f)) == NULL) {
-		buf_free(&text);
+		buf_free(&text.sub);
 		return f;
 	}
 	clock_start(r, &c);
@@ -749,7 +763,7 @@ match_collect(struct run *r, const struct expr *e, const struct buf *subj,
 	clock_stop(r, &c);
 	if (gave && f == FLOW_NEXT)
 		f = gave_up(r, e, &c, &text, gave, why, "string", len);
-	buf_free(&text);
+	buf_free(&text.sub);
 	return f;
 }
 
