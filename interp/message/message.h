@@ -12,6 +12,8 @@
 
 #include "../../grammar/buf.h"
 
+struct byte_pairs;
+
 struct message;
 
 /* One top-level header field, as it stands in the raw message. */
@@ -76,15 +78,18 @@ int		 msg_scan(struct message *, unsigned what,
 		    void *arg);
 
 /*
- * msg_scan() with a sieve: may(arg, text, n) is shown blocks of the text
- * whose lines fn would be handed (many lines at once, '\n' or NUL
- * between them, or pieces of them), and where it returns 0 none of
+ * msg_scan() with a sieve: may(arg, text, n, pairs) is shown blocks of
+ * the text whose lines fn would be handed (many lines at once, '\n' or
+ * NUL between them, or pieces of them), and where it returns 0 none of
  * those lines is handed to fn.  may must return 0 only when no line
- * inside the block could be one that fn acts on.
+ * inside the block could be one that fn acts on.  pairs is NULL or the
+ * byte pairs of the block (bytepairs.h), made once for a block that
+ * every pattern is shown (the cached lines).
  */
 int		 msg_scan_sieved(struct message *, unsigned what,
 		    int (*fn)(void *arg, const char *line, size_t len),
-		    int (*may)(void *arg, const char *text, size_t n),
+		    int (*may)(void *arg, const char *text, size_t n,
+		    const struct byte_pairs *pairs),
 		    void *arg);
 
 /*

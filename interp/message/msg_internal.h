@@ -54,6 +54,7 @@ struct msg_cache {
 	struct buf	 text;
 	struct msg_piece *line;
 	size_t		 n, cap;
+	struct byte_pairs *pairs;	/* of text, once a sieve looks */
 };
 
 /*

@@ -43,5 +43,6 @@ msg_cache_free(struct msg_cache *c)
 {
 	buf_free(&c->text);
 	free(c->line);
+	free(c->pairs);
 	memset(c, 0, sizeof(*c));
 }

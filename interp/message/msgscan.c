@@ -24,6 +24,7 @@
 #include <strings.h>
 
 #include "../../grammar/arena.h"
+#include "bytepairs.h"
 #include "msg_internal.h"
 
 /* MIME nesting deeper than this is searched as an opaque leaf. */
@@ -40,7 +41,8 @@ struct scan {
 	size_t		 keepmax;	/* and the cache's limit */
 	unsigned	 cur;		/* what the lines emitted belong to */
 	/* msg_scan_sieved()'s look at a block of lines, or NULL */
-	int		(*may)(void *, const char *, size_t);
+	int		(*may)(void *, const char *, size_t,
+			    const struct byte_pairs *);
 };
 
 /* The blocks the sieve looks at: below malloc's mmap threshold. */
@@ -365,7 +367,7 @@ sieve_skips(struct scan *s, const struct cs_conv *cs, const char *t,
     size_t n)
 {
 	return s->may != NULL && cs_utf8(cs) && memchr(t, '\r', n) == NULL &&
-	    utf8_valid(t, n) && !s->may(s->arg, t, n);
+	    utf8_valid(t, n) && !s->may(s->arg, t, n, NULL);
 }
 
 /*
@@ -690,19 +692,29 @@ scan_message(struct scan *s, const struct msg_header *h, size_t nh,
 	    to, to, depth);
 }
 
-/* A cache's lines, or none when the sieve finds nothing in its text. */
+/*
+ * A cache's lines, or none when the sieve finds nothing in its text.
+ * The text's byte pairs are made at its first sieve, for all the rest.
+ */
 static int
-replay(const struct scan *s, const struct msg_cache *c)
+replay(const struct scan *s, struct msg_cache *c)
 {
-	if (s->may != NULL && !s->may(s->arg, c->text.p, c->text.len))
-		return 0;
+	if (s->may != NULL) {
+		if (c->pairs == NULL) {
+			c->pairs = xmalloc(sizeof(*c->pairs));
+			byte_pairs_make(c->pairs, c->text.p, c->text.len);
+		}
+		if (!s->may(s->arg, c->text.p, c->text.len, c->pairs))
+			return 0;
+	}
 	return msg_cache_replay(c, s->what, s->fn, s->arg);
 }
 
 int
 msg_scan_sieved(struct message *m, unsigned what,
     int (*fn)(void *arg, const char *line, size_t len),
-    int (*may)(void *arg, const char *text, size_t n), void *arg)
+    int (*may)(void *arg, const char *text, size_t n,
+    const struct byte_pairs *pairs), void *arg)
 {
 	struct scan s;
 	unsigned rest;

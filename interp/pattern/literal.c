@@ -12,6 +12,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "../message/bytepairs.h"
 #include "literal.h"
 
 /*
@@ -780,11 +781,26 @@ caseless_in(const char *lit, size_t len, size_t at, const char *s, size_t n)
 	return 0;
 }
 
+/* Are all of lit's pairs among pairs?  Else lit is surely not there. */
+static int
+pairs_may(const struct byte_pairs *pairs, const char *lit, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i++)
+		if (!byte_pairs_may(pairs, (unsigned char)lit[i],
+		    (unsigned char)lit[i + 1]))
+			return 0;
+	return 1;
+}
+
 static int
 one_in(const char *lit, size_t len, size_t at, int caseless, const char *s,
-    size_t n)
+    size_t n, const struct byte_pairs *pairs)
 {
 	if (n < len)
+		return 0;
+	if (pairs != NULL && !pairs_may(pairs, lit, len))
 		return 0;
 	if (!caseless)
 		return memmem(s, n, lit, len) != NULL;
@@ -792,7 +808,8 @@ one_in(const char *lit, size_t len, size_t at, int caseless, const char *s,
 }
 
 int
-literals_in(const struct literals *lits, const char *s, size_t n)
+literals_in(const struct literals *lits, const char *s, size_t n,
+    const struct byte_pairs *pairs)
 {
 	const struct literal *v = lits->v;
 	unsigned i = 0, k, alt, term;
@@ -811,7 +828,8 @@ literals_in(const struct literals *lits, const char *s, size_t n)
 			for (; k < lits->n && v[k].alt == alt &&
 			    v[k].term == term; k++)
 				if (alt_ok && !term_ok && one_in(v[k].s,
-				    v[k].len, v[k].at, lits->caseless, s, n))
+				    v[k].len, v[k].at, lits->caseless, s, n,
+				    pairs))
 					term_ok = 1;
 			alt_ok = alt_ok && term_ok;
 		}

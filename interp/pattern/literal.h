@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+struct byte_pairs;
+
 /*
  * What a match must contain: one of the alternatives (a|b|c), and for
  * the alternative every one of its terms, and for a term one of its
@@ -53,7 +55,12 @@ void	literals_of(const char *re, size_t len, int caseless,
  */
 int	literals_compiles(const char *re, size_t len);
 
-/* Does s[0, n) contain one of the literals?  1 also when lits->n is 0. */
-int	literals_in(const struct literals *lits, const char *s, size_t n);
+/*
+ * Does s[0, n) contain one of the literals?  1 also when lits->n is 0.
+ * pairs, when not NULL, holds the byte pairs of s (bytepairs.h): a
+ * literal with a pair missing there is not searched for.
+ */
+int	literals_in(const struct literals *lits, const char *s, size_t n,
+	    const struct byte_pairs *pairs);
 
 #endif

@@ -337,7 +337,7 @@ regex_exec(struct regex *x, const char *s, size_t len, size_t start)
 		s = "";
 	/* a subject without the pattern's literal is not worth a call */
 	if (!regex_may_match(x, s + (start < len ? start : len),
-	    start < len ? len - start : 0))
+	    start < len ? len - start : 0, NULL))
 		return 0;
 	if (compiled(x) != 0)
 		return REGEX_GAVE_UP;
@@ -368,9 +368,10 @@ regex_exec(struct regex *x, const char *s, size_t len, size_t start)
 }
 
 int
-regex_may_match(const struct regex *x, const char *s, size_t n)
+regex_may_match(const struct regex *x, const char *s, size_t n,
+    const struct byte_pairs *pairs)
 {
-	return literals_in(&x->lits, s, n);
+	return literals_in(&x->lits, s, n, pairs);
 }
 
 int

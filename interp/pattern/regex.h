@@ -86,9 +86,11 @@ int		 regex_span(const struct regex *, unsigned i, size_t *so,
 		    size_t *eo);
 /*
  * 0 when no match can lie in s[0, n): it holds none of the literals
- * every match contains (literal.h).  A quick look, for skipping text.
+ * every match contains (literal.h).  A quick look, for skipping text;
+ * pairs (or NULL) are the byte pairs of s, for a quicker one.
  */
-int		 regex_may_match(const struct regex *, const char *s, size_t n);
+int		 regex_may_match(const struct regex *, const char *s, size_t n,
+		    const struct byte_pairs *pairs);
 /* What the last -1 from regex_exec was about, in words. */
 const char	*regex_why(void);
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../../grammar/buf.h"
+#include "../../interp/message/bytepairs.h"
 #include "../../interp/message/message.h"
 #include "unit.h"
 
@@ -34,9 +35,16 @@ keep_needles(void *arg, const char *line, size_t len)
 	return 0;
 }
 
+/* The needle's byte pairs first, when the block comes with its pairs. */
 static int
-may(void *arg, const char *text, size_t n)
+may(void *arg, const char *text, size_t n, const struct byte_pairs *pairs)
 {
+	size_t i;
+
+	for (i = 0; pairs != NULL && needle[i + 1] != '\0'; i++)
+		if (!byte_pairs_may(pairs, (unsigned char)needle[i],
+		    (unsigned char)needle[i + 1]))
+			return 0;
 	return memmem(text, n, needle, strlen(needle)) != NULL;
 }
 

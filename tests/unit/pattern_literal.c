@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 
+#include "../../interp/message/bytepairs.h"
 #include "../../interp/pattern/literal.h"
 #include "../../interp/pattern/regex.h"
 #include "unit.h"
@@ -108,7 +109,7 @@ random_patterns(void)
 			    0, md, NULL) < 0)
 				continue;
 			tried++;
-			if (!literals_in(&l, subj, strlen(subj))) {
+			if (!literals_in(&l, subj, strlen(subj), NULL)) {
 				bad = 1;
 				unit_check(0, "random patterns", "/%s/%s matches "
 				    "\"%s\", which has none of its literals",
@@ -155,6 +156,7 @@ caseless_search(void)
 	};
 	static const char alphabet[] = "aAbB-:.@\xe9";
 	struct literals l;
+	struct byte_pairs pairs;
 	char subj[128];
 	size_t n, k, j;
 	int bad = 0, found = 0, tries;
@@ -172,7 +174,11 @@ caseless_search(void)
 					subj[k] = alphabet[rnd(sizeof(alphabet)
 					    - 1)];
 				subj[n] = '\0';
-				if (literals_in(&l, subj, n) ==
+				/* and with the subject's byte pairs */
+				byte_pairs_make(&pairs, subj, n);
+				if (literals_in(&l, subj, n, NULL) ==
+				    naive_in(lits[j], subj, n) &&
+				    literals_in(&l, subj, n, &pairs) ==
 				    naive_in(lits[j], subj, n)) {
 					found += naive_in(lits[j], subj, n);
 					continue;
@@ -180,7 +186,7 @@ caseless_search(void)
 				bad = 1;
 				unit_check(0, "caseless search", "\"%s\" in "
 				    "\"%s\": said %d", lits[j], subj,
-				    literals_in(&l, subj, n));
+				    literals_in(&l, subj, n, NULL));
 			}
 	}
 	if (!bad)
@@ -265,9 +271,9 @@ main(void)
 	expect("abc)", 0, "");
 	expect("caf\xc3\xa9 x", 0, " x&caf");
 	literals_of("the money", 9, 1, &l);
-	unit_check(literals_in(&l, "wire THE MONEY now", 18) &&
-	    !literals_in(&l, "the mone", 8) &&
-	    !literals_in(&l, "THE MONEX THE MONEZ", 19),
+	unit_check(literals_in(&l, "wire THE MONEY now", 18, NULL) &&
+	    !literals_in(&l, "the mone", 8, NULL) &&
+	    !literals_in(&l, "THE MONEX THE MONEZ", 19, NULL),
 	    "caseless search", "wrong answer");
 	unit_check(literals_compiles("^From:.*(a|b)@x\\.org [0-9A-Z]{10,}", 36) &&
 	    !literals_compiles("a[z-a]", 6) && !literals_compiles("a\\i", 3) &&
