@@ -173,16 +173,23 @@ skip_braces(const char *re, size_t len, size_t i)
 static int
 in_doubt(const char *re, size_t len)
 {
+	const char *p;
 	size_t i;
 	unsigned char c;
 
-	for (i = 0; i + 1 < len; i++) {
-		if ((re[i] == '(' && re[i + 1] == '*') ||
-		    (re[i] == '\\' && re[i + 1] == 'Q'))
+	/* each '(' and each backslash, found by memchr */
+	for (i = 0; (p = memchr(re + i, '\\', len - i)) != NULL; ) {
+		i = (size_t)(p - re) + 1;
+		if (i < len && re[i] == 'Q')
 			return 1;
-		if (re[i] != '(' || re[i + 1] != '?' || i + 2 >= len)
+	}
+	for (i = 0; (p = memchr(re + i, '(', len - i)) != NULL; ) {
+		i = (size_t)(p - re) + 1;
+		if (i < len && re[i] == '*')
+			return 1;
+		if (i + 1 >= len || re[i] != '?')
 			continue;
-		c = (unsigned char)re[i + 2];
+		c = (unsigned char)re[i + 1];
 		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 		    c == '-' || c == '^' || c == '#')
 			return 1;
@@ -339,6 +346,30 @@ plain(const struct reader *rd, unsigned char c)
 	return 1;
 }
 
+/*
+ * A byte that stands for itself in a pattern, outside a class, whatever
+ * follows it: not one of \\ ^ $ . [ ] | ( ) ? * + { }, not a control
+ * character, not the start of a non-ASCII character.
+ */
+static int
+run_byte(unsigned char c)
+{
+	static const unsigned char special[128] = {
+		['\\'] = 1, ['^'] = 1, ['$'] = 1, ['.'] = 1, ['['] = 1,
+		[']'] = 1, ['|'] = 1, ['('] = 1, [')'] = 1, ['?'] = 1,
+		['*'] = 1, ['+'] = 1, ['{'] = 1, ['}'] = 1,
+	};
+
+	return c >= ' ' && c < 0x7f && !special[c];
+}
+
+/* May c, right after an atom, make it optional or repeat it? */
+static int
+quantifier(unsigned char c)
+{
+	return c == '?' || c == '*' || c == '+' || c == '{';
+}
+
 /* Groups nested deeper than this are not looked into. */
 #define GROUP_DEPTH	3
 
@@ -469,6 +500,24 @@ literals_in_text(const char *re, size_t len, int caseless,
 			if (i >= len)
 				return;
 			i++;
+			continue;
+		}
+		/*
+		 * The common case first: a run of letters, digits and
+		 * punctuation without meaning, none with a quantifier,
+		 * is taken a byte at a time without the reading below.
+		 */
+		if (i + 1 < len && run_byte((unsigned char)re[i]) &&
+		    !quantifier((unsigned char)re[i + 1]) &&
+		    plain(&rd, (unsigned char)re[i])) {
+			do {
+				if (rd.curlen == LIT_LEN)
+					end_run(&rd);
+				rd.cur[rd.curlen++] = re[i++];
+			} while (i + 1 < len &&
+			    run_byte((unsigned char)re[i]) &&
+			    !quantifier((unsigned char)re[i + 1]) &&
+			    plain(&rd, (unsigned char)re[i]));
 			continue;
 		}
 		group = (size_t)-1;
@@ -633,6 +682,13 @@ literals_compiles(const char *re, size_t len)
 		return 0;
 	while (i < len) {
 		c = (unsigned char)re[i];
+		if (run_byte(c)) {
+			/* a run of plain characters, taken at once */
+			while (++i < len && run_byte((unsigned char)re[i]))
+				;
+			rep = 1;
+			continue;
+		}
 		switch (c) {
 		case '\\':
 			if (i + 1 >= len || (d = (unsigned char)re[i + 1]) >= 0x80)
