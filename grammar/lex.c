@@ -54,11 +54,16 @@ static const struct keyword keywords[] = {
 
 static const char missing_quote[] = "maildrop: Missing ', \", or `.";
 
+static unsigned char	 classes[256];
+static void		 make_classes(void);
+
 void
 lex_init(struct lexer *l, struct arena *a, const char *file, const char *src,
     size_t len, int embedded, const struct fn_table *fns)
 {
 	memset(l, 0, sizeof(*l));
+	if (classes['a'] == 0)
+		make_classes();
 	l->arena = a;
 	l->file = file;
 	l->src = src;
@@ -140,17 +145,48 @@ word_char(int c)
 	return word_start(c) || c == '{' || c == '}';
 }
 
+/* The token's text against a keyword, in one pass: no strlen. */
+/*
+ * Byte classes for the loops that run over every byte of a filter,
+ * made once from the predicates above: a table lookup per byte.
+ */
+#define CL_NOTWORD	1	/* not word_char() */
+#define CL_PATSTOP	2	/* ends a plain run in a pattern: / \ CR LF */
+#define CL_STRSTOP	4	/* ends a plain run in a string: \ CR LF */
+
+static void
+make_classes(void)
+{
+	int c;
+
+	for (c = 0; c < 256; c++)
+		classes[c] = (unsigned char)((word_char(c) ? 0 : CL_NOTWORD) |
+		    (c == '/' || c == '\\' || c == '\r' || c == '\n' ?
+		    CL_PATSTOP : 0) |
+		    (c == '\\' || c == '\r' || c == '\n' ? CL_STRSTOP : 0));
+}
+
+/* Past the run of bytes from off that are not of class cl. */
+static size_t
+run_until(const struct lexer *l, size_t off, unsigned cl)
+{
+	while (off < l->len && (classes[(unsigned char)l->src[off]] & cl) == 0)
+		off++;
+	return off;
+}
+
 static int
 kwcmp(const void *key, const void *elem)
 {
 	const struct token *t = key;
-	const struct keyword *k = elem;
-	size_t n = strlen(k->name);
-	int r = strncmp(t->text, k->name, t->len < n ? t->len : n);
+	const char *name = ((const struct keyword *)elem)->name;
+	size_t i;
 
-	if (r != 0)
-		return r;
-	return t->len < n ? -1 : t->len > n;
+	for (i = 0; i < t->len && name[i] != '\0'; i++)
+		if (t->text[i] != name[i])
+			return (unsigned char)t->text[i] -
+			    (unsigned char)name[i];
+	return i < t->len ? 1 : name[i] != '\0' ? -1 : 0;
 }
 
 static void
@@ -186,11 +222,12 @@ quoted(struct lexer *l, struct token *t)
 			goto missing;
 		if (q != '\\') {
 			/* copy a run of plain bytes at once */
-			size_t start = l->off;
+			size_t start = l->off, end;
+			const char *qp;
 
-			while (l->off < l->len && (q = cur(l)) != quote &&
-			    q != '\\' && q != '\n' && q != '\r')
-				l->off++;
+			end = run_until(l, start, CL_STRSTOP);
+			qp = memchr(l->src + start, quote, end - start);
+			l->off = qp != NULL ? (size_t)(qp - l->src) : end;
 			buf_add(b, l->src + start, l->off - start);
 			continue;
 		}
@@ -254,19 +291,22 @@ pattern(struct lexer *l, struct token *t)
 	size_t start = l->off;
 	int c;
 
-	adv(l);
-	while ((c = cur(l)) != '/') {
+	/* it never holds a newline: the offset moves, the line does not */
+	l->off++;
+	for (;;) {
+		l->off = run_until(l, l->off, CL_PATSTOP);
+		if ((c = cur(l)) == '/')
+			break;
 		if (c < 0 || c == '\r' || c == '\n')
 			goto unterminated;
-		if (c == '\\') {
-			adv(l);
-			c = cur(l);
-			if (c < 0 || c == '\r' || c == '\n')
-				goto unterminated;
-		}
-		adv(l);
+		/* a backslash and the byte it protects */
+		l->off++;
+		c = cur(l);
+		if (c < 0 || c == '\r' || c == '\n')
+			goto unterminated;
+		l->off++;
 	}
-	adv(l);
+	l->off++;
 	if (cur(l) == ':') {
 		adv(l);
 		while ((c = cur(l)) >= 0 && (is_alnum(c) || c == '-' ||
@@ -314,9 +354,8 @@ word(struct lexer *l, struct token *t)
 	const struct keyword *k;
 	int c;
 
-	do
-		adv(l);
-	while (word_char(cur(l)));
+	/* no newline in a word: the offset moves, the line does not */
+	l->off = run_until(l, l->off + 1, CL_NOTWORD);
 	t->text = l->src + start;
 	t->len = l->off - start;
 	/* blanks after a word belong to it (maildrop skips them here) */
@@ -395,6 +434,7 @@ punct(struct lexer *l, struct token *t, int c)
 static int
 skip(struct lexer *l, struct token *t)
 {
+	const char *nl;
 	int c;
 
 	for (;;) {
@@ -421,9 +461,10 @@ skip(struct lexer *l, struct token *t)
 		if (c != '#')
 			return 0;
 		t->pos = here(l);
-		while ((c = cur(l)) >= 0 && c != '\n')
-			adv(l);
-		if (c == '\n') {
+		/* the comment runs to the newline, found by memchr */
+		nl = memchr(l->src + l->off, '\n', l->len - l->off);
+		l->off = nl != NULL ? (size_t)(nl - l->src) : l->len;
+		if (nl != NULL) {
 			adv(l);
 			t->kind = TK_SEP;
 			return 1;
@@ -530,12 +571,17 @@ lex_next(struct lexer *l, struct token *t)
 const char *
 lex_keyword_name(enum tok_kind k)
 {
+	/* keywords[] by kind, made at the first call: one per statement */
+	static const char *by_kind[TK_XFILTER + 1];
+	static int made;
 	size_t i;
 
-	for (i = 0; i < nitems(keywords); i++)
-		if (keywords[i].kind == k)
-			return keywords[i].name;
-	return NULL;
+	if (!made) {
+		for (i = 0; i < nitems(keywords); i++)
+			by_kind[keywords[i].kind] = keywords[i].name;
+		made = 1;
+	}
+	return (unsigned)k <= TK_XFILTER ? by_kind[k] : NULL;
 }
 
 const char *
