@@ -83,6 +83,37 @@ pattern_opts(struct pattern *pat)
 }
 
 /*
+ * Is s[at] protected by a backslash?  A backslash protects the byte
+ * after it, so it is when an odd number of them stand right before it
+ * (back to s[from]).
+ */
+static int
+escaped(const char *s, size_t from, size_t at)
+{
+	size_t k = at;
+
+	while (k > from && s[k - 1] == '\\')
+		k--;
+	return (at - k) % 2 == 1;
+}
+
+/* The first c in s[from, len) not protected by a backslash, or len. */
+static size_t
+unescaped(const char *s, size_t from, size_t len, char c)
+{
+	const char *q;
+	size_t i = from;
+
+	while ((q = memchr(s + i, c, len - i)) != NULL) {
+		i = (size_t)(q - s);
+		if (!escaped(s, from, i))
+			return i;
+		i++;
+	}
+	return len;
+}
+
+/*
  * §1.5: a '$' the evaluator will expand: one followed by a name character
  * or '{', not protected by a backslash.
  */
@@ -92,13 +123,7 @@ pattern_has_dollar(const char *re, size_t len)
 	size_t i;
 	int c;
 
-	for (i = 0; i < len; i++) {
-		if (re[i] == '\\') {
-			i++;
-			continue;
-		}
-		if (re[i] != '$' || i + 1 >= len)
-			continue;
+	for (i = 0; (i = unescaped(re, i, len, '$')) + 1 < len; i++) {
 		c = (unsigned char)re[i + 1];
 		if (c == '{' || c == '_' || (c >= '0' && c <= '9') ||
 		    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
@@ -117,9 +142,7 @@ pattern(struct parser *p)
 	size_t i;
 
 	pat->pos = t->pos;
-	for (i = 1; i < t->len && t->text[i] != '/'; i++)
-		if (t->text[i] == '\\')
-			i++;
+	i = unescaped(t->text, 1, t->len, '/');
 	pat->re = arena_strndup(p->arena, t->text + 1, i - 1);
 	pat->relen = i - 1;
 	i++;			/* the closing '/' */

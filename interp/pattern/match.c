@@ -52,31 +52,14 @@ static struct regex	*kept;
 #define NOTE_MAX	72
 
 /*
- * Does re need $ substitution?  The parser's has_dollar says so, but the
- * rule is simple enough to check here too: an unescaped '$' followed by a
- * name character or '{' (LANGUAGE.md §1.5); any other '$' is an anchor.
+ * Does re need $ substitution?  The parser's has_dollar says so (an
+ * unescaped '$' followed by a name character or '{', LANGUAGE.md §1.5;
+ * any other '$' is an anchor), once for the node.
  */
 static int
 needs_subst(const struct pattern *pat)
 {
-	size_t i;
-	unsigned char c;
-
-	if (pat->has_dollar)
-		return 1;
-	for (i = 0; i + 1 < pat->relen; i++) {
-		if (pat->re[i] == '\\') {
-			i++;
-			continue;
-		}
-		if (pat->re[i] != '$')
-			continue;
-		c = (unsigned char)pat->re[i + 1];
-		if (c == '{' || c == '_' || (c >= '0' && c <= '9') ||
-		    (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
-			return 1;
-	}
-	return 0;
+	return pat->has_dollar;
 }
 
 /*
