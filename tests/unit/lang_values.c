@@ -36,6 +36,14 @@ static const struct {
 	{ 1e20 * 10, "1000000000000000000000" },
 	{ 9007199254740993.0, "9007199254740992" },
 	{ 4, "4" },
+	{ 0, "0" },
+	{ -0.0, "-0" },
+	{ -7, "-7" },
+	{ 999999999999999.0, "999999999999999" },
+	{ -999999999999999.0, "-999999999999999" },
+	{ 1e15, "1000000000000000" },
+	{ 2.5, "2.5" },
+	{ -0.5, "-0.5" },
 };
 
 static const struct {
@@ -69,6 +77,19 @@ main(void)
 		snprintf(name, sizeof(name), "format %s", formats[i].s);
 		unit_check(strcmp(b.p, formats[i].s) == 0, name, "got [%s]",
 		    b.p);
+	}
+	/* whole numbers, written without printf, as printf writes them */
+	for (ok = 1, i = 0; i < 4000 && ok; i++) {
+		double d = (i % 2 ? -1.0 : 1.0) * (double)(i * i * i * 15485863ULL %
+		    2000000000000000ULL);
+		char want[64];
+
+		snprintf(want, sizeof(want), "%.22g", d);
+		value_format(d, &b);
+		ok = strcmp(b.p, want) == 0;
+		if (!ok || i == 3999)
+			unit_check(ok, "format whole numbers", "%s for %s", b.p,
+			    want);
 	}
 	unit_check(value_number("12abc", 5) == 12, "number 12abc", "got %g",
 	    value_number("12abc", 5));
