@@ -15,7 +15,18 @@ byte_pairs_make(struct byte_pairs *p, const char *s, size_t n)
 	size_t i;
 
 	memset(p, 0, sizeof(*p));
-	for (i = 0; i + 1 < n; i++) {
+	/* four pairs a step: the loop's own cost is a third of a pair's */
+	for (i = 0; i + 4 < n; i += 4) {
+		k = (unsigned)u[i] << 8 | u[i + 1];
+		p->bit[k >> 6] |= (uint64_t)1 << (k & 63);
+		k = (unsigned)u[i + 1] << 8 | u[i + 2];
+		p->bit[k >> 6] |= (uint64_t)1 << (k & 63);
+		k = (unsigned)u[i + 2] << 8 | u[i + 3];
+		p->bit[k >> 6] |= (uint64_t)1 << (k & 63);
+		k = (unsigned)u[i + 3] << 8 | u[i + 4];
+		p->bit[k >> 6] |= (uint64_t)1 << (k & 63);
+	}
+	for (; i + 1 < n; i++) {
 		k = (unsigned)u[i] << 8 | u[i + 1];
 		p->bit[k >> 6] |= (uint64_t)1 << (k & 63);
 	}
