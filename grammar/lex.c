@@ -159,7 +159,9 @@ make_classes(void)
 {
 	int c;
 
-	for (c = 0; c < 256; c++)
+	/* bytes from 0x80 are in no word and stop nothing */
+	memset(classes + 0x80, CL_NOTWORD, 0x80);
+	for (c = 0; c < 0x80; c++)
 		classes[c] = (unsigned char)((word_char(c) ? 0 : CL_NOTWORD) |
 		    (c == '/' || c == '\\' || c == '\r' || c == '\n' ?
 		    CL_PATSTOP : 0) |
