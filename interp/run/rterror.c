@@ -16,17 +16,25 @@ str(const struct buf *b)
 	return b->p != NULL ? b->p : "";
 }
 
+/* The record's texts: the one list rt_error_clear and _free walk. */
+static struct buf *
+text_of(struct rt_error *e, size_t i)
+{
+	struct buf *const texts[] = { &e->compat, &e->what, &e->hint,
+	    &e->lead, &e->more, &e->path };
+
+	return i < sizeof(texts) / sizeof(texts[0]) ? texts[i] : NULL;
+}
+
 void
 rt_error_clear(struct rt_error *e)
 {
+	struct buf *b;
+
 	e->set = 0;
 	memset(&e->at, 0, sizeof(e->at));
-	buf_reset(&e->compat);
-	buf_reset(&e->what);
-	buf_reset(&e->hint);
-	buf_reset(&e->lead);
-	buf_reset(&e->more);
-	buf_reset(&e->path);
+	for (size_t i = 0; (b = text_of(e, i)) != NULL; i++)
+		buf_reset(b);
 	e->op = NULL;
 	e->errnum = 0;
 	e->loud = 0;
@@ -36,12 +44,10 @@ rt_error_clear(struct rt_error *e)
 void
 rt_error_free(struct rt_error *e)
 {
-	buf_free(&e->compat);
-	buf_free(&e->what);
-	buf_free(&e->hint);
-	buf_free(&e->lead);
-	buf_free(&e->more);
-	buf_free(&e->path);
+	struct buf *b;
+
+	for (size_t i = 0; (b = text_of(e, i)) != NULL; i++)
+		buf_free(b);
 }
 
 void
