@@ -60,15 +60,10 @@ tree_of() {	# dir
 		n=$(printf '%s' "$p" | sed -E \
 		    -e 's#/(new|cur|tmp)/[^/:]+#/\1/MSG#' \
 		    -e 's#/courierimapkeywords/[^/:]+#/courierimapkeywords/MSG#')
-		# mbox From_ lines and log records carry the time of
-		# delivery, quota warnings (-w) their time of writing; the
-		# warning's rule joins two lines, so it comes last
+		# times and process ids masked (lib/mask.sed)
 		printf '%s %s %s %s\n' "$n" "$(stat -c %a "$p")" \
-		    "$(stat -c %s "$p")" "$(sed -E \
-		    -e 's/^(From [^ ]*) [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} [0-9]{4}$/\1 DATE/' \
-		    -e 's/^Date: [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} [0-9]{4}$/Date: DATE/' \
-		    -e '1{/^Date: /{N;s/^Date: [^\n]*\nMessage-Id: <[0-9]+\.overquota@/Date: DATE\nMessage-Id: <TIME.overquota@/}}' \
-		    "$p" | sha256sum | cut -c1-16)"
+		    "$(stat -c %s "$p")" \
+		    "$(case_mask "$p" | sha256sum | cut -c1-16)"
 	done | LC_ALL=C sort)
 }
 

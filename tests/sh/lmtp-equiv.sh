@@ -53,12 +53,8 @@ env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
        "FAKEPW_HOME": sb, "RUNNEL_SYSCONFDIR": os.path.join(work, "etc")}
 if os.environ.get("RUNNEL_ASAN"):
     env["ASAN_OPTIONS"] = "verify_asan_link_order=0"
-# the times an mbox From_ line and a log record carry
-stamp = re.compile(rb"^(From \S*|Date:) [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] "
-                   rb"[0-9:]{8} [0-9]{4}$", re.M)
-# the process id in a dot-lock's name, which an error record in the log
-# carries (DIFFERENCES.md B22)
-lockpid = re.compile(rb"/[0-9]+\.0\.([A-Za-z0-9-]+)")
+# what differs between two runs of a case: times, dot-lock process ids
+mask = os.path.join(top, "tests", "sh", "lib", "mask.sed")
 Q = subprocess.DEVNULL
 
 def wipe(path):
@@ -84,9 +80,8 @@ def prepare(case):
                               stderr=Q).returncode == 0
     return True
 
-# path (maildir names as MSG), mode, size, sha256 (the times of mbox
-# From_ lines and log records and the dot-lock pids of error records
-# left out) of every file left in the home and in /var/mail
+# path (maildir names as MSG), mode, size, sha256 (of the text masked
+# by lib/mask.sed) of every file left in the home and in /var/mail
 def tree():
     rows = []
     for top_ in (sb, "/var/mail"):
@@ -101,7 +96,10 @@ def tree():
                 if stat.S_ISREG(st.st_mode):
                     with open(p, "rb") as fh:
                         data = fh.read()
-                data = lockpid.sub(rb"/PID.0.\1", stamp.sub(rb"\1 DATE", data))
+                if data:
+                    data = subprocess.run(["sed", "-E", "-f", mask],
+                                          input=data, stdout=subprocess.PIPE,
+                                          check=True).stdout
                 h = hashlib.sha256(data).hexdigest()
                 size = len(data) if stat.S_ISREG(st.st_mode) else st.st_size
                 rel = re.sub(r"/(new|cur|tmp|courierimapkeywords)/[^/:]+",

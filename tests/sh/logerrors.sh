@@ -6,6 +6,7 @@
 # exception { } traps is in the log only.  Where maildrop writes the log
 # (the delivery records), runnel's lines are maildrop's.
 . "$(dirname "$0")/lib/suite.sh" logerrors
+. "$(dirname "$0")/lib/case.sh"
 
 msg=$work/msg
 printf 'From: a@example.com\nSubject: hi\n\nbody\n' >"$msg"
@@ -36,7 +37,7 @@ sb=$(sandbox trapped 'logfile "log"\nexception {\n  to "nosuchdir/x"\n}\nto "/de
 run "$RUNNEL" "$sb"
 if [ "$RC" = 0 ] && [ ! -s "$sb/.err" ] &&
     [ "$(grep -E '^(!Err|File|exception trapped|  \./f)' "$sb/log" |
-    sed -E 's#/[0-9]+\.0\.[A-Za-z0-9-]+#/PID#; s/ +\([0-9]+\)$//')" = \
+    case_mask | sed -E 's/ +\([0-9]+\)$//')" = \
     "$(printf '%s\n' '!Err: nosuchdir/x' \
     'exception trapped: Unable to create a dot-lock at nosuchdir/PID.' \
     '  ./f:3:3: nosuchdir/PID: No such file or directory (as user root)' \

@@ -39,3 +39,9 @@ case_run() {
 	    "${argv[@]}" <"$msg" >"$out.stdout" 2>"$out.stderr"
 	    echo $? >"$out.exit")
 }
+
+# case_mask [FILE]: FILE (or stdin) with what differs between two runs of
+# the same case masked (lib/mask.sed: times, dot-lock process ids).
+case_mask() {
+	sed -E -f "$(dirname "${BASH_SOURCE[0]}")/mask.sed" "$@"
+}
