@@ -115,13 +115,28 @@ print("PASS json schema: %d documents valid" % len(names) if not bad else
     "FAIL json schema: %d of %d documents" % (bad, len(names)))
 EOF
 
-# What the documents say, for the two cases the dry run used to miss.
-sb=$(sandbox missing 'to "M/.nosuch/"\n')
-printf 'From: a@b\nSubject: x\n\nhi\n' >"$sb/m"
-(cd "$sb" && "$RUNNEL" --dry-run --format=json ./f <m >out.json 2>/dev/null)
-if python3 - "$sb/out.json" <<'EOF'
-import json, sys
+# dry_doc NAME FILTER SUBJECT [OPTION...]: the dry run's document of
+# FILTER on a small message, in $sb/out.json ($sb/err its stderr).
+dry_doc() {
+	local name=$1 filter=$2 subject=$3
+	shift 3
+	sb=$(sandbox "$name" "$filter")
+	printf 'From: a@b\nSubject: %s\n\nhi\n' "$subject" >"$sb/m"
+	(cd "$sb" && "$RUNNEL" --dry-run "$@" --format=json ./f <m >out.json \
+	    2>err)
+}
+
+# doc_holds: the Python asserts on stdin hold for $sb/out.json (bound
+# to d).
+doc_holds() {
+	python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
+exec(sys.stdin.read())' "$sb/out.json"
+}
+
+# What the documents say, for the two cases the dry run used to miss.
+dry_doc missing 'to "M/.nosuch/"\n' x
+if doc_holds <<'EOF'
 ev = [e for e in d["events"] if e["event"] == "delivery"]
 assert ev and ev[0]["outcome"] == "would fail", ev
 err = ev[0]["error"]
@@ -132,12 +147,8 @@ assert d["result"]["outcome"] == "error" and d["result"]["exit"] == 75, d
 EOF
 then pass missing-folder; else fail missing-folder "$(cat "$sb/out.json")"; fi
 
-sb=$(sandbox flags 'FLAGS="X"\nexception {\n  to "M/"\n}\nif (/^Subject: (.*)/)\n{\n  S=$MATCH1\n}\nexit\n')
-printf 'From: a@b\nSubject: hello\n\nhi\n' >"$sb/m"
-(cd "$sb" && "$RUNNEL" --dry-run --format=json ./f <m >out.json 2>/dev/null)
-if python3 - "$sb/out.json" <<'EOF'
-import json, sys
-d = json.load(open(sys.argv[1]))
+dry_doc flags 'FLAGS="X"\nexception {\n  to "M/"\n}\nif (/^Subject: (.*)/)\n{\n  S=$MATCH1\n}\nexit\n' hello
+if doc_holds <<'EOF'
 ex = [e for e in d["events"] if e["event"] == "exception"]
 assert ex and ex[0]["error"]["trapped"] is True, d
 assert "'X' is not a maildir flag" in ex[0]["error"]["what"], ex
@@ -154,12 +165,8 @@ then pass trapped-flags; else fail trapped-flags "$(cat "$sb/out.json")"; fi
 
 # With --exec, what system's command prints goes to stderr: stdout is the
 # document alone.  (xfilter's and backticks' output is captured anyway.)
-sb=$(sandbox exec 'system "echo from-system"\nX=`echo from-backtick`\nxfilter "cat"\nto "M/"\n')
-printf 'From: a@b\nSubject: x\n\nhi\n' >"$sb/m"
-(cd "$sb" && "$RUNNEL" --dry-run --exec --format=json ./f <m >out.json 2>err)
-if python3 - "$sb/out.json" <<'EOF'
-import json, sys
-d = json.load(open(sys.argv[1]))
+dry_doc exec 'system "echo from-system"\nX=`echo from-backtick`\nxfilter "cat"\nto "M/"\n' x --exec
+if doc_holds <<'EOF'
 cmds = [e for e in d["events"] if e["event"] == "command"]
 assert [c["what"] for c in cmds] == ["system", "command", "xfilter"], cmds
 assert all(c["run"] for c in cmds), cmds
