@@ -19,7 +19,6 @@ UPDATE=${UPDATE:-}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 export RUNNEL BUILD
 . "$top/tests/sh/lib/case.sh"
-host=$(hostname)
 suites=${*:-unit parse errors golden diff sh}
 pass=0 fail=0 skip=0
 failed_names=()
@@ -169,9 +168,7 @@ golden_case() {	# case-dir n
 	case_sandbox "$d" "$sb" || { bad "$name" "setup failed"; return; }
 	run_filter "$RUNNEL" "$d" "$sb" "$out"
 	sed -i "s#$sb#\$HOME#g" "$out.stdout" "$out.stderr" "$out.tree"
-	# a dot-lock's temporary name: DIR/PID.<n>.HOST
-	sed -i -E "s#([/ ])[0-9]+\.([0-9]+)\.$host([.:,; ]|\$)#\1PID.\2.HOST\3#g" \
-	    "$out.stdout" "$out.stderr"
+	case_mask -i "$out.stdout" "$out.stderr"
 	if [ -n "$UPDATE" ]; then
 		mkdir -p "$d/expect"
 		for e in stdout stderr exit tree; do
@@ -209,9 +206,7 @@ diff_case() {	# case-dir n
 	sed -i 's#^/usr/bin/maildrop: #maildrop: #' "$md.stderr"
 	case_sandbox "$d" "$sb" || { bad "$name" "setup failed"; return; }
 	run_filter "$RUNNEL" "$d" "$sb" "$rn"
-	# a dot-lock's temporary name holds the pid: DIR/PID.<n>.<host>
-	sed -i -E 's#(a dot-lock at .*/)[0-9]+(\.[0-9]+\.)#\1PID\2#' \
-	    "$md.stderr" "$rn.stderr"
+	case_mask -i "$md.stderr" "$rn.stderr"
 	if [ -f "$d/differs" ]; then
 		local okay=1 e
 		for e in exit stdout tree; do

@@ -39,8 +39,8 @@ if [ "$RC" = 0 ] && [ ! -s "$sb/.err" ] &&
     [ "$(grep -E '^(!Err|File|exception trapped|  \./f)' "$sb/log" |
     case_mask | sed -E 's/ +\([0-9]+\)$//')" = \
     "$(printf '%s\n' '!Err: nosuchdir/x' \
-    'exception trapped: Unable to create a dot-lock at nosuchdir/PID.' \
-    '  ./f:3:3: nosuchdir/PID: No such file or directory (as user root)' \
+    'exception trapped: Unable to create a dot-lock at nosuchdir/PID.0.HOST.' \
+    '  ./f:3:3: nosuchdir/PID.0.HOST: No such file or directory (as user root)' \
     'File: /dev/null')" ]; then
 	pass trapped-in-log
 elif [ "$(id -u)" != 0 ] && grep -q 'exception trapped' "$sb/log"; then

@@ -5,9 +5,10 @@
 # the time of delivery on an mbox From_ line and in a log record
 s/^(From [^ ]*) [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} [0-9]{4}$/\1 DATE/
 s/^Date: [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} [0-9]{4}$/Date: DATE/
-# the process id and host in a dot-lock's name, which the error record of
-# a failed lock carries in the log (DIFFERENCES.md B22)
-s#/[0-9]+\.0\.[A-Za-z0-9-]+#/PID#g
+# the process id and host in a dot-lock's temporary name, DIR/PID.<n>.HOST,
+# which the error record of a failed lock carries on stderr and in the log
+# (DIFFERENCES.md B22)
+s#([/ ])[0-9]+\.([0-9]+)\.[A-Za-z0-9-]+([.:,; ]|$)#\1PID.\2.HOST\3#g
 # a quota warning's (-w) time of writing; its rule joins two lines, so it
 # comes last
 1{/^Date: /{N;s/^Date: [^\n]*\nMessage-Id: <[0-9]+\.overquota@/Date: DATE\nMessage-Id: <TIME.overquota@/}}
