@@ -55,6 +55,9 @@ logrec_header(const struct message *m, const char *name, struct buf *out)
 			n = (size_t)(nl - v);
 		if (n > 0 && v[n - 1] == '\r')
 			n--;
+		/* cut() looks one byte past the field, and no further */
+		if (n > FIELD_MAX + 1 - all.len)
+			n = FIELD_MAX + 1 - all.len;
 		buf_add(&all, v, n);
 	}
 	if (all.len > 0)
