@@ -62,7 +62,7 @@ lex_init(struct lexer *l, struct arena *a, const char *file, const char *src,
     size_t len, int embedded, const struct fn_table *fns)
 {
 	memset(l, 0, sizeof(*l));
-	if (classes['a'] == 0)
+	if (classes[0] == 0)		/* NUL is in no word once made */
 		make_classes();
 	l->arena = a;
 	l->file = file;
@@ -130,42 +130,48 @@ is_alnum(int c)
 	    (c >= '0' && c <= '9');
 }
 
-/* §1.4: the characters a word may start with. */
-static int
-word_start(int c)
-{
-	return is_alnum(c) || c == '_' || c == '-' || c == '@' || c == '.' ||
-	    c == ':' || c == '/' || c == '$';
-}
-
-/* ... and those it may continue with: '{' and '}' too, for ${NAME}. */
-static int
-word_char(int c)
-{
-	return word_start(c) || c == '{' || c == '}';
-}
-
-/* The token's text against a keyword, in one pass: no strlen. */
 /*
- * Byte classes for the loops that run over every byte of a filter,
- * made once from the predicates above: a table lookup per byte.
+ * Byte classes for the loops that run over every byte of a filter: a
+ * table lookup per byte.  make_classes() fills it from §1.4's word
+ * characters before the first token.
  */
-#define CL_NOTWORD	1	/* not word_char() */
+#define CL_NOTWORD	1	/* not in a word */
 #define CL_PATSTOP	2	/* ends a plain run in a pattern: / \ CR LF */
 #define CL_STRSTOP	4	/* ends a plain run in a string: \ CR LF */
 
 static void
 make_classes(void)
 {
+	/* §1.4: letters, digits and these; '{' and '}' not first */
+	static const char punct[] = "_-@.:/${}";
+	const char *p;
 	int c;
 
-	/* bytes from 0x80 are in no word and stop nothing */
-	memset(classes + 0x80, CL_NOTWORD, 0x80);
-	for (c = 0; c < 0x80; c++)
-		classes[c] = (unsigned char)((word_char(c) ? 0 : CL_NOTWORD) |
-		    (c == '/' || c == '\\' || c == '\r' || c == '\n' ?
-		    CL_PATSTOP : 0) |
-		    (c == '\\' || c == '\r' || c == '\n' ? CL_STRSTOP : 0));
+	memset(classes, CL_NOTWORD, sizeof(classes));
+	for (c = 0; c < 26; c++)
+		classes['a' + c] = classes['A' + c] = 0;
+	for (c = 0; c < 10; c++)
+		classes['0' + c] = 0;
+	for (p = punct; *p != '\0'; p++)
+		classes[(unsigned char)*p] = 0;
+	classes['/'] |= CL_PATSTOP;
+	classes['\\'] |= CL_PATSTOP | CL_STRSTOP;
+	classes['\r'] |= CL_PATSTOP | CL_STRSTOP;
+	classes['\n'] |= CL_PATSTOP | CL_STRSTOP;
+}
+
+/* §1.4: the characters a word may continue with ... */
+static int
+word_char(int c)
+{
+	return c >= 0 && (classes[c] & CL_NOTWORD) == 0;
+}
+
+/* ... and start with: not '{' and '}', which are there for ${NAME}. */
+static int
+word_start(int c)
+{
+	return word_char(c) && c != '{' && c != '}';
 }
 
 /* Past the run of bytes from off that are not of class cl. */
@@ -177,6 +183,7 @@ run_until(const struct lexer *l, size_t off, unsigned cl)
 	return off;
 }
 
+/* The token's text against a keyword, in one pass: no strlen. */
 static int
 kwcmp(const void *key, const void *elem)
 {
