@@ -340,8 +340,11 @@ plain(const struct reader *rd, unsigned char c)
 {
 	if (c >= 0x80)
 		return 0;
-	/* caseless k and s match the Kelvin sign and the long s too */
-	if (rd->caseless && (lower(c) == 'k' || lower(c) == 's'))
+	/*
+	 * caseless k and s match the Kelvin sign and the long s too; c |
+	 * 0x20 is 'k' for K and k alone, 's' for S and s alone
+	 */
+	if (rd->caseless && ((c | 0x20) == 'k' || (c | 0x20) == 's'))
 		return 0;
 	return 1;
 }
@@ -469,7 +472,8 @@ end_alternative(struct reader *rd, struct literals *lits, unsigned alt)
 void
 literals_of(const char *re, size_t len, int caseless, struct literals *lits)
 {
-	memset(lits, 0, sizeof(*lits));
+	/* n and v[0, n) are all that is read: v[] is not cleared */
+	lits->n = 0;
 	lits->caseless = caseless;
 	if (ranks['e'] == 0)
 		make_ranks();
