@@ -21,28 +21,36 @@
 static int
 is_address_field(const char *name, size_t n)
 {
-	static const char *const fields[] = {
-		"from", "to", "cc", "bcc",
-		"resent-from", "resent-to", "resent-cc", "resent-bcc",
+	static const struct {
+		const char	*name;
+		size_t		 len;
+	} fields[] = {
+#define F(s)	{ s, sizeof(s) - 1 }
+		F("from"), F("to"), F("cc"), F("bcc"),
+		F("resent-from"), F("resent-to"), F("resent-cc"),
+		F("resent-bcc"),
+#undef F
 	};
 	size_t i;
 
 	for (i = 0; i < nitems(fields); i++)
-		if (strlen(fields[i]) == n &&
-		    strncasecmp(name, fields[i], n) == 0)
+		if (fields[i].len == n &&
+		    strncasecmp(name, fields[i].name, n) == 0)
 			return 1;
 	return 0;
 }
 
 void
 hdr_display(const char *name, size_t namelen, const char *value,
-    size_t valuelen, struct buf *out)
+    size_t valuelen, struct buf *out, struct hdr_work *w)
 {
-	struct buf v = BUF_INIT, dec = BUF_INIT;
+	struct buf *v = &w->value, *dec = &w->decoded;
 	size_t i, k, start, b = 0, e = valuelen;
 	const char *cr;
 	char *nl;
 
+	buf_reset(v);
+	buf_reset(dec);
 	utf8_repair(name, namelen, out);
 	/*
 	 * hdr_split() puts a colon-less field's empty value right after its
@@ -63,18 +71,23 @@ hdr_display(const char *name, size_t namelen, const char *value,
 	for (i = b; i < e; i = k + 1) {
 		cr = memchr(value + i, '\r', e - i);
 		k = cr != NULL ? (size_t)(cr - value) : e;
-		buf_add(&v, value + i, k - i);
+		buf_add(v, value + i, k - i);
 	}
-	buf_add(&v, "", 0);
+	buf_add(v, "", 0);
 	if (is_address_field(name, namelen))
-		addr_render(v.p, v.len, &dec);
+		addr_render(v->p, v->len, dec);
 	else
-		rfc2047_decode(v.p, v.len, &dec);
+		rfc2047_decode(v->p, v->len, dec);
 	start = out->len;
-	buf_add(out, dec.p != NULL ? dec.p : "", dec.len);
+	buf_add(out, dec->p != NULL ? dec->p : "", dec->len);
 	for (nl = out->p + start; (nl = memchr(nl, '\n',
 	    (size_t)(out->p + out->len - nl))) != NULL; )
 		*nl++ = ' ';
-	buf_free(&v);
-	buf_free(&dec);
+}
+
+void
+hdr_work_free(struct hdr_work *w)
+{
+	buf_free(&w->value);
+	buf_free(&w->decoded);
 }

@@ -134,13 +134,24 @@ void	msg_lines_close(struct msg_lines *);
 size_t	hdr_split(const char *p, size_t n, struct msg_header **out);
 
 /*
+ * hdr_display()'s two working buffers, kept by the caller from one
+ * header to the next so that a header costs no allocation; freed with
+ * hdr_work_free().
+ */
+struct hdr_work {
+	struct buf	 value, decoded;
+};
+#define HDR_WORK_INIT	{ BUF_INIT, BUF_INIT }
+void	hdr_work_free(struct hdr_work *);
+
+/*
  * The line a pattern sees for one header field: "Name: value", the value
  * trimmed, folding newlines turned into spaces, encoded words decoded,
  * address fields re-rendered, all in valid UTF-8 (LANGUAGE.md §5.2).
  * name and value come from hdr_split() over NUL-terminated bytes.
  */
 void	hdr_display(const char *name, size_t namelen, const char *value,
-	    size_t valuelen, struct buf *out);
+	    size_t valuelen, struct buf *out, struct hdr_work *w);
 
 /* Skip blanks, folding and (nested) comments in a structured field. */
 size_t	mime_skip_cfws(const char *v, size_t n, size_t i);

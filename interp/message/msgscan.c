@@ -37,6 +37,7 @@ struct scan {
 	void		*arg;
 	struct buf	 text;		/* one header or decoded line */
 	struct buf	 out;		/* what is handed to fn */
+	struct hdr_work	 hw;		/* hdr_display()'s, header to header */
 	struct msg_cache *keep;		/* lines go on here, or NULL */
 	size_t		 keepmax;	/* and the cache's limit */
 	unsigned	 cur;		/* what the lines emitted belong to */
@@ -119,7 +120,7 @@ emit_headers(struct scan *s, const struct msg_header *h, size_t n,
 	for (i = 0; i < n; i++) {
 		buf_reset(&s->text);
 		hdr_display(h[i].name, h[i].namelen, h[i].value,
-		    h[i].valuelen, &s->text);
+		    h[i].valuelen, &s->text, &s->hw);
 		if ((rc = emit(s, s->text.p, s->text.len)) != 0)
 			return rc;
 	}
@@ -168,6 +169,7 @@ cache_make(struct message *m, struct msg_cache *c, unsigned what,
 	c->what = what;
 	buf_free(&s.text);
 	buf_free(&s.out);
+	hdr_work_free(&s.hw);
 }
 
 /* The last field of that name: a later one overrides, as in maildrop. */
@@ -754,6 +756,7 @@ msg_scan_sieved(struct message *m, unsigned what,
 	}
 	buf_free(&s.text);
 	buf_free(&s.out);
+	hdr_work_free(&s.hw);
 	return rc;
 }
 

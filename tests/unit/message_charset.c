@@ -50,6 +50,7 @@ int
 main(void)
 {
 	struct buf b = BUF_INIT;
+	struct hdr_work hw = HDR_WORK_INIT;
 	size_t i;
 
 #define C(name, cs, in, want)	conv(name, cs, in, sizeof(in) - 1, want)
@@ -158,8 +159,15 @@ main(void)
 
 	/* A header as patterns see it: CRs gone, folds one space each. */
 	hdr_display("Subject", 7, "  one\r\n\ttwo\r\r\n three\n \r\n", 24,
-	    &b);
+	    &b, &hw);
 	same("hdr_display folds and drops CRs", &b, "Subject: one \ttwo  three");
+	/* the working buffers hold nothing over to the next header */
+	buf_reset(&b);
+	hdr_display("To", 2, "=?utf-8?q?x?= <a@b>", 19, &b, &hw);
+	buf_adds(&b, "|");
+	hdr_display("X", 1, "y", 1, &b, &hw);
+	same("hdr_display twice with the same work", &b, "To: x <a@b>|X: y");
+	hdr_work_free(&hw);
 	buf_free(&b);
 	return unit_done();
 }
