@@ -23,6 +23,7 @@ whose behaviour spec/DIFFERENCES.md documents as different from maildrop
   B9  bitwise operators on non-negative literals only;
   B11 B21  messages are never empty and end with a newline;
   B24 commands are literal text, never built from variables;
+  B31 no dotlock inside a dotlock of the same name;
   C   quoted-printable is valid, multiparts carry no transfer encoding,
       no CRLF line ends (maildrop keeps the CR of body lines).
 Also left out because maildrop's own output is not repeatable: `time`'s
@@ -49,6 +50,7 @@ class Gen:
         self.loopvar = 0
         self.in_exception = 0
         self.in_foreach = 0
+        self.dotlocks = []     # B31: the names of the dotlocks around
         self.assigned = set()
         self.logging = False
 
@@ -265,9 +267,17 @@ class Gen:
         k = self.r.randint(0, 29)
         deep = self.depth >= 3
         if k == 27 and not deep:
-            return ["%s %s {" % (self.ch(["dotlock", "flock"]),
-                                 self.ch(["\"lk\"", "\"mbox.lock2\"", "list"]))] + \
-                ["\t" + l for l in self.body(self.r.randint(1, 2))] + ["}"]
+            how = self.ch(["dotlock", "flock"])
+            name = self.ch(["\"lk\"", "\"mbox.lock2\"", "list"])
+            if how == "dotlock" and name in self.dotlocks:
+                how = "flock"   # B31: maildrop waits for itself
+            if how == "dotlock":
+                self.dotlocks.append(name)
+            body = self.body(self.r.randint(1, 2))
+            if how == "dotlock":
+                self.dotlocks.pop()
+            return ["%s %s {" % (how, name)] + \
+                ["\t" + l for l in body] + ["}"]
         if k == 28:
             return ["system %s" % self.ch(["\"true\"", "\"exit 4\"",
                                            "\"touch made-by-system\"",

@@ -3,6 +3,7 @@
 # the bytes are comparable (From_ dates normalized), and runnel's own
 # locking rules where maildrop has none (dead owners, bounded waits).
 . "$(dirname "$0")/lib/suite.sh" mbox
+. "$(dirname "$0")/lib/case.sh"
 MAILDROP=/usr/bin/maildrop
 
 run() {	# program sandbox msg [VAR=value...]
@@ -11,11 +12,6 @@ run() {	# program sandbox msg [VAR=value...]
 	(cd "$sb" && env -i HOME="$sb" LOGNAME=runnel-test PATH=/usr/bin:/bin \
 	    TZ=UTC LANG=C.UTF-8 SHELL=/bin/sh "$@" "$prog" ./f <"$msg" \
 	    >"$sb/.out" 2>"$sb/.err"; echo $?)
-}
-
-norm() {
-	sed -E -e 's/^(From [^ ]+) [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} [0-9]{4}$/\1 DATE/' \
-	    -e 's/^Date: [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} [0-9]{4}$/Date: DATE/'
 }
 
 # Same filter and message through both; the mailbox and the log must
@@ -29,10 +25,10 @@ same_as_maildrop() {	# name message-text
 	rb=$(run "$RUNNEL" "$b" "$m")
 	if [ "$ra" != "$rb" ]; then
 		fail "$1" "exit: maildrop $ra, runnel $rb $(head -3 "$b/.err")"
-	elif ! cmp -s <(norm <"$a/mb") <(norm <"$b/mb"); then
-		fail "$1" "mailbox differs: $(diff <(norm <"$a/mb") <(norm <"$b/mb") | head -5)"
-	elif [ "$1" != crlf ] && ! cmp -s <(norm <"$a/log") <(norm <"$b/log"); then
-		fail "$1-log" "log differs: $(diff <(norm <"$a/log") <(norm <"$b/log") | head -5)"
+	elif ! cmp -s <(case_mask "$a/mb") <(case_mask "$b/mb"); then
+		fail "$1" "mailbox differs: $(diff <(case_mask "$a/mb") <(case_mask "$b/mb") | head -5)"
+	elif [ "$1" != crlf ] && ! cmp -s <(case_mask "$a/log") <(case_mask "$b/log"); then
+		fail "$1-log" "log differs: $(diff <(case_mask "$a/log") <(case_mask "$b/log") | head -5)"
 	else
 		pass "$1 (same bytes as maildrop, twice, with log)"
 	fi
@@ -53,8 +49,8 @@ if [ -x "$MAILDROP" ]; then
 	b=$(bare_sandbox nodir-rn 'to "nodir/mb"\n')
 	ra=$(run "$MAILDROP" "$a" "$m")
 	rb=$(run "$RUNNEL" "$b" "$m")
-	la=$(sed -E -e 's#nodir/[0-9]+\.#nodir/PID.#' -e 's#^/usr/bin/maildrop: #maildrop: #' "$a/.err" | head -1)
-	lb=$(sed -E 's#nodir/[0-9]+\.#nodir/PID.#' "$b/.err" | head -1)
+	la=$(sed 's#^/usr/bin/maildrop: #maildrop: #' "$a/.err" | case_mask | head -1)
+	lb=$(case_mask "$b/.err" | head -1)
 	if [ "$ra" = 75 ] && [ "$rb" = 75 ] && [ "$la" = "$lb" ] &&
 	    grep -q 'mailbox path' "$b/.err"; then
 		pass "missing-dir ($lb)"
@@ -167,4 +163,16 @@ if [ "$rc" = 0 ] && [ $((SECONDS - t0)) -le 2 ] && [ ! -e "$sb/mb.lock" ] &&
 	pass "delivery-inside-own-dotlock"
 else
 	fail delivery-inside-own-dotlock "exit $rc after $((SECONDS - t0)) s: $(cat "$sb/.err")"
+fi
+
+# A dotlock inside a dotlock of the same name: granted too, and the lock
+# stays until the outer block ends (DIFFERENCES.md B31).
+sb=$(bare_sandbox nested-statement 'dotlock "lk" {\ndotlock "lk" {\nA=`cat lk`\n}\nB=`cat lk`\n}\nC=`test -e lk && echo held || echo free`\necho "[$A] [$B] [$C]"\nexit\n')
+t0=$SECONDS
+rc=$(run "$RUNNEL" "$sb" "$m")
+if [ "$rc" = 0 ] && [ $((SECONDS - t0)) -le 2 ] && [ ! -e "$sb/lk" ] &&
+    grep -Eqx '\[[0-9]+\] \[[0-9]+\] \[free\]' "$sb/.out"; then
+	pass "dotlock-inside-own-dotlock"
+else
+	fail dotlock-inside-own-dotlock "exit $rc after $((SECONDS - t0)) s: $(cat "$sb/.out" "$sb/.err")"
 fi
