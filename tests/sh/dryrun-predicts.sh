@@ -11,8 +11,6 @@
 # delivery to one.
 . "$(dirname "$0")/lib/suite.sh" dryrun-predicts
 
-host=$(hostname)
-
 # A case as tests/run.sh runs it, with extra options before its own.
 . "$top/tests/sh/lib/case.sh"
 run_case() {	# case-dir sandbox out-prefix extra-option...
@@ -20,9 +18,7 @@ run_case() {	# case-dir sandbox out-prefix extra-option...
 	shift 3
 	case_sandbox "$d" "$sb" >/dev/null 2>&1 || return 1
 	case_run "$d" "$sb" "$out" "$RUNNEL" "$@"
-	# a dot-lock's temporary name holds the pid
-	sed -i -E "s#/[0-9]+(\.[0-9]+\.$host)#/PID\1#g; s#([ ])[0-9]+(\.[0-9]+\.$host)#\1PID\2#g" \
-	    "$out.stdout" "$out.stderr"
+	case_mask -i "$out.stdout" "$out.stderr"
 	return 0
 }
 

@@ -6,6 +6,7 @@
 #   - an included file others could rewrite is refused like the filter;
 #   - a delivery command that exits 75 says which one deferred the mail.
 . "$(dirname "$0")/lib/suite.sh" inputs
+. "$(dirname "$0")/lib/case.sh"
 
 run() {	# sandbox message [runnel options...]
 	local sb=$1 msg=$2
@@ -114,8 +115,8 @@ if [ "$(id -u)" = 0 ] && [ -x /usr/bin/maildrop ] && command -v setpriv >/dev/nu
 		    --clear-groups env -i HOME="$sb" LOGNAME=nobody \
 		    PATH=/usr/bin:/bin timeout -s KILL 20 "$1" ./f <"$sb/msg" \
 		    2>&1 >/dev/null; echo "exit $?") |
-		    sed -E -e 's#^/usr/bin/maildrop: #maildrop: #' \
-		    -e 's#(dot-lock at /)[0-9]+\.#\1PID.#' | sed -n '1p;$p'
+		    sed 's#^/usr/bin/maildrop: #maildrop: #' | case_mask |
+		    sed -n '1p;$p'
 	}
 	mkdir -p "$pub/bin" && cp "$RUNNEL" "$pub/bin/runnel" &&
 	    chmod 755 "$pub/bin" "$pub/bin/runnel"

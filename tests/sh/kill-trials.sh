@@ -26,6 +26,7 @@
 #   through it (a write of half its bytes), and the same invariant must
 #   hold after the next delivery.
 . "$(dirname "$0")/lib/suite.sh" kill-trials
+. "$(dirname "$0")/lib/case.sh"
 TRIALS=${TRIALS:-5}
 
 big=$work/big
@@ -58,10 +59,6 @@ Subject: old
 old body
 
 '
-
-norm() {
-	sed -E 's/^From MAILER-DAEMON [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} [0-9]{4}$/From MAILER-DAEMON DATE/'
-}
 
 # Milliseconds one clean delivery takes, to spread the kills over it.
 clean_ms() {	# kind
@@ -143,10 +140,12 @@ next_delivery() {	# sandbox killed-rc killed-entry
 	[ $((SECONDS - t0)) -gt 3 ] && why="the next delivery waited $((SECONDS - t0)) s"
 	[ -e "$sb/mb.runnel-journal" ] && why="the next delivery left a journal"
 	[ -f "$work/want1" ] ||
-	    { printf '%s' "$old"; cat "$work/next.entry"; } >"$work/want1"
+	    { printf '%s' "$old"; cat "$work/next.entry"; } | case_mask \
+	    >"$work/want1"
 	[ -f "$3.want2" ] ||
-	    { printf '%s' "$old"; cat "$3" "$work/next.entry"; } >"$3.want2"
-	norm <"$sb/mb" >"$sb/.got"
+	    { printf '%s' "$old"; cat "$3" "$work/next.entry"; } | case_mask \
+	    >"$3.want2"
+	case_mask "$sb/mb" >"$sb/.got"
 	if cmp -s "$sb/.got" "$work/want1"; then
 		outcome=absent
 	elif cmp -s "$sb/.got" "$3.want2"; then

@@ -7,6 +7,7 @@
 # must agree.  A deliberate difference (a Courier bug not copied) is a
 # "differs" case: runnel alone, with its expected exit and stderr text.
 . "$(dirname "$0")/lib/suite.sh" tools
+. "$(dirname "$0")/lib/case.sh"
 
 bin=$work/bin
 mkdir -p "$bin"
@@ -42,8 +43,7 @@ one() {
 	sed -i -e "s#$sb#SANDBOX#g" -e "s#$prog#$(basename "$prog" .maildrop)#g" \
 	    "$sb.out" "$sb.err"
 	# the date of a From_ line reformail -f1 adds
-	sed -i -E '1s/^(From [^ ]+) [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} [0-9]{4}$/\1 DATE/' \
-	    "$sb.out"
+	case_mask -i "$sb.out"
 	tree "$sb" >"$sb.tree"
 }
 

@@ -2,8 +2,9 @@
 # file a delivery left, replaced by a fixed word.  The one list, read by
 # case_mask (case.sh) and by lmtp-equiv.sh.
 #
-# the time of delivery on an mbox From_ line and in a log record
-s/^(From [^ ]*) [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} [0-9]{4}$/\1 DATE/
+# the time of delivery on an mbox From_ line (also where a torn line runs
+# into it) and in a log record
+s/(From [^ ]*) [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} [0-9]{4}$/\1 DATE/
 s/^Date: [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} [0-9]{4}$/Date: DATE/
 # the process id and host in a dot-lock's temporary name, DIR/PID.<n>.HOST,
 # which the error record of a failed lock carries on stderr and in the log
