@@ -19,6 +19,8 @@ RUNNEL=${1:-./runnel}
 case $RUNNEL in /*) ;; *) RUNNEL=$PWD/$RUNNEL;; esac
 HERE=$(cd "$(dirname "$0")" && pwd)
 FLOOR=${2:-$HERE/../../build/tests/helpers/floor}
+# each program runs in the workload's folder: both paths made absolute
+case $FLOOR in /*) ;; *) FLOOR=$PWD/$FLOOR;; esac
 RUNS=${BENCH_RUNS:-30}
 BIG_RUNS=${BENCH_BIG_RUNS:-5}
 LARGE_MIB=${BENCH_LARGE_MIB:-20}

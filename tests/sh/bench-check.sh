@@ -23,3 +23,19 @@ elif printf '%s\n' "$out" | grep -q '^FAIL bench-check trivial: .*more than 10 %
 else
 	fail guard "no FAIL line for the growth" "$out"
 fi
+
+# make bench names the floor program by a relative path, as
+# build/tests/helpers/floor: it must still deliver, from the workload's
+# folder (one quick round, without callgrind).
+floor=build/tests/helpers/floor
+if [ ! -x "$top/$floor" ]; then
+	skip bench-floor "$floor is not built (make test-programs builds it)"
+elif out=$(cd "$top" && BENCH_IR=0 BENCH_RUNS=1 BENCH_BIG_RUNS=1 \
+    BENCH_LARGE_MIB=1 bash tests/bench/bench.sh "$RUNNEL" "$floor" 2>&1) &&
+    ! printf '%s\n' "$out" | grep -q 'floor on .* did not deliver' &&
+    printf '%s\n' "$out" |
+    grep -Eq '^trivial +floor( +-){4} +[0-9.]+ +1 +[0-9]+$'; then
+	pass bench-floor
+else
+	fail bench-floor "the floor did not deliver from a relative path" "$out"
+fi
