@@ -230,10 +230,11 @@ $(diff -u "$md.tree" "$rn.tree" | head -30)"
 	# "stderr-differs" (the reason): maildrop's trace texts are
 	# informative only; stdout, exit and files still must agree
 	if [ -z "$why" ] && [ ! -f "$d/stderr-differs" ]; then
-		# maildrop's stderr lines, in order, within runnel's
+		# maildrop's stderr lines, in order, within runnel's (but
+		# for its empty ones, DIFFERENCES.md B32)
 		local missing=
 		# (awk's NR==FNR needs a non-empty first file)
-		[ -s "$md.stderr" ] && missing=$(awk 'NR==FNR { want[++n] = $0; next }
+		[ -s "$md.stderr" ] && missing=$(awk 'NR==FNR { if ($0 != "") want[++n] = $0; next }
 		    i < n && $0 == want[i + 1] { i++ }
 		    END { if (i < n) print want[i + 1] }' \
 		    "$md.stderr" "$rn.stderr")

@@ -269,8 +269,12 @@ class Gen:
         if k == 27 and not deep:
             how = self.ch(["dotlock", "flock"])
             name = self.ch(["\"lk\"", "\"mbox.lock2\"", "list"])
-            if how == "dotlock" and name in self.dotlocks:
-                how = "flock"   # B31: maildrop waits for itself
+            # B31: maildrop waits for itself; and a dotlock named after
+            # the lookup list waits a minute, then breaks it as stale,
+            # removing the list
+            if how == "dotlock" and (name in self.dotlocks or
+                                     name == "list"):
+                how = "flock"
             if how == "dotlock":
                 self.dotlocks.append(name)
             body = self.body(self.r.randint(1, 2))
