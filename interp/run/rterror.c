@@ -16,25 +16,23 @@ str(const struct buf *b)
 	return b->p != NULL ? b->p : "";
 }
 
-/* The record's texts: the one list rt_error_clear and _free walk. */
-static struct buf *
-text_of(struct rt_error *e, size_t i)
+/* fn on each of the record's texts: the one list of them. */
+static void
+each_text(struct rt_error *e, void (*fn)(struct buf *))
 {
 	struct buf *const texts[] = { &e->compat, &e->what, &e->hint,
 	    &e->lead, &e->more, &e->path };
 
-	return i < sizeof(texts) / sizeof(texts[0]) ? texts[i] : NULL;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		fn(texts[i]);
 }
 
 void
 rt_error_clear(struct rt_error *e)
 {
-	struct buf *b;
-
 	e->set = 0;
 	memset(&e->at, 0, sizeof(e->at));
-	for (size_t i = 0; (b = text_of(e, i)) != NULL; i++)
-		buf_reset(b);
+	each_text(e, buf_reset);
 	e->op = NULL;
 	e->errnum = 0;
 	e->loud = 0;
@@ -44,10 +42,7 @@ rt_error_clear(struct rt_error *e)
 void
 rt_error_free(struct rt_error *e)
 {
-	struct buf *b;
-
-	for (size_t i = 0; (b = text_of(e, i)) != NULL; i++)
-		buf_free(b);
+	each_text(e, buf_free);
 }
 
 void
